@@ -1,0 +1,61 @@
+# kypho-aid: the two commands a newcomer needs are `make lab` and `make test`.
+# Both create .venv and install the exact versions in constraints.txt (the lock) first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := constraints.txt
+STAMP := $(VENV)/.installed-stamp
+NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env \
+	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120 \
+	--nbval-kernel-startup-timeout=120
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab test lint typecheck unit nbval notebooks validate compare lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kypho-aid needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv with the locked dependencies
+
+lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" notebooks/00-index.ipynb
+
+test: lint typecheck validate unit nbval  ## everything CI runs: lint, types, data, unit tests, notebooks
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)  ## mypy (strict) on the core
+	$(BIN)/mypy
+
+validate: $(STAMP)  ## check data/ against its schemas
+	$(BIN)/python -m kypho_aid validate data
+
+unit: $(STAMP)  ## the pytest suite in tests/
+	$(BIN)/python -m pytest
+
+nbval: $(STAMP)  ## run every notebook and compare its outputs strictly
+	$(NBVAL) notebooks/
+
+notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from notebooks/src/*.py, executed
+	$(BIN)/python tools/build_notebooks.py
+
+compare: $(STAMP)  ## print the comparison table as Markdown
+	$(BIN)/python -m kypho_aid compare --format md
+
+lock:  ## re-resolve the newest allowed versions into constraints.txt
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	.venv-lock/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | sort -f > $(LOCK)
+	rm -rf .venv-lock
+
+clean:  ## remove the virtual environment and build outputs
+	rm -rf $(VENV) build dist test-results .mypy_cache .ruff_cache

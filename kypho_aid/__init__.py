@@ -1,0 +1,53 @@
+"""kypho-aid: cited facts comparing balloon kyphoplasty, vertebroplasty and non-surgical care.
+
+The knowledge base lives in ``data/`` as tables with a schema file each; every fact cites a
+source. Start with :func:`compare` for the side-by-side comparison, :func:`list_datasets`
+and :func:`load_dataset` for the tables, and :func:`validate` to check them.
+
+This is an educational aid, not medical advice; see :func:`content_info` for the disclaimer,
+the content version and its review date.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from kypho_aid.compare import ComparisonTable, compare
+from kypho_aid.datasets import content_info, data_dir, describe_dataset, list_datasets, load_dataset, validate
+from kypho_aid.exceptions import (
+    DataDirError,
+    DataValidationError,
+    KyphoAidError,
+    KyphoAidWarning,
+    UnknownDatasetError,
+    UnknownOptionError,
+    UnknownTopicError,
+)
+from kypho_aid.model import ContentInfo, Option, Problem
+
+try:
+    __version__ = version("kypho-aid")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "ComparisonTable",
+    "ContentInfo",
+    "DataDirError",
+    "DataValidationError",
+    "KyphoAidError",
+    "KyphoAidWarning",
+    "Option",
+    "Problem",
+    "UnknownDatasetError",
+    "UnknownOptionError",
+    "UnknownTopicError",
+    "__version__",
+    "compare",
+    "content_info",
+    "data_dir",
+    "describe_dataset",
+    "list_datasets",
+    "load_dataset",
+    "validate",
+]

@@ -1,0 +1,232 @@
+"""Finding the knowledge-base folder and reading its files into raw rows with line numbers.
+
+This module only reads. Integrity problems (no file, empty file, bad encoding, malformed
+CSV or YAML, rows of the wrong width) come back as :class:`~kypho_aid.model.Problem`
+records that name the file, row and column; nothing here raises on bad content.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kypho_aid.exceptions import DataDirError
+from kypho_aid.model import LIST_SEPARATOR, Problem
+
+ENV_VAR = "KYPHO_AID_DATA"
+SCHEMA_SUFFIX = ".schema.yaml"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """Return the folder that holds the knowledge base.
+
+    Resolution order: the ``KYPHO_AID_DATA`` environment variable; the ``data/`` folder of
+    a source checkout; the copy a wheel carries inside the package.
+
+    Raises
+    ------
+    DataDirError
+        If ``KYPHO_AID_DATA`` names something that is not a folder, or no copy is found.
+    """
+    override = os.environ.get(ENV_VAR)
+    if override:
+        path = Path(override).expanduser()
+        if not path.is_dir():
+            raise DataDirError(f"{ENV_VAR}={override!r} is not a folder; unset it or point it at data/")
+        return path
+    for candidate in (_PACKAGE.parent / "data", _PACKAGE / "_data"):
+        if any(candidate.glob(f"*{SCHEMA_SUFFIX}")):
+            return candidate
+    raise DataDirError(f"no knowledge base found; set {ENV_VAR} to the data/ folder of kypho-aid")
+
+
+def display_path(path: Path) -> str:
+    """Name ``path`` as a person would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One record as text, with the line it starts on."""
+
+    line: int
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A data file read into text cells; ``header`` is in file order."""
+
+    header: tuple[str, ...]
+    rows: tuple[RawRow, ...]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers where each mapping and key starts."""
+
+    duplicate_keys: list[tuple[int, str]]
+
+
+class LineDict(dict[str, Any]):
+    """A mapping from YAML that knows its start line and each key's line."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        key = str(key)
+        if key in result:
+            loader.duplicate_keys.append((key_node.start_mark.line + 1, key))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 file; report a missing, empty or wrongly encoded file."""
+    if not path.is_file():
+        return None, [Problem(shown, 1, first_column, "file is missing")]
+    data = path.read_bytes()
+    if not data.strip():
+        return None, [Problem(shown, 1, first_column, "file is empty; it needs at least a header row")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        line = data.count(b"\n", 0, err.start) + 1
+        prefix = data[line_start : err.start].decode("utf-8", errors="replace")
+        header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().split(",")
+        index = prefix.count(",")
+        column = header[index] if path.suffix == ".csv" and index < len(header) else f"character {len(prefix) + 1}"
+        byte = data[err.start : err.start + 1].hex()
+        message = f"not valid UTF-8 (byte 0x{byte}); save the file with UTF-8 encoding"
+        return None, [Problem(shown, line, column, message)]
+
+
+def _quote_problem_column(record: str, header: tuple[str, ...]) -> str:
+    """Guess which column of a malformed CSV record holds the stray quote."""
+    for index, cell in enumerate(record.split(",")):
+        if '"' in cell and not (cell.startswith('"') and cell.rstrip("\r\n").endswith('"') and len(cell) > 1):
+            return header[index] if index < len(header) else f"field {index + 1}"
+    return header[0] if header else "field 1"
+
+
+def read_csv(path: Path, shown: str, expected: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+    """Read a CSV file into text cells keyed by column name."""
+    text, problems = read_text(path, shown, expected[0] if expected else "-")
+    if text is None:
+        return None, problems
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: tuple[str, ...] = ()
+    rows: list[RawRow] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            raw = "".join(lines[start - 1 : start])
+            column = _quote_problem_column(raw, header or expected)
+            return None, [Problem(shown, start, column, f"malformed CSV ({err}); check the quotes on this row")]
+        if not header:
+            header = tuple(cell.strip() for cell in record)
+            continue
+        if not record:
+            problems.append(Problem(shown, start, header[0], "blank line; remove it"))
+            continue
+        if len(record) != len(header):
+            if len(record) < len(header):
+                column = header[len(record)]
+            else:
+                column = f"field {len(header) + 1}"
+            message = f"row has {len(record)} fields but the header has {len(header)}; check commas and quotes"
+            problems.append(Problem(shown, start, column, message))
+            continue
+        rows.append(RawRow(start, dict(zip(header, record, strict=True))))
+    return RawTable(header, tuple(rows)), problems
+
+
+def load_yaml(path: Path, shown: str, first_key: str) -> tuple[Any, list[Problem]]:
+    """Parse a YAML file; mappings come back as :class:`LineDict` with line numbers."""
+    text, problems = read_text(path, shown, first_key)
+    if text is None:
+        return None, problems
+    loader = _LineLoader(text)
+    loader.duplicate_keys = []
+    try:
+        document = loader.get_single_data()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        column = f"character {mark.column + 1}" if mark else "character 1"
+        reason = err.problem or err.context or "syntax error"
+        return None, [Problem(shown, line, column, f"malformed YAML: {reason}")]
+    except yaml.YAMLError as err:
+        return None, [Problem(shown, 1, first_key, f"malformed YAML: {err}")]
+    finally:
+        loader.dispose()
+    for line, key in loader.duplicate_keys:
+        problems.append(Problem(shown, line, key, f"key {key!r} appears twice in one record"))
+    return document, problems
+
+
+def _cell_text(value: Any) -> str:
+    """Turn a YAML scalar (or a list of them) into the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_cell_text(item) for item in value)
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
+def read_yaml_table(path: Path, shown: str, expected: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+    """Read a YAML file holding one record (a mapping) or a list of records."""
+    first = expected[0] if expected else "-"
+    document, problems = load_yaml(path, shown, first)
+    if document is None:
+        return None, problems or [Problem(shown, 1, first, "file holds no records")]
+    records = [document] if isinstance(document, dict) else document
+    if not isinstance(records, list):
+        return None, [Problem(shown, 1, first, "expected a list of records or one record (a mapping)")]
+    header = list(expected)
+    rows: list[RawRow] = []
+    for index, record in enumerate(records, start=1):
+        if not isinstance(record, LineDict):
+            problems.append(Problem(shown, 1, first, f"record {index} is not a mapping of column: value"))
+            continue
+        values: dict[str, str] = {}
+        for key, value in record.items():
+            if isinstance(value, dict):
+                line = record.key_lines.get(key, record.line)
+                problems.append(Problem(shown, line, key, "expected a single value, found a mapping"))
+                continue
+            values[key] = _cell_text(value)
+            if key not in header:
+                header.append(key)
+        rows.append(RawRow(record.line, values))
+    return RawTable(tuple(header), tuple(rows)), problems

@@ -1,0 +1,225 @@
+"""The side-by-side comparison of the options, built from the knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kypho_aid.datasets import content_info, load_dataset
+from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
+from kypho_aid.model import LIST_SEPARATOR, ContentInfo
+
+__all__ = ["ComparisonTable", "compare", "format_citation"]
+
+NOT_STATED = "Not stated in our sources."
+
+
+def format_citation(source: pd.Series) -> str:
+    """Format one row of the ``sources`` dataset as a reference line."""
+
+    def text(name: str) -> str:
+        value = source.get(name)
+        return "" if value is None or pd.isna(value) else str(value)
+
+    if text("kind") == "seed_page":
+        publisher = f" {text('journal')}." if text("journal") else ""
+        return f"{text('title')}. Patient information page.{publisher} Seed file {text('file')}."
+    parts = [f"{text('authors') or 'Authors not shown'} ({text('year') or 'n.d.'}). {text('title')}."]
+    if text("journal"):
+        parts.append(f"{text('journal')}.")
+    if text("doi"):
+        parts.append(f"doi:{text('doi')}")
+    if text("pmid"):
+        parts.append(f"PMID {text('pmid')}")
+    if not text("doi") and not text("pmid") and text("url"):
+        parts.append(text("url"))
+    return " ".join(parts)
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonTable:
+    """A side-by-side comparison: one row per attribute, one column per option.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        Index ``attribute_id``, columns ``option_id``; each cell holds the facts for that
+        option, one per line, each followed by its source numbers, e.g. ``"Yes. [1]"``.
+    sources : pandas.DataFrame
+        The sources the table cites, numbered in order of first use: ``number``,
+        ``source_id``, ``kind`` and ``citation``.
+    facts : pandas.DataFrame
+        The facts behind the cells, one per row, with their ``numbers``.
+    attribute_labels, option_labels : dict
+        Display labels of the rows and columns.
+    content : ContentInfo
+        Content version, review date and disclaimer, printed with every export.
+    """
+
+    data: pd.DataFrame
+    sources: pd.DataFrame
+    facts: pd.DataFrame
+    attribute_labels: dict[str, str]
+    option_labels: dict[str, str]
+    content: ContentInfo
+
+    def labelled(self) -> pd.DataFrame:
+        """Return ``data`` with display labels instead of ids."""
+        frame = self.data.rename(index=self.attribute_labels, columns=self.option_labels)
+        frame.index.name, frame.columns.name = "Attribute", None
+        return frame
+
+    def to_markdown(self) -> str:
+        """Render as a Markdown table followed by the numbered sources and the disclaimer."""
+        from kypho_aid.export import comparison_to_markdown
+
+        return comparison_to_markdown(self)
+
+    def to_html(self, *, standalone: bool = False) -> str:
+        """Render as HTML; ``standalone=True`` gives a whole self-contained page."""
+        from kypho_aid.export import comparison_to_html
+
+        return comparison_to_html(self, standalone=standalone)
+
+    def to_csv(self) -> str:
+        """Render as CSV: one row per attribute, one column per option, then its sources."""
+        from kypho_aid.export import comparison_to_csv
+
+        return comparison_to_csv(self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.to_markdown()
+
+    def __repr__(self) -> str:
+        rows, cols = self.data.shape
+        return f"<ComparisonTable: {rows} attributes × {cols} options, {len(self.sources)} sources>"
+
+
+def _as_list(value: object, error: type[ValueError]) -> list[str] | None:
+    """Accept one id or an iterable of ids; reject anything else with ``error``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    items = list(value) if isinstance(value, Iterable) else [value]
+    if not all(isinstance(item, str) for item in items):
+        raise error(f"expected text ids, got {value!r}")
+    return items
+
+
+def _select_options(options: Sequence[str] | None, known: list[str]) -> list[str]:
+    if options is None:
+        return known
+    unknown = [option for option in options if option not in known]
+    if unknown or not options:
+        raise UnknownOptionError(f"unknown option(s) {unknown or options!r}; use any of: {', '.join(known)}")
+    return [option for option in known if option in options]  # keep the canonical order
+
+
+def _select_attributes(topics: Sequence[str] | None, attributes: pd.DataFrame) -> pd.DataFrame:
+    if topics is None:
+        return attributes
+    topic_names = [str(t) for t in attributes["topic"].cat.categories]
+    ids = attributes["attribute_id"].tolist()
+    unknown = [t for t in topics if t not in topic_names and t not in ids]
+    if unknown or not topics:
+        raise UnknownTopicError(
+            f"unknown topic(s) {unknown or topics!r}; use a topic ({', '.join(topic_names)}) "
+            f"or an attribute id ({', '.join(ids)})"
+        )
+    chosen = attributes["topic"].astype(str).isin(topics) | attributes["attribute_id"].isin(topics)
+    return attributes[chosen]
+
+
+def compare(
+    options: str | Iterable[str] | None = None,
+    topics: str | Iterable[str] | None = None,
+    *,
+    data_dir: str | Path | None = None,
+) -> ComparisonTable:
+    """Compare the options side by side, with numbered sources.
+
+    Parameters
+    ----------
+    options : str or list of str, optional
+        Option ids to show (``kyphoplasty``, ``vertebroplasty``, ``non_surgical``); all by
+        default. They always appear in the canonical order.
+    topics : str or list of str, optional
+        Topics (``how_it_works``, ``procedure_day``, ``afterwards``) or attribute ids to
+        show; all by default.
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+
+    Returns
+    -------
+    ComparisonTable
+
+    Raises
+    ------
+    UnknownOptionError, UnknownTopicError
+        If an option or topic is not in the knowledge base; the message lists valid ones.
+
+    Examples
+    --------
+    >>> table = compare(topics="how_it_works")
+    >>> list(table.data.columns)
+    ['kyphoplasty', 'vertebroplasty', 'non_surgical']
+    """
+    option_rows = load_dataset("options", data_dir=data_dir)
+    known = option_rows["option_id"].astype(str).tolist()
+    chosen_options = _select_options(_as_list(options, UnknownOptionError), known)
+    attributes = load_dataset("attributes", data_dir=data_dir).sort_values("order")
+    attributes = _select_attributes(_as_list(topics, UnknownTopicError), attributes)
+    facts = load_dataset("comparison", data_dir=data_dir)
+    facts = facts[facts["option_id"].astype(str).isin(chosen_options) & facts["attribute_id"].isin(attributes["attribute_id"])]
+    attribute_rank = {a: i for i, a in enumerate(attributes["attribute_id"])}
+    option_rank = {o: i for i, o in enumerate(chosen_options)}
+    facts = facts.assign(
+        _a=facts["attribute_id"].map(attribute_rank), _o=facts["option_id"].astype(str).map(option_rank)
+    ).sort_values(["_a", "_o", "fact_id"])
+
+    numbers: dict[str, int] = {}
+    fact_numbers = []
+    for ids in facts["source_ids"]:
+        cited = [numbers.setdefault(source_id, len(numbers) + 1) for source_id in str(ids).split(LIST_SEPARATOR)]
+        fact_numbers.append(tuple(cited))
+    facts = facts.drop(columns=["_a", "_o"]).assign(numbers=fact_numbers).reset_index(drop=True)
+
+    cells: dict[str, dict[str, str]] = {option: {} for option in chosen_options}
+    for fact in facts.itertuples(index=False):
+        mark = ", ".join(str(n) for n in fact.numbers)
+        line = f"{fact.value} [{mark}]"
+        column = cells[str(fact.option_id)]
+        attribute = str(fact.attribute_id)
+        column[attribute] = f"{column[attribute]}\n{line}" if attribute in column else line
+    data = pd.DataFrame(
+        {option: [cells[option].get(a, NOT_STATED) for a in attributes["attribute_id"]] for option in chosen_options},
+        index=pd.Index(attributes["attribute_id"].tolist(), name="attribute_id"),
+        dtype="str",
+    )
+    data.columns.name = "option_id"
+
+    bibliography = load_dataset("sources", data_dir=data_dir).set_index("source_id", drop=False)
+    ordered = sorted(numbers, key=numbers.__getitem__)
+    sources = pd.DataFrame(
+        {
+            "number": [numbers[s] for s in ordered],
+            "source_id": ordered,
+            "kind": [str(bibliography.loc[s, "kind"]) for s in ordered],
+            "citation": [format_citation(bibliography.loc[s]) for s in ordered],
+        }
+    ).astype({"source_id": "str", "kind": "str", "citation": "str"})
+    return ComparisonTable(
+        data=data,
+        sources=sources,
+        facts=facts,
+        attribute_labels=dict(zip(attributes["attribute_id"], attributes["label"], strict=True)),
+        option_labels=dict(zip(option_rows["option_id"].astype(str), option_rows["label"], strict=True)),
+        content=content_info(data_dir=data_dir),
+    )

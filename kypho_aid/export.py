@@ -1,0 +1,100 @@
+"""Rendering a comparison as Markdown, HTML or CSV, each with its sources and version footer."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from typing import TYPE_CHECKING
+
+from kypho_aid.style import HTML_CSS
+
+if TYPE_CHECKING:
+    from kypho_aid.compare import ComparisonTable
+
+__all__ = ["comparison_to_csv", "comparison_to_html", "comparison_to_markdown", "footer_text"]
+
+
+def footer_text(table: ComparisonTable) -> str:
+    """The line every export ends with: content version, review date and disclaimer."""
+    info = table.content
+    return (
+        f"kypho-aid content version {info.version}, reviewed {info.reviewed_on.isoformat()} "
+        f"(next review due by {info.next_review_due.isoformat()}). {info.disclaimer}"
+    )
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def comparison_to_markdown(table: ComparisonTable) -> str:
+    """Render a comparison as a GitHub-flavoured Markdown table with numbered sources."""
+    frame = table.labelled()
+    lines = [
+        "| " + " | ".join(["", *map(_markdown_cell, frame.columns)]) + " |",
+        "|" + "---|" * (len(frame.columns) + 1),
+    ]
+    for label, row in frame.iterrows():
+        cells = [f"**{_markdown_cell(str(label))}**", *(_markdown_cell(str(v)) for v in row)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "**Sources**", ""]
+    lines += [f"{s.number}. {s.citation}" for s in table.sources.itertuples(index=False)]
+    lines += ["", f"_{footer_text(table)}_", ""]
+    return "\n".join(lines)
+
+
+def _html_cell(text: str) -> str:
+    """Escape a cell and set each source mark apart so it can be styled."""
+    out = []
+    for line in text.split("\n"):
+        body, bracket, rest = line.rpartition(" [")
+        if bracket and rest.endswith("]"):
+            out.append(f'{html.escape(body)} <span class="kypho-aid-cite">[{html.escape(rest)}</span>')
+        else:
+            out.append(html.escape(line))
+    return "<br>".join(out)
+
+
+def comparison_to_html(table: ComparisonTable, *, standalone: bool = False) -> str:
+    """Render a comparison as an accessible HTML table (headers with scope) plus sources."""
+    frame = table.labelled()
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for label, row in frame.iterrows():
+        cells = "".join(f"<td>{_html_cell(str(v))}</td>" for v in row)
+        body.append(f'<tr><th scope="row">{html.escape(str(label))}</th>{cells}</tr>')
+    sources = "".join(
+        f'<li value="{s.number}">{html.escape(s.citation)}</li>' for s in table.sources.itertuples(index=False)
+    )
+    fragment = (
+        '<div class="kypho-aid kypho-aid-comparison">'
+        "<table><caption>How the options compare (numbers in brackets point to the sources below)</caption>"
+        f'<thead><tr><th scope="col">Attribute</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<p><strong>Sources</strong></p><ol class="kypho-aid-sources">{sources}</ol>'
+        f'<p class="kypho-aid-footer">{html.escape(footer_text(table))}</p></div>'
+    )
+    if not standalone:
+        return f"<style>{HTML_CSS}</style>{fragment}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>kypho-aid: how the options compare</title>"
+        f"<style>{HTML_CSS}</style></head><body>{fragment}</body></html>\n"
+    )
+
+
+def comparison_to_csv(table: ComparisonTable) -> str:
+    """Render a comparison as CSV; the last column maps each source number to its id."""
+    frame = table.labelled()
+    by_number = dict(zip(table.sources["number"], table.sources["source_id"], strict=True))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["attribute_id", "attribute", *frame.columns, "sources"])
+    for (attribute_id, row), label in zip(table.data.iterrows(), frame.index, strict=True):
+        numbers = sorted(
+            {n for f in table.facts[table.facts["attribute_id"] == attribute_id].itertuples() for n in f.numbers}
+        )
+        writer.writerow([attribute_id, label, *row, "; ".join(f"[{n}] {by_number[n]}" for n in numbers)])
+    return buffer.getvalue()

@@ -1,0 +1,323 @@
+"""Checks of the knowledge base: small named functions that return problems.
+
+Each ``check_*`` function is pure: it takes rows already read from a file (see
+:mod:`kypho_aid.datasets`) and returns a list of :class:`~kypho_aid.model.Problem`, each naming
+the file, row and column and saying how to fix it. Phase one (file integrity) happens while
+reading; phase two (cells and rows) and phase three (across tables) happen here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kypho_aid._files import RawTable
+from kypho_aid.model import LIST_SEPARATOR, FieldSpec, FieldType, Option, Problem, TableSchema
+
+Value = str | int | float | bool | dt.date | tuple[str, ...] | None
+_INTEGER = re.compile(r"[+-]?\d+")
+_TRUE, _FALSE = frozenset({"true", "yes"}), frozenset({"false", "no"})
+#: Drawing elements that only a kyphoplasty step may show.
+KYPHOPLASTY_ONLY_ELEMENTS = frozenset({"balloon", "cavity"})
+
+
+@dataclass(frozen=True)
+class TypedRow:
+    """One record with its values converted to Python types, and its line in the file."""
+
+    line: int
+    values: dict[str, Value]
+
+
+@dataclass(frozen=True)
+class ParsedTable:
+    """A data file read and checked against its schema."""
+
+    schema: TableSchema
+    shown: str
+    rows: tuple[TypedRow, ...]
+    problems: tuple[Problem, ...]
+
+
+def check_header(schema: TableSchema, raw: RawTable, shown: str) -> list[Problem]:
+    """Check that the file has every schema column and no other."""
+    problems = []
+    for name in schema.field_names:
+        if name not in raw.header:
+            problems.append(Problem(shown, 1, name, f"column {name!r} is missing from the header"))
+    for name in raw.header:
+        if name not in schema.field_names:
+            message = f"column {name!r} is not in {schema.schema_file.name}; add it to the schema or remove it"
+            problems.append(Problem(shown, 1, name or "(blank)", message))
+    if len(set(raw.header)) != len(raw.header):
+        problems.append(Problem(shown, 1, schema.field_names[0], "the header names a column twice"))
+    return problems
+
+
+def _convert(spec: FieldSpec, text: str) -> tuple[Value, str | None]:
+    """Convert one cell's text to its type; return (value, error message or None)."""
+    kind = spec.type
+    if kind in (FieldType.STRING, FieldType.TEXT, FieldType.CATEGORY):
+        value: Value = text
+    elif kind is FieldType.INTEGER:
+        if not _INTEGER.fullmatch(text):
+            return None, f"expected a whole number, got {text!r}"
+        value = int(text)
+    elif kind is FieldType.NUMBER:
+        try:
+            number = float(text)
+        except ValueError:
+            return None, f"expected a number, got {text!r}"
+        if not math.isfinite(number):
+            return None, f"expected a finite number, got {text!r}"
+        value = number
+    elif kind is FieldType.BOOLEAN:
+        if text.lower() not in _TRUE | _FALSE:
+            return None, f"expected true or false, got {text!r}"
+        value = text.lower() in _TRUE
+    elif kind is FieldType.DATE:
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            return None, f"expected a date as YYYY-MM-DD, got {text!r}"
+    else:
+        items = tuple(item.strip() for item in text.split(LIST_SEPARATOR))
+        if any(not item for item in items):
+            return None, f"empty item in the list {text!r}; separate items with a single {LIST_SEPARATOR!r}"
+        value = items
+    return value, None
+
+
+def _check_value(spec: FieldSpec, value: Value) -> str | None:
+    """Check a converted value against the schema's enum, pattern and bounds."""
+    items = value if isinstance(value, tuple) else (value,)
+    for item in items:
+        if spec.enum is not None and item not in spec.enum:
+            return f"unknown value {item!r}; allowed: {', '.join(spec.enum)}"
+        if spec.pattern is not None and not re.fullmatch(spec.pattern, str(item)):
+            return f"{item!r} does not match the pattern {spec.pattern}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if spec.minimum is not None and value < spec.minimum:
+            return f"{value:g} is below the minimum {spec.minimum:g}"
+        if spec.maximum is not None and value > spec.maximum:
+            return f"{value:g} is above the maximum {spec.maximum:g}"
+    return None
+
+
+def check_cells(schema: TableSchema, raw: RawTable, shown: str) -> tuple[list[TypedRow], list[Problem]]:
+    """Convert every cell to its type and check it; return the typed rows and the problems."""
+    rows: list[TypedRow] = []
+    problems: list[Problem] = []
+    for raw_row in raw.rows:
+        values: dict[str, Value] = {}
+        for spec in schema.fields:
+            text = raw_row.values.get(spec.name, "")
+            if text != text.strip():
+                problems.append(Problem(shown, raw_row.line, spec.name, "value has spaces at its start or end"))
+                text = text.strip()
+            if not text:
+                values[spec.name] = None
+                if spec.required:
+                    problems.append(Problem(shown, raw_row.line, spec.name, "required value is missing"))
+                continue
+            value, error = _convert(spec, text)
+            error = error or _check_value(spec, value)
+            if error:
+                problems.append(Problem(shown, raw_row.line, spec.name, error))
+            values[spec.name] = None if error else value
+        rows.append(TypedRow(raw_row.line, values))
+    return rows, problems
+
+
+def _present(row: TypedRow, name: str) -> bool:
+    return row.values.get(name) is not None
+
+
+def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -> list[Problem]:
+    """Apply the schema's row checks (order of low/high, paired lists, ...) to every row."""
+    problems: list[Problem] = []
+    for row in rows:
+        for rule in schema.row_checks:
+            params = rule.params
+            fields = list(params.get("fields", []))
+            if rule.check == "ordered":
+                present = [(name, row.values[name]) for name in fields if _present(row, name)]
+                for (first, a), (second, b) in zip(present, present[1:], strict=False):
+                    if a > b:  # type: ignore[operator]
+                        message = f"{first} ({a}) is above {second} ({b}); the lower end must come first"
+                        problems.append(Problem(shown, row.line, first, message))
+                        break
+            elif rule.check == "paired_lists":
+                first, second = fields
+                a, b = row.values.get(first), row.values.get(second)
+                if isinstance(a, tuple) and isinstance(b, tuple) and len(a) != len(b):
+                    message = f"{second} has {len(b)} entries but {first} has {len(a)}; give one per entry"
+                    problems.append(Problem(shown, row.line, second, message))
+            elif rule.check == "one_of_required":
+                if not any(_present(row, name) for name in fields):
+                    message = f"one of {', '.join(fields)} is required"
+                    problems.append(Problem(shown, row.line, fields[0], message))
+            elif rule.check == "percent_bounds":
+                unit = str(row.values.get(params["unit_field"]) or "")
+                if unit.startswith("%"):
+                    for name in fields:
+                        value = row.values.get(name)
+                        if isinstance(value, float) and not 0 <= value <= 100:
+                            message = f"{value:g} is not a percentage between 0 and 100 (unit {unit!r})"
+                            problems.append(Problem(shown, row.line, name, message))
+            elif rule.check == "required_when" and not _present(row, params["field"]):
+                when: Mapping[str, Any] = params.get("when") or {}
+                trigger = params.get("when_present")
+                if when and all(row.values.get(k) == v for k, v in when.items()):
+                    reason = ", ".join(f"{k} is {v}" for k, v in when.items())
+                elif trigger and _present(row, trigger):
+                    reason = f"{trigger} is given"
+                else:
+                    continue
+                problems.append(Problem(shown, row.line, params["field"], f"required when {reason}"))
+    return problems
+
+
+def check_unique(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -> list[Problem]:
+    """Check the primary key and every unique column set for duplicates."""
+    problems: list[Problem] = []
+    for group in (schema.primary_key, *schema.unique):
+        seen: dict[tuple[Value, ...], int] = {}
+        for row in rows:
+            key = tuple(row.values.get(name) for name in group)
+            if any(part is None for part in key):
+                continue
+            if key in seen:
+                shown_key = ", ".join(str(part) for part in key)
+                message = f"duplicate key {shown_key!r} (first used on row {seen[key]})"
+                problems.append(Problem(shown, row.line, "+".join(group), message))
+            else:
+                seen[key] = row.line
+    return problems
+
+
+def check_table(schema: TableSchema, raw: RawTable, shown: str) -> ParsedTable:
+    """Run every single-table check and return the table with its problems."""
+    problems = check_header(schema, raw, shown)
+    if problems and any(name not in raw.header for name in schema.field_names):
+        return ParsedTable(schema, shown, (), tuple(problems))
+    rows, cell_problems = check_cells(schema, raw, shown)
+    problems += cell_problems
+    problems += check_row_rules(schema, rows, shown)
+    problems += check_unique(schema, rows, shown)
+    return ParsedTable(schema, shown, tuple(rows), tuple(problems))
+
+
+def column_values(table: ParsedTable, column: str) -> set[str]:
+    """Every value (every item, for a list column) of ``column`` in ``table``."""
+    found: set[str] = set()
+    for row in table.rows:
+        value = row.values.get(column)
+        if isinstance(value, tuple):
+            found.update(value)
+        elif value is not None:
+            found.add(str(value))
+    return found
+
+
+def check_foreign_keys(table: ParsedTable, tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that every reference in ``table`` resolves in the table it points to."""
+    problems: list[Problem] = []
+    for key in table.schema.foreign_keys:
+        target = tables.get(key.table)
+        if target is None:
+            continue  # the missing table is reported on its own
+        known = column_values(target, key.column)
+        for row in table.rows:
+            value = row.values.get(key.field)
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                if item is not None and item not in known:
+                    message = f"unknown {key.column} {item!r}: it is not in {target.schema.path}"
+                    problems.append(Problem(table.shown, row.line, key.field, message))
+    return problems
+
+
+def check_every_source_cited(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that each source in the bibliography is cited by at least one row."""
+    sources = tables.get("sources")
+    if sources is None:
+        return []
+    cited: set[str] = set()
+    for table in tables.values():
+        for key in table.schema.foreign_keys:
+            if key.table == "sources":
+                cited |= column_values(table, key.field)
+    problems = []
+    for row in sources.rows:
+        source_id = row.values.get("source_id")
+        if source_id is not None and source_id not in cited:
+            message = f"source {source_id!r} is never cited; cite it from a fact or remove it"
+            problems.append(Problem(sources.shown, row.line, "source_id", message))
+    return problems
+
+
+def check_core_attributes(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that every option answers every core attribute (or says why it does not apply)."""
+    attributes, comparison, options = (tables.get(n) for n in ("attributes", "comparison", "options"))
+    if attributes is None or comparison is None or options is None:
+        return []
+    answered = {(row.values.get("attribute_id"), row.values.get("option_id")) for row in comparison.rows}
+    problems = []
+    for row in attributes.rows:
+        if row.values.get("core") is not True:
+            continue
+        attribute = row.values.get("attribute_id")
+        for option in sorted(column_values(options, "option_id"), key=list(Option).index):
+            if (attribute, option) not in answered:
+                message = (
+                    f"core attribute {attribute!r} has no row for option {option!r} in {comparison.schema.path}; "
+                    "add a fact, or a not_applicable row that gives the reason"
+                )
+                problems.append(Problem(attributes.shown, row.line, "core", message))
+    return problems
+
+
+def check_faq_complete(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that each question is answered once for every option, with one wording."""
+    faq, options = tables.get("faq"), tables.get("options")
+    if faq is None or options is None:
+        return []
+    all_options = column_values(options, "option_id")
+    by_question: dict[str, list[TypedRow]] = {}
+    for row in faq.rows:
+        by_question.setdefault(str(row.values.get("question_id")), []).append(row)
+    problems = []
+    for question_id, rows in by_question.items():
+        missing = all_options - {str(row.values.get("option_id")) for row in rows}
+        for option in sorted(missing):
+            message = f"question {question_id} has no answer for {option!r}; answer it for every option"
+            problems.append(Problem(faq.shown, rows[0].line, "option_id", message))
+        wordings = {row.values.get("question") for row in rows}
+        if len(wordings) > 1:
+            message = f"question {question_id} is worded differently on its rows; use one wording"
+            problems.append(Problem(faq.shown, rows[-1].line, "question", message))
+    return problems
+
+
+def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that only kyphoplasty steps show a balloon or a cavity."""
+    steps = tables.get("steps")
+    if steps is None:
+        return []
+    problems = []
+    for row in steps.rows:
+        elements = row.values.get("elements") or ()
+        wrong = KYPHOPLASTY_ONLY_ELEMENTS.intersection(elements if isinstance(elements, tuple) else ())
+        if wrong and row.values.get("option_id") != Option.KYPHOPLASTY:
+            message = f"{', '.join(sorted(wrong))} belong only to kyphoplasty steps"
+            problems.append(Problem(steps.shown, row.line, "elements", message))
+    return problems
+
+
+#: The checks across tables that ``validate()`` runs after the single-table ones.
+PACKAGE_CHECKS = (check_every_source_cited, check_core_attributes, check_faq_complete, check_drawing_elements)
