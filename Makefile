@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml $(LOCK)
 
 setup: $(STAMP)  ## create .venv with the locked dependencies
 
-lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" notebooks/00-index.ipynb
+lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" notebooks/00-index.ipynb $(LAB_ARGS)
 
 test: lint typecheck validate unit nbval  ## everything CI runs: lint, types, data, unit tests, notebooks
 

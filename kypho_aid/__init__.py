@@ -13,7 +13,14 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from kypho_aid.compare import ComparisonTable, compare
-from kypho_aid.datasets import content_info, data_dir, describe_dataset, list_datasets, load_dataset, validate
+from kypho_aid.datasets import (
+    content_info,
+    data_dir,
+    describe_dataset,
+    list_datasets,
+    load_dataset,
+    validate,
+)
 from kypho_aid.exceptions import (
     DataDirError,
     DataValidationError,

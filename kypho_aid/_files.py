@@ -39,7 +39,9 @@ def data_dir() -> Path:
     if override:
         path = Path(override).expanduser()
         if not path.is_dir():
-            raise DataDirError(f"{ENV_VAR}={override!r} is not a folder; unset it or point it at data/")
+            raise DataDirError(
+                f"{ENV_VAR}={override!r} is not a folder; unset it or point it at data/"
+            )
         return path
     for candidate in (_PACKAGE.parent / "data", _PACKAGE / "_data"):
         if any(candidate.glob(f"*{SCHEMA_SUFFIX}")):
@@ -61,6 +63,11 @@ class RawRow:
 
     line: int
     values: dict[str, str]
+    key_lines: dict[str, int] | None = None  # YAML only: the line of each key
+
+    def line_of(self, column: str) -> int:
+        """The line a cell sits on (for YAML, the key's own line)."""
+        return (self.key_lines or {}).get(column, self.line)
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text here: the schema's date type checks them, so that an impossible date
+# (2026-13-45) becomes a located problem instead of a ValueError from PyYAML.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, list[Problem]]:
@@ -107,7 +120,9 @@ def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, li
         return None, [Problem(shown, 1, first_column, "file is missing")]
     data = path.read_bytes()
     if not data.strip():
-        return None, [Problem(shown, 1, first_column, "file is empty; it needs at least a header row")]
+        return None, [
+            Problem(shown, 1, first_column, "file is empty; it needs at least a header row")
+        ]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -118,7 +133,11 @@ def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, li
         prefix = data[line_start : err.start].decode("utf-8", errors="replace")
         header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().split(",")
         index = prefix.count(",")
-        column = header[index] if path.suffix == ".csv" and index < len(header) else f"character {len(prefix) + 1}"
+        column = (
+            header[index]
+            if path.suffix == ".csv" and index < len(header)
+            else f"character {len(prefix) + 1}"
+        )
         byte = data[err.start : err.start + 1].hex()
         message = f"not valid UTF-8 (byte 0x{byte}); save the file with UTF-8 encoding"
         return None, [Problem(shown, line, column, message)]
@@ -127,12 +146,16 @@ def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, li
 def _quote_problem_column(record: str, header: tuple[str, ...]) -> str:
     """Guess which column of a malformed CSV record holds the stray quote."""
     for index, cell in enumerate(record.split(",")):
-        if '"' in cell and not (cell.startswith('"') and cell.rstrip("\r\n").endswith('"') and len(cell) > 1):
+        if '"' in cell and not (
+            cell.startswith('"') and cell.rstrip("\r\n").endswith('"') and len(cell) > 1
+        ):
             return header[index] if index < len(header) else f"field {index + 1}"
     return header[0] if header else "field 1"
 
 
-def read_csv(path: Path, shown: str, expected: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+def read_csv(
+    path: Path, shown: str, expected: tuple[str, ...]
+) -> tuple[RawTable | None, list[Problem]]:
     """Read a CSV file into text cells keyed by column name."""
     text, problems = read_text(path, shown, expected[0] if expected else "-")
     if text is None:
@@ -150,7 +173,11 @@ def read_csv(path: Path, shown: str, expected: tuple[str, ...]) -> tuple[RawTabl
         except csv.Error as err:
             raw = "".join(lines[start - 1 : start])
             column = _quote_problem_column(raw, header or expected)
-            return None, [Problem(shown, start, column, f"malformed CSV ({err}); check the quotes on this row")]
+            return None, [
+                Problem(
+                    shown, start, column, f"malformed CSV ({err}); check the quotes on this row"
+                )
+            ]
         if not header:
             header = tuple(cell.strip() for cell in record)
             continue
@@ -179,12 +206,19 @@ def load_yaml(path: Path, shown: str, first_key: str) -> tuple[Any, list[Problem
     try:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # Point at the construct left open (context) when there is one: that is where the
+        # mistake usually is; the parser only notices it further down.
+        opened = err.context_mark is not None and any(
+            w in (err.context or "") for w in ("flow", "quoted")
+        )
+        mark = err.context_mark if opened else err.problem_mark
         line = mark.line + 1 if mark else 1
         column = f"character {mark.column + 1}" if mark else "character 1"
         reason = err.problem or err.context or "syntax error"
+        if opened and err.problem_mark and mark and err.problem_mark.line != mark.line:
+            reason += f" (noticed at line {err.problem_mark.line + 1}; {err.context} starts here)"
         return None, [Problem(shown, line, column, f"malformed YAML: {reason}")]
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError, TypeError) as err:
         return None, [Problem(shown, 1, first_key, f"malformed YAML: {err}")]
     finally:
         loader.dispose()
@@ -204,7 +238,9 @@ def _cell_text(value: Any) -> str:
     return str(value).strip() if isinstance(value, str) else str(value)
 
 
-def read_yaml_table(path: Path, shown: str, expected: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+def read_yaml_table(
+    path: Path, shown: str, expected: tuple[str, ...]
+) -> tuple[RawTable | None, list[Problem]]:
     """Read a YAML file holding one record (a mapping) or a list of records."""
     first = expected[0] if expected else "-"
     document, problems = load_yaml(path, shown, first)
@@ -212,21 +248,27 @@ def read_yaml_table(path: Path, shown: str, expected: tuple[str, ...]) -> tuple[
         return None, problems or [Problem(shown, 1, first, "file holds no records")]
     records = [document] if isinstance(document, dict) else document
     if not isinstance(records, list):
-        return None, [Problem(shown, 1, first, "expected a list of records or one record (a mapping)")]
+        return None, [
+            Problem(shown, 1, first, "expected a list of records or one record (a mapping)")
+        ]
     header = list(expected)
     rows: list[RawRow] = []
     for index, record in enumerate(records, start=1):
         if not isinstance(record, LineDict):
-            problems.append(Problem(shown, 1, first, f"record {index} is not a mapping of column: value"))
+            problems.append(
+                Problem(shown, 1, first, f"record {index} is not a mapping of column: value")
+            )
             continue
         values: dict[str, str] = {}
         for key, value in record.items():
             if isinstance(value, dict):
                 line = record.key_lines.get(key, record.line)
-                problems.append(Problem(shown, line, key, "expected a single value, found a mapping"))
+                problems.append(
+                    Problem(shown, line, key, "expected a single value, found a mapping")
+                )
                 continue
             values[key] = _cell_text(value)
             if key not in header:
                 header.append(key)
-        rows.append(RawRow(record.line, values))
+        rows.append(RawRow(record.line, values, dict(record.key_lines)))
     return RawTable(tuple(header), tuple(rows)), problems

@@ -35,12 +35,22 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("validate", help="check every data file against its schema")
-    check.add_argument("dir", nargs="?", type=Path, help="knowledge-base folder (default: the installed data/)")
+    check.add_argument(
+        "dir", nargs="?", type=Path, help="knowledge-base folder (default: the installed data/)"
+    )
 
-    table = commands.add_parser("compare", help="print the side-by-side comparison with its sources")
-    table.add_argument("--format", choices=("md", "csv", "html"), default="md", help="output format (default: md)")
-    table.add_argument("--options", nargs="+", metavar="ID", help="option ids to show (default: all three)")
-    table.add_argument("--topics", nargs="+", metavar="ID", help="topics or attribute ids to show (default: all)")
+    table = commands.add_parser(
+        "compare", help="print the side-by-side comparison with its sources"
+    )
+    table.add_argument(
+        "--format", choices=("md", "csv", "html"), default="md", help="output format (default: md)"
+    )
+    table.add_argument(
+        "--options", nargs="+", metavar="ID", help="option ids to show (default: all three)"
+    )
+    table.add_argument(
+        "--topics", nargs="+", metavar="ID", help="topics or attribute ids to show (default: all)"
+    )
 
     commands.add_parser("datasets", help="list the datasets and how many rows each has")
     return parser
@@ -66,8 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.dir)
         if args.command == "compare":
             table = compare(options=args.options, topics=args.topics)
-            rendered = {"md": table.to_markdown, "csv": table.to_csv, "html": lambda: table.to_html(standalone=True)}
-            sys.stdout.write(rendered[args.format]())
+            if args.format == "html":
+                sys.stdout.write(table.to_html(standalone=True))
+            else:
+                sys.stdout.write(table.to_csv() if args.format == "csv" else table.to_markdown())
             return 0
         info = content_info()
         for name in list_datasets():
@@ -80,3 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KyphoAidError as err:
         print(f"kypho-aid: error: {err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a bug: say so plainly instead of showing a traceback
+        print(
+            f"kypho-aid: internal error ({type(err).__name__}: {err}); please report it",
+            file=sys.stderr,
+        )
+        return 3

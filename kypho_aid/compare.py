@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,17 +18,23 @@ __all__ = ["ComparisonTable", "compare", "format_citation"]
 NOT_STATED = "Not stated in our sources."
 
 
-def format_citation(source: pd.Series) -> str:
-    """Format one row of the ``sources`` dataset as a reference line."""
+def format_citation(source: Mapping[str, Any]) -> str:
+    """Format one record of the ``sources`` dataset as a reference line."""
 
     def text(name: str) -> str:
         value = source.get(name)
-        return "" if value is None or pd.isna(value) else str(value)
+        return (
+            ""
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value)
+            else str(value)
+        )
 
     if text("kind") == "seed_page":
         publisher = f" {text('journal')}." if text("journal") else ""
         return f"{text('title')}. Patient information page.{publisher} Seed file {text('file')}."
-    parts = [f"{text('authors') or 'Authors not shown'} ({text('year') or 'n.d.'}). {text('title')}."]
+    parts = [
+        f"{text('authors') or 'Authors not shown'} ({text('year') or 'n.d.'}). {text('title')}."
+    ]
     if text("journal"):
         parts.append(f"{text('journal')}.")
     if text("doi"):
@@ -52,7 +59,7 @@ class ComparisonTable:
         The sources the table cites, numbered in order of first use: ``number``,
         ``source_id``, ``kind`` and ``citation``.
     facts : pandas.DataFrame
-        The facts behind the cells, one per row, with their ``numbers``.
+        The facts behind the cells, one per row, with their source ``numbers`` (e.g. ``"1, 4"``).
     attribute_labels, option_labels : dict
         Display labels of the rows and columns.
     content : ContentInfo
@@ -108,9 +115,10 @@ def _as_list(value: object, error: type[ValueError]) -> list[str] | None:
     if isinstance(value, str):
         return [value]
     items = list(value) if isinstance(value, Iterable) else [value]
-    if not all(isinstance(item, str) for item in items):
+    texts = [item for item in items if isinstance(item, str)]
+    if len(texts) != len(items):
         raise error(f"expected text ids, got {value!r}")
-    return items
+    return texts
 
 
 def _select_options(options: Sequence[str] | None, known: list[str]) -> list[str]:
@@ -118,7 +126,9 @@ def _select_options(options: Sequence[str] | None, known: list[str]) -> list[str
         return known
     unknown = [option for option in options if option not in known]
     if unknown or not options:
-        raise UnknownOptionError(f"unknown option(s) {unknown or options!r}; use any of: {', '.join(known)}")
+        raise UnknownOptionError(
+            f"unknown option(s) {unknown or options!r}; use any of: {', '.join(known)}"
+        )
     return [option for option in known if option in options]  # keep the canonical order
 
 
@@ -177,42 +187,61 @@ def compare(
     attributes = load_dataset("attributes", data_dir=data_dir).sort_values("order")
     attributes = _select_attributes(_as_list(topics, UnknownTopicError), attributes)
     facts = load_dataset("comparison", data_dir=data_dir)
-    facts = facts[facts["option_id"].astype(str).isin(chosen_options) & facts["attribute_id"].isin(attributes["attribute_id"])]
+    facts = facts[
+        facts["option_id"].astype(str).isin(chosen_options)
+        & facts["attribute_id"].isin(attributes["attribute_id"])
+    ]
     attribute_rank = {a: i for i, a in enumerate(attributes["attribute_id"])}
     option_rank = {o: i for i, o in enumerate(chosen_options)}
     facts = facts.assign(
-        _a=facts["attribute_id"].map(attribute_rank), _o=facts["option_id"].astype(str).map(option_rank)
+        _a=facts["attribute_id"].map(attribute_rank),
+        _o=facts["option_id"].astype(str).map(option_rank),
     ).sort_values(["_a", "_o", "fact_id"])
 
     numbers: dict[str, int] = {}
-    fact_numbers = []
-    for ids in facts["source_ids"]:
-        cited = [numbers.setdefault(source_id, len(numbers) + 1) for source_id in str(ids).split(LIST_SEPARATOR)]
-        fact_numbers.append(tuple(cited))
-    facts = facts.drop(columns=["_a", "_o"]).assign(numbers=fact_numbers).reset_index(drop=True)
+    marks: list[str] = []
+    for ids in facts["source_ids"].tolist():
+        cited = [
+            numbers.setdefault(source_id, len(numbers) + 1)
+            for source_id in str(ids).split(LIST_SEPARATOR)
+        ]
+        marks.append(", ".join(str(n) for n in cited))
+    facts = facts.drop(columns=["_a", "_o"]).reset_index(drop=True)
+    facts["numbers"] = pd.Series(marks, dtype="str")
 
     cells: dict[str, dict[str, str]] = {option: {} for option in chosen_options}
-    for fact in facts.itertuples(index=False):
-        mark = ", ".join(str(n) for n in fact.numbers)
-        line = f"{fact.value} [{mark}]"
-        column = cells[str(fact.option_id)]
-        attribute = str(fact.attribute_id)
+    for option, attribute, value, mark in zip(
+        facts["option_id"].astype(str).tolist(),
+        facts["attribute_id"].tolist(),
+        facts["value"].tolist(),
+        marks,
+        strict=True,
+    ):
+        line = f"{value} [{mark}]"
+        column = cells[option]
         column[attribute] = f"{column[attribute]}\n{line}" if attribute in column else line
     data = pd.DataFrame(
-        {option: [cells[option].get(a, NOT_STATED) for a in attributes["attribute_id"]] for option in chosen_options},
+        {
+            option: [cells[option].get(a, NOT_STATED) for a in attributes["attribute_id"]]
+            for option in chosen_options
+        },
         index=pd.Index(attributes["attribute_id"].tolist(), name="attribute_id"),
         dtype="str",
     )
     data.columns.name = "option_id"
 
-    bibliography = load_dataset("sources", data_dir=data_dir).set_index("source_id", drop=False)
+    bibliography = load_dataset("sources", data_dir=data_dir)
+    records: dict[str, dict[str, Any]] = {
+        str(r["source_id"]): {str(k): v for k, v in r.items()}
+        for r in bibliography.to_dict("records")
+    }
     ordered = sorted(numbers, key=numbers.__getitem__)
     sources = pd.DataFrame(
         {
             "number": [numbers[s] for s in ordered],
             "source_id": ordered,
-            "kind": [str(bibliography.loc[s, "kind"]) for s in ordered],
-            "citation": [format_citation(bibliography.loc[s]) for s in ordered],
+            "kind": [str(records[s]["kind"]) for s in ordered],
+            "citation": [format_citation(records[s]) for s in ordered],
         }
     ).astype({"source_id": "str", "kind": "str", "citation": "str"})
     return ComparisonTable(
@@ -220,6 +249,8 @@ def compare(
         sources=sources,
         facts=facts,
         attribute_labels=dict(zip(attributes["attribute_id"], attributes["label"], strict=True)),
-        option_labels=dict(zip(option_rows["option_id"].astype(str), option_rows["label"], strict=True)),
+        option_labels=dict(
+            zip(option_rows["option_id"].astype(str), option_rows["label"], strict=True)
+        ),
         content=content_info(data_dir=data_dir),
     )

@@ -20,7 +20,14 @@ from kypho_aid.model import LIST_SEPARATOR, ContentInfo, FieldType, Problem, Tab
 from kypho_aid.schema import load_schema
 from kypho_aid.validation import PACKAGE_CHECKS, ParsedTable, check_foreign_keys, check_table
 
-__all__ = ["content_info", "data_dir", "describe_dataset", "list_datasets", "load_dataset", "validate"]
+__all__ = [
+    "content_info",
+    "data_dir",
+    "describe_dataset",
+    "list_datasets",
+    "load_dataset",
+    "validate",
+]
 
 _DATA_SUFFIXES = (".csv", ".yaml")
 
@@ -43,7 +50,9 @@ def list_datasets(data_dir: str | Path | None = None) -> list[str]:
     True
     """
     folder = _directory(data_dir)
-    return sorted(path.name.removesuffix(SCHEMA_SUFFIX) for path in folder.glob(f"*{SCHEMA_SUFFIX}"))
+    return sorted(
+        path.name.removesuffix(SCHEMA_SUFFIX) for path in folder.glob(f"*{SCHEMA_SUFFIX}")
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -54,7 +63,9 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (status.st_mtime_ns, status.st_size)
 
 
-def _parse(name: str, folder: Path) -> tuple[TableSchema | None, ParsedTable | None, tuple[Problem, ...]]:
+def _parse(
+    name: str, folder: Path
+) -> tuple[TableSchema | None, ParsedTable | None, tuple[Problem, ...]]:
     """Read and check one dataset; cached until its files change."""
     schema_path = folder / f"{name}{SCHEMA_SUFFIX}"
     schema_stamp = _stamp(schema_path)
@@ -96,9 +107,13 @@ def _frame_cached(name: str, folder_name: str, stamps: tuple[tuple[int, int], ..
 def _require_name(name: object, folder: Path) -> str:
     names = list_datasets(folder)
     if not isinstance(name, str):
-        raise UnknownDatasetError(f"a dataset name is a string such as 'risks', not {type(name).__name__}")
+        raise UnknownDatasetError(
+            f"a dataset name is a string such as 'risks', not {type(name).__name__}"
+        )
     if name not in names:
-        raise UnknownDatasetError(f"{name!r} is not a kypho-aid dataset; use one of: {', '.join(names)}")
+        raise UnknownDatasetError(
+            f"{name!r} is not a kypho-aid dataset; use one of: {', '.join(names)}"
+        )
     return name
 
 
@@ -125,11 +140,15 @@ def _frame(table: ParsedTable) -> pd.DataFrame:
         elif spec.type is FieldType.INTEGER:
             columns[spec.name] = pd.Series(values, dtype="Int64")
         elif spec.type is FieldType.NUMBER:
-            columns[spec.name] = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+            columns[spec.name] = pd.Series(
+                [float("nan") if v is None else v for v in values], dtype="float64"
+            )
         elif spec.type is FieldType.BOOLEAN:
             columns[spec.name] = pd.Series(values, dtype="boolean")
         elif spec.type is FieldType.DATE:
-            columns[spec.name] = pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[s]")
+            columns[spec.name] = pd.Series(
+                pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[s]"
+            )
         else:
             columns[spec.name] = pd.Series(values, dtype="str")
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(table.rows)))
@@ -176,7 +195,7 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None) -> pd.DataFra
     """
     folder = _directory(data_dir)
     name = _require_name(name, folder)
-    schema, table, problems = _parse(name, folder)
+    _, table, problems = _parse(name, folder)
     if table is None or problems:
         raise DataValidationError(problems)
     referenced = sorted({key.table for key in table.schema.foreign_keys})
@@ -261,8 +280,19 @@ def validate(data_dir: str | Path | None = None) -> list[Problem]:
         for check in PACKAGE_CHECKS:
             problems += check(tables)
     for path in sorted(folder.iterdir()):
-        if path.suffix in _DATA_SUFFIXES and not path.name.endswith(SCHEMA_SUFFIX) and path.name not in described:
-            problems.append(Problem(display_path(path), 1, "-", f"no schema describes this file; add {path.stem}{SCHEMA_SUFFIX}"))
+        if (
+            path.suffix in _DATA_SUFFIXES
+            and not path.name.endswith(SCHEMA_SUFFIX)
+            and path.name not in described
+        ):
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    "-",
+                    f"no schema describes this file; add {path.stem}{SCHEMA_SUFFIX}",
+                )
+            )
     return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
 
 

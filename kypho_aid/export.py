@@ -32,7 +32,7 @@ def comparison_to_markdown(table: ComparisonTable) -> str:
     """Render a comparison as a GitHub-flavoured Markdown table with numbered sources."""
     frame = table.labelled()
     lines = [
-        "| " + " | ".join(["", *map(_markdown_cell, frame.columns)]) + " |",
+        "| " + " | ".join(["Attribute", *map(_markdown_cell, frame.columns)]) + " |",
         "|" + "---|" * (len(frame.columns) + 1),
     ]
     for label, row in frame.iterrows():
@@ -50,7 +50,9 @@ def _html_cell(text: str) -> str:
     for line in text.split("\n"):
         body, bracket, rest = line.rpartition(" [")
         if bracket and rest.endswith("]"):
-            out.append(f'{html.escape(body)} <span class="kypho-aid-cite">[{html.escape(rest)}</span>')
+            out.append(
+                f'{html.escape(body)} <span class="kypho-aid-cite">[{html.escape(rest)}</span>'
+            )
         else:
             out.append(html.escape(line))
     return "<br>".join(out)
@@ -65,7 +67,8 @@ def comparison_to_html(table: ComparisonTable, *, standalone: bool = False) -> s
         cells = "".join(f"<td>{_html_cell(str(v))}</td>" for v in row)
         body.append(f'<tr><th scope="row">{html.escape(str(label))}</th>{cells}</tr>')
     sources = "".join(
-        f'<li value="{s.number}">{html.escape(s.citation)}</li>' for s in table.sources.itertuples(index=False)
+        f'<li value="{number}">{html.escape(str(citation))}</li>'
+        for number, citation in zip(table.sources["number"], table.sources["citation"], strict=True)
     )
     fragment = (
         '<div class="kypho-aid kypho-aid-comparison">'
@@ -92,9 +95,15 @@ def comparison_to_csv(table: ComparisonTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["attribute_id", "attribute", *frame.columns, "sources"])
+    attributes = table.facts["attribute_id"].tolist()
+    marks = table.facts["numbers"].tolist()
     for (attribute_id, row), label in zip(table.data.iterrows(), frame.index, strict=True):
-        numbers = sorted(
-            {n for f in table.facts[table.facts["attribute_id"] == attribute_id].itertuples() for n in f.numbers}
-        )
-        writer.writerow([attribute_id, label, *row, "; ".join(f"[{n}] {by_number[n]}" for n in numbers)])
+        cited = {
+            int(n)
+            for attribute, mark in zip(attributes, marks, strict=True)
+            if attribute == attribute_id
+            for n in str(mark).split(", ")
+        }
+        listed = "; ".join(f"[{n}] {by_number[n]}" for n in sorted(cited))
+        writer.writerow([attribute_id, label, *row, listed])
     return buffer.getvalue()

@@ -24,10 +24,32 @@ ROW_CHECKS: Mapping[str, frozenset[str]] = {
     "required_when": frozenset({"field", "when", "when_present"}),
 }
 _FIELD_KEYS = frozenset(
-    {"name", "type", "required", "description", "enum", "ordered", "minimum", "maximum", "pattern", "unit", "audience"}
+    {
+        "name",
+        "type",
+        "required",
+        "description",
+        "enum",
+        "ordered",
+        "minimum",
+        "maximum",
+        "pattern",
+        "unit",
+        "audience",
+    }
 )
 _TOP_KEYS = frozenset(
-    {"name", "path", "title", "description", "primary_key", "fields", "unique", "foreign_keys", "row_checks"}
+    {
+        "name",
+        "path",
+        "title",
+        "description",
+        "primary_key",
+        "fields",
+        "unique",
+        "foreign_keys",
+        "row_checks",
+    }
 )
 
 
@@ -49,21 +71,34 @@ def _parse_field(raw: Any, shown: str, problems: list[Problem]) -> FieldSpec | N
         kind = FieldType(str(raw.get("type")))
     except ValueError:
         allowed = ", ".join(t.value for t in FieldType)
-        problems.append(Problem(shown, _line(raw, "type"), name, f"unknown type {raw.get('type')!r}; use one of {allowed}"))
+        problems.append(
+            Problem(
+                shown,
+                _line(raw, "type"),
+                name,
+                f"unknown type {raw.get('type')!r}; use one of {allowed}",
+            )
+        )
         return None
     enum = raw.get("enum")
     if enum is not None and not (isinstance(enum, list) and all(isinstance(v, str) for v in enum)):
-        problems.append(Problem(shown, _line(raw, "enum"), name, "enum must be a list of text values"))
+        problems.append(
+            Problem(shown, _line(raw, "enum"), name, "enum must be a list of text values")
+        )
         return None
     if kind is FieldType.CATEGORY and not enum:
-        problems.append(Problem(shown, _line(raw), name, "a category field needs an enum of allowed values"))
+        problems.append(
+            Problem(shown, _line(raw), name, "a category field needs an enum of allowed values")
+        )
         return None
     pattern = raw.get("pattern")
     if pattern is not None:
         try:
             re.compile(str(pattern))
         except re.error as err:
-            problems.append(Problem(shown, _line(raw, "pattern"), name, f"pattern is not a valid regex: {err}"))
+            problems.append(
+                Problem(shown, _line(raw, "pattern"), name, f"pattern is not a valid regex: {err}")
+            )
             return None
     bounds: dict[str, float | None] = {}
     for key in ("minimum", "maximum"):
@@ -86,14 +121,20 @@ def _parse_field(raw: Any, shown: str, problems: list[Problem]) -> FieldSpec | N
     )
 
 
-def _names_exist(names: Any, known: set[str], shown: str, line: int, what: str, problems: list[Problem]) -> bool:
+def _names_exist(
+    names: Any, known: set[str], shown: str, line: int, what: str, problems: list[Problem]
+) -> bool:
     if not isinstance(names, list) or not names:
-        problems.append(Problem(shown, line, what, f"{what} must be a non-empty list of column names"))
+        problems.append(
+            Problem(shown, line, what, f"{what} must be a non-empty list of column names")
+        )
         return False
     ok = True
     for name in names:
         if name not in known:
-            problems.append(Problem(shown, line, what, f"{what} names {name!r}, which is not a field"))
+            problems.append(
+                Problem(shown, line, what, f"{what} names {name!r}, which is not a field")
+            )
             ok = False
     return ok
 
@@ -115,7 +156,9 @@ def load_schema(path: Path, shown: str) -> tuple[TableSchema | None, list[Proble
         return None, [*problems, Problem(shown, 1, "name", "a schema file must be a mapping")]
     for key in document:
         if key not in _TOP_KEYS:
-            problems.append(Problem(shown, _line(document, key), key, f"unknown schema setting {key!r}"))
+            problems.append(
+                Problem(shown, _line(document, key), key, f"unknown schema setting {key!r}")
+            )
     for key in ("name", "path", "fields", "primary_key"):
         if key not in document:
             problems.append(Problem(shown, 1, key, f"schema needs {key!r}"))
@@ -123,15 +166,22 @@ def load_schema(path: Path, shown: str) -> tuple[TableSchema | None, list[Proble
         return None, problems
     expected_name = path.name.removesuffix(".schema.yaml")
     if document["name"] != expected_name:
-        message = f"name {document['name']!r} does not match the file name (expected {expected_name!r})"
+        message = (
+            f"name {document['name']!r} does not match the file name (expected {expected_name!r})"
+        )
         problems.append(Problem(shown, _line(document, "name"), "name", message))
     raw_fields = document["fields"]
     if not isinstance(raw_fields, list) or not raw_fields:
-        return None, [*problems, Problem(shown, _line(document, "fields"), "fields", "fields must be a non-empty list")]
+        return None, [
+            *problems,
+            Problem(shown, _line(document, "fields"), "fields", "fields must be a non-empty list"),
+        ]
     fields = [spec for raw in raw_fields if (spec := _parse_field(raw, shown, problems))]
     names = {spec.name for spec in fields}
     if len(names) != len(fields):
-        problems.append(Problem(shown, _line(document, "fields"), "fields", "two fields share a name"))
+        problems.append(
+            Problem(shown, _line(document, "fields"), "fields", "two fields share a name")
+        )
     primary_key = document["primary_key"]
     _names_exist(primary_key, names, shown, _line(document, "primary_key"), "primary_key", problems)
     unique = document.get("unique") or []
@@ -149,7 +199,7 @@ def load_schema(path: Path, shown: str) -> tuple[TableSchema | None, list[Proble
         foreign_keys.append(ForeignKey(str(column), table, target))
     row_checks: list[RowCheck] = []
     for raw in document.get("row_checks") or []:
-        kind = raw.get("check") if isinstance(raw, dict) else None
+        kind = str(raw.get("check")) if isinstance(raw, dict) else ""
         if kind not in ROW_CHECKS:
             message = f"unknown row check {kind!r}; use one of {', '.join(ROW_CHECKS)}"
             problems.append(Problem(shown, _line(raw), "row_checks", message))
@@ -159,7 +209,9 @@ def load_schema(path: Path, shown: str) -> tuple[TableSchema | None, list[Proble
         mentioned = [v for k, v in params.items() if k in ("field", "unit_field", "when_present")]
         mentioned += params.get("fields", []) + list((params.get("when") or {}).keys())
         if unknown or any(name not in names for name in mentioned):
-            message = f"row check {kind!r} has unknown settings or names a column that is not a field"
+            message = (
+                f"row check {kind!r} has unknown settings or names a column that is not a field"
+            )
             problems.append(Problem(shown, _line(raw), "row_checks", message))
             continue
         row_checks.append(RowCheck(kind, params))

@@ -9,6 +9,7 @@ reading; phase two (cells and rows) and phase three (across tables) happen here.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -87,7 +88,10 @@ def _convert(spec: FieldSpec, text: str) -> tuple[Value, str | None]:
     else:
         items = tuple(item.strip() for item in text.split(LIST_SEPARATOR))
         if any(not item for item in items):
-            return None, f"empty item in the list {text!r}; separate items with a single {LIST_SEPARATOR!r}"
+            return (
+                None,
+                f"empty item in the list {text!r}; separate items with a single {LIST_SEPARATOR!r}",
+            )
         value = items
     return value, None
 
@@ -108,7 +112,9 @@ def _check_value(spec: FieldSpec, value: Value) -> str | None:
     return None
 
 
-def check_cells(schema: TableSchema, raw: RawTable, shown: str) -> tuple[list[TypedRow], list[Problem]]:
+def check_cells(
+    schema: TableSchema, raw: RawTable, shown: str
+) -> tuple[list[TypedRow], list[Problem]]:
     """Convert every cell to its type and check it; return the typed rows and the problems."""
     rows: list[TypedRow] = []
     problems: list[Problem] = []
@@ -116,18 +122,21 @@ def check_cells(schema: TableSchema, raw: RawTable, shown: str) -> tuple[list[Ty
         values: dict[str, Value] = {}
         for spec in schema.fields:
             text = raw_row.values.get(spec.name, "")
+            line = raw_row.line_of(spec.name)
             if text != text.strip():
-                problems.append(Problem(shown, raw_row.line, spec.name, "value has spaces at its start or end"))
+                problems.append(
+                    Problem(shown, line, spec.name, "value has spaces at its start or end")
+                )
                 text = text.strip()
             if not text:
                 values[spec.name] = None
                 if spec.required:
-                    problems.append(Problem(shown, raw_row.line, spec.name, "required value is missing"))
+                    problems.append(Problem(shown, line, spec.name, "required value is missing"))
                 continue
             value, error = _convert(spec, text)
             error = error or _check_value(spec, value)
             if error:
-                problems.append(Problem(shown, raw_row.line, spec.name, error))
+                problems.append(Problem(shown, line, spec.name, error))
             values[spec.name] = None if error else value
         rows.append(TypedRow(raw_row.line, values))
     return rows, problems
@@ -146,9 +155,11 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
             fields = list(params.get("fields", []))
             if rule.check == "ordered":
                 present = [(name, row.values[name]) for name in fields if _present(row, name)]
-                for (first, a), (second, b) in zip(present, present[1:], strict=False):
+                for (first, a), (second, b) in itertools.pairwise(present):
                     if a > b:  # type: ignore[operator]
-                        message = f"{first} ({a}) is above {second} ({b}); the lower end must come first"
+                        message = (
+                            f"{first} ({a}) is above {second} ({b}); the lower end must come first"
+                        )
                         problems.append(Problem(shown, row.line, first, message))
                         break
             elif rule.check == "paired_lists":
@@ -167,7 +178,9 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
                     for name in fields:
                         value = row.values.get(name)
                         if isinstance(value, float) and not 0 <= value <= 100:
-                            message = f"{value:g} is not a percentage between 0 and 100 (unit {unit!r})"
+                            message = (
+                                f"{value:g} is not a percentage between 0 and 100 (unit {unit!r})"
+                            )
                             problems.append(Problem(shown, row.line, name, message))
             elif rule.check == "required_when" and not _present(row, params["field"]):
                 when: Mapping[str, Any] = params.get("when") or {}
@@ -178,7 +191,9 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
                     reason = f"{trigger} is given"
                 else:
                     continue
-                problems.append(Problem(shown, row.line, params["field"], f"required when {reason}"))
+                problems.append(
+                    Problem(shown, row.line, params["field"], f"required when {reason}")
+                )
     return problems
 
 
@@ -263,16 +278,22 @@ def check_every_source_cited(tables: Mapping[str, ParsedTable]) -> list[Problem]
 
 def check_core_attributes(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     """Check that every option answers every core attribute (or says why it does not apply)."""
-    attributes, comparison, options = (tables.get(n) for n in ("attributes", "comparison", "options"))
+    attributes, comparison, options = (
+        tables.get(n) for n in ("attributes", "comparison", "options")
+    )
     if attributes is None or comparison is None or options is None:
         return []
-    answered = {(row.values.get("attribute_id"), row.values.get("option_id")) for row in comparison.rows}
+    answered = {
+        (row.values.get("attribute_id"), row.values.get("option_id")) for row in comparison.rows
+    }
     problems = []
     for row in attributes.rows:
         if row.values.get("core") is not True:
             continue
         attribute = row.values.get("attribute_id")
-        for option in sorted(column_values(options, "option_id"), key=list(Option).index):
+        for option in sorted(
+            column_values(options, "option_id"), key=[o.value for o in Option].index
+        ):
             if (attribute, option) not in answered:
                 message = (
                     f"core attribute {attribute!r} has no row for option {option!r} in {comparison.schema.path}; "
@@ -295,7 +316,9 @@ def check_faq_complete(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     for question_id, rows in by_question.items():
         missing = all_options - {str(row.values.get("option_id")) for row in rows}
         for option in sorted(missing):
-            message = f"question {question_id} has no answer for {option!r}; answer it for every option"
+            message = (
+                f"question {question_id} has no answer for {option!r}; answer it for every option"
+            )
             problems.append(Problem(faq.shown, rows[0].line, "option_id", message))
         wordings = {row.values.get("question") for row in rows}
         if len(wordings) > 1:
@@ -312,7 +335,9 @@ def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     problems = []
     for row in steps.rows:
         elements = row.values.get("elements") or ()
-        wrong = KYPHOPLASTY_ONLY_ELEMENTS.intersection(elements if isinstance(elements, tuple) else ())
+        wrong = KYPHOPLASTY_ONLY_ELEMENTS.intersection(
+            elements if isinstance(elements, tuple) else ()
+        )
         if wrong and row.values.get("option_id") != Option.KYPHOPLASTY:
             message = f"{', '.join(sorted(wrong))} belong only to kyphoplasty steps"
             problems.append(Problem(steps.shown, row.line, "elements", message))
@@ -320,4 +345,9 @@ def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
 
 
 #: The checks across tables that ``validate()`` runs after the single-table ones.
-PACKAGE_CHECKS = (check_every_source_cited, check_core_attributes, check_faq_complete, check_drawing_elements)
+PACKAGE_CHECKS = (
+    check_every_source_cited,
+    check_core_attributes,
+    check_faq_complete,
+    check_drawing_elements,
+)

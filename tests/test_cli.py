@@ -1,0 +1,85 @@
+"""The command line: exit codes, formats, and messages instead of tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kypho_aid.cli import main
+
+from .conftest import ROOT
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kypho_aid", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_validate_exits_zero_on_the_knowledge_base() -> None:
+    result = run("validate", "data")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("data: ") and "no problems" in result.stdout
+
+
+def test_validate_exits_one_and_prints_located_problems(data_copy: Path) -> None:
+    (data_copy / "options.csv").write_text("", encoding="utf-8")
+    result = run("validate", "data", cwd=data_copy.parent)
+    assert result.returncode == 1
+    assert (
+        result.stdout.splitlines()[0]
+        == "data/options.csv:1:option_id: file is empty; it needs at least a header row"
+    )
+
+
+def test_validate_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nowhere"))
+    assert result.returncode == 1 and "not a folder" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html"])
+def test_compare_prints_each_format(fmt: str) -> None:
+    result = run("compare", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    expected = {
+        "md": "| Attribute | Balloon kyphoplasty",
+        "csv": "attribute_id,attribute,",
+        "html": "<!DOCTYPE html>",
+    }[fmt]
+    assert first.startswith(expected)
+
+
+def test_compare_with_options_and_topics() -> None:
+    result = run(
+        "compare", "--format", "csv", "--options", "non_surgical", "--topics", "afterwards"
+    )
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["attribute_id", "attribute", "Non-surgical care", "sources"]
+    assert len(rows) > 2
+
+
+def test_unknown_option_is_a_message_not_a_traceback() -> None:
+    result = run("compare", "--options", "laser")
+    assert result.returncode == 2
+    assert result.stderr.startswith("kypho-aid: error: unknown option(s) ['laser']")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["compare", "--format", "pdf"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err
+
+
+def test_datasets_lists_row_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["datasets"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[0] == "attributes"
+    assert "content version" in out

@@ -1,0 +1,134 @@
+"""`make lab` in a real browser: JupyterLab on 127.0.0.1 opens the index, and notebooks 00
+and 01 run top to bottom in it without an error. Uses Debian's chromium (never a
+downloaded browser); skipped where chromium is absent, except in CI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, snapshot
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TOKEN = "kypho-aid-test-token"
+RESULTS = ROOT / "test-results"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it with apt")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    home = tmp_path_factory.mktemp("lab")
+    settings = home / "settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    # Autosave off, so running the notebooks in the browser never rewrites the committed files.
+    (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    port = _free_port()
+    args = (
+        f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN} "
+        f"--LabApp.user_settings_dir={home / 'settings'} --LabApp.workspaces_dir={home / 'workspaces'}"
+    )
+    log = (home / "lab.log").open("w")
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGTERM)
+                pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text())
+            time.sleep(0.5)
+    yield url, home / "lab.log"
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_lab_listens_on_loopback_only(lab: tuple[str, Path]) -> None:
+    url, log = lab
+    text = log.read_text()
+    assert f"{url}/lab" in text
+    assert "0.0.0.0" not in text and "://localhost" not in text
+
+
+@pytest.mark.parametrize("name", ["00-index", "01-compare-the-options"])
+def test_notebook_runs_top_to_bottom_in_lab(lab: tuple[str, Path], name: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = lab
+    before = snapshot(ROOT / "notebooks")
+    RESULTS.mkdir(exist_ok=True)
+    external: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on(
+            "request",
+            lambda r: (
+                external.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                else None
+            ),
+        )
+        page.goto(f"{url}/lab/tree/notebooks/{name}.ipynb?token={TOKEN}")
+        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        expect(notebook).to_be_visible(timeout=60_000)
+        expect(
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first
+        ).to_be_attached(timeout=60_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt")
+        count = prompts.count()
+        assert count > 0
+        # every code cell gets a fresh execution number and none is left running
+        expect(prompts.filter(has_text="[*]")).to_have_count(0, timeout=120_000)
+        expect(prompts.filter(has_text=f"[{count}]")).to_have_count(1, timeout=120_000)
+        errors = notebook.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        )
+        assert errors.count() == 0, errors.all_inner_texts()
+        page.screenshot(path=str(RESULTS / f"lab-{name}.png"))
+        browser.close()
+    assert external == []
+    assert snapshot(ROOT / "notebooks") == before, (
+        "running in JupyterLab changed a committed notebook"
+    )

@@ -1,0 +1,261 @@
+"""Write the broken-data corpus under tests/broken_data/ from the current data/.
+
+Usage
+-----
+    python tools/make_broken_data.py
+
+Each case is a folder holding the files that differ from data/ (the test lays them over a
+copy of data/) and ``expected.txt``: the ``file:row:column`` the validator must report.
+The row is found here by plain text search, independently of the validator. Re-run after
+changing a table that a case copies; add a case for every new table or rule.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+CORPUS = ROOT / "tests" / "broken_data"
+
+Edit = Callable[[list[str]], tuple[list[str], int]]
+
+
+def _find(lines: list[str], needle: str) -> int:
+    for index, line in enumerate(lines):
+        if needle in line:
+            return index
+    raise SystemExit(f"text {needle!r} not found; update the case")
+
+
+def replace_in_row(needle: str, old: str, new: str) -> Edit:
+    """Replace ``old`` by ``new`` on the first line containing ``needle``."""
+
+    def edit(lines: list[str]) -> tuple[list[str], int]:
+        index = _find(lines, needle)
+        if old not in lines[index]:
+            raise SystemExit(f"{old!r} not on the line with {needle!r}")
+        lines[index] = lines[index].replace(old, new, 1)
+        return lines, index + 1
+
+    return edit
+
+
+def csv_cell(needle: str, column: str, value: str) -> Edit:
+    """Set one cell of a simple CSV row (no quoted commas before the column)."""
+
+    def edit(lines: list[str]) -> tuple[list[str], int]:
+        header = lines[0].rstrip("\n").split(",")
+        index = _find(lines, needle)
+        cells = lines[index].rstrip("\n").split(",")
+        cells[header.index(column)] = value
+        lines[index] = ",".join(cells) + "\n"
+        return lines, index + 1
+
+    return edit
+
+
+def drop_column(column: str) -> Edit:
+    def edit(lines: list[str]) -> tuple[list[str], int]:
+        position = lines[0].rstrip("\n").split(",").index(column)
+        return [
+            ",".join(c for i, c in enumerate(line.rstrip("\n").split(",")) if i != position) + "\n"
+            for line in lines
+        ], 1
+
+    return edit
+
+
+def append_line(text: str) -> Edit:
+    def edit(lines: list[str]) -> tuple[list[str], int]:
+        return [*lines, text], len(lines) + 1
+
+    return edit
+
+
+# name: (file, edit, column, what the case shows)
+CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
+    "missing-column": (
+        "attributes.csv",
+        drop_column("question"),
+        "question",
+        "a column of the schema is missing",
+    ),
+    "unknown-column": (
+        "attributes.csv",
+        lambda lines: (
+            [lines[0].rstrip("\n") + ",notes\n", *(ln.rstrip("\n") + ",\n" for ln in lines[1:])],
+            1,
+        ),
+        "notes",
+        "a column the schema does not describe",
+    ),
+    "wrong-type": (
+        "attributes.csv",
+        csv_cell("balloon_use,", "order", "second"),
+        "order",
+        "text where a whole number belongs",
+    ),
+    "below-minimum": (
+        "attributes.csv",
+        csv_cell("duration,", "order", "0"),
+        "order",
+        "a number below the schema minimum",
+    ),
+    "duplicate-key": (
+        "attributes.csv",
+        replace_in_row("cement_volume,", "cement_volume,", "balloon_use,"),
+        "attribute_id",
+        "two rows share a key",
+    ),
+    "malformed-csv": (
+        "attributes.csv",
+        replace_in_row("incision,", "Cut and stitches", '"Cut and stitches'),
+        "label",
+        "an unclosed quote",
+    ),
+    "unknown-option": (
+        "options.csv",
+        replace_in_row("vertebroplasty,", "vertebroplasty,", "surgery,"),
+        "option_id",
+        "an option that does not exist",
+    ),
+    "empty-file": ("options.csv", b"", "option_id", "an empty file"),
+    "unknown-source": (
+        "warning_signs.csv",
+        replace_in_row("W002", "000_64deb0008af28b59.txt", "NOBODY2099"),
+        "source_ids",
+        "a citation that resolves to no source",
+    ),
+    "fact-without-source": (
+        "warning_signs.csv",
+        replace_in_row("W003", "000_64deb0008af28b59.txt", ""),
+        "source_ids",
+        "a fact that cites nothing",
+    ),
+    "locators-mismatch": (
+        "options.csv",
+        replace_in_row(
+            "non_surgical,",
+            "001_3485e95ba7753f80.txt",
+            "001_3485e95ba7753f80.txt;004_0c0cff220e26e4ac.txt",
+        ),
+        "locators",
+        "two sources but one locator",
+    ),
+    "short-row": (
+        "warning_signs.csv",
+        lambda lines: ([*lines, "W999,kyphoplasty,Something\n"], len(lines) + 1),
+        "meaning",
+        "a row with too few fields",
+    ),
+    "low-above-high": (
+        "preparation_recovery.csv",
+        "low-above-high",
+        "time_low",
+        "a range whose lower end is above its upper end",
+    ),
+    "percent-above-100": (
+        "outcomes.csv",
+        replace_in_row("E042,", ",11,,,,none,%,", ",111,,,,none,%,"),
+        "value",
+        "a percentage above 100",
+    ),
+    "unknown-category": (
+        "outcomes.csv",
+        replace_in_row("E056,", "sham_controlled_rct", "double_blind_rct"),
+        "design",
+        "a study design not in the vocabulary",
+    ),
+    "bad-encoding": (
+        "warning_signs.csv",
+        "bad-encoding",
+        "sign",
+        "a byte that is not UTF-8 (Latin-1 é)",
+    ),
+    "malformed-yaml": (
+        "content.yaml",
+        replace_in_row("reviewed_on:", "reviewed_on: ", "reviewed_on: [2026-11-23\n"),
+        "character",
+        "a YAML list never closed",
+    ),
+    "bad-date": (
+        "content.yaml",
+        replace_in_row("reviewed_on:", "2026-11-23", "2026-13-45"),
+        "reviewed_on",
+        "a date that does not exist",
+    ),
+    "malformed-schema": (
+        "options.schema.yaml",
+        replace_in_row("description: Name shown to patients.", "Name shown", '"Name shown'),
+        "character",
+        "a schema file that is not valid YAML",
+    ),
+    "uncited-source": (
+        "sources.csv",
+        append_line(
+            "ORPHAN2020,rct,An uncited trial,Nobody,2020,,,,https://example.org/orphan,,\n"
+        ),
+        "source_id",
+        "a source nothing cites",
+    ),
+    "missing-core-attribute": (
+        "attributes.csv",
+        append_line("price,afterwards,Price,What does it cost?,true,99\n"),
+        "core",
+        "a core attribute with no facts",
+    ),
+}
+
+
+def _special(name: str, lines: list[str]) -> tuple[list[str] | bytes, int]:
+    if name == "low-above-high":
+        header = lines[0].rstrip("\n").split(",")
+        for index, line in enumerate(lines[1:], start=1):
+            cells = line.rstrip("\n").split(",")
+            if len(cells) == len(header):
+                low, high = header.index("time_low"), header.index("time_high")
+                if cells[low] and cells[high]:
+                    cells[low], cells[high] = cells[high], cells[low]
+                    lines[index] = ",".join(cells) + "\n"
+                    return lines, index + 1
+        raise SystemExit("no simple row with a time range found")
+    if name == "bad-encoding":
+        index = 2
+        text = "".join(lines)
+        data = text.encode("utf-8")
+        target = lines[index - 1]
+        broken = target.replace(",", ",caf\xe9 ", 2).replace(",caf\xe9 ", ",", 1)
+        return data.replace(target.encode("utf-8"), broken.encode("latin-1")), index
+    raise SystemExit(name)
+
+
+def main() -> int:
+    if CORPUS.exists():
+        shutil.rmtree(CORPUS)
+    for name, (file, edit, column, note) in CASES.items():
+        folder = CORPUS / name
+        folder.mkdir(parents=True)
+        lines = (DATA / file).read_text(encoding="utf-8").splitlines(keepends=True)
+        if isinstance(edit, bytes):
+            content: list[str] | bytes = edit
+            row = 1
+        elif isinstance(edit, str):
+            content, row = _special(edit, lines)
+        else:
+            content, row = edit(lines)
+        out = folder / file
+        if isinstance(content, bytes):
+            out.write_bytes(content)
+        else:
+            out.write_text("".join(content), encoding="utf-8")
+        (folder / "expected.txt").write_text(f"{file}:{row}:{column}\n# {note}\n", encoding="utf-8")
+    print(f"{len(CASES)} cases in {CORPUS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
