@@ -24,8 +24,14 @@ $(STAMP): pyproject.toml $(LOCK)
 
 setup: $(STAMP)  ## create .venv with the locked dependencies
 
-lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb $(LAB_ARGS)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" notebooks/00-index.ipynb $(LAB_ARGS)
+# Offline and local: loopback only, no update checks, news feed or PyPI extension manager.
+# JupyterLab refuses root unless told; CI machines run as root.
+LAB_OPTIONS := --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+	--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
+	$(BIN)/jupyter lab $(LAB_OPTIONS) notebooks/00-index.ipynb $(LAB_ARGS)
 
 test: lint typecheck validate unit nbval  ## everything CI runs: lint, types, data, unit tests, notebooks
 

@@ -72,7 +72,7 @@ def comparison_to_html(table: ComparisonTable, *, standalone: bool = False) -> s
     )
     fragment = (
         '<div class="kypho-aid kypho-aid-comparison">'
-        "<table><caption>How the options compare (numbers in brackets point to the sources below)</caption>"
+        '<table class="kypho-aid-table"><caption>How the options compare (numbers in brackets point to the sources below)</caption>'
         f'<thead><tr><th scope="col">Attribute</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
         f'<p><strong>Sources</strong></p><ol class="kypho-aid-sources">{sources}</ol>'

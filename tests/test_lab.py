@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -24,6 +25,12 @@ TOKEN = "kypho-aid-test-token"
 RESULTS = ROOT / "test-results"
 
 
+def _title(path: Path) -> str:
+    """The H1 title of a notebook, as JupyterLab renders it."""
+    first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+    return "".join(first["source"]).splitlines()[0].removeprefix("# ").strip()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -37,10 +44,16 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
             pytest.fail("chromium is not installed; .ci/run installs it with apt")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     home = tmp_path_factory.mktemp("lab")
-    settings = home / "settings" / "@jupyterlab" / "docmanager-extension"
-    settings.mkdir(parents=True)
-    # Autosave off, so running the notebooks in the browser never rewrites the committed files.
-    (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    # Autosave off, so running the notebooks never rewrites the committed files; every cell
+    # rendered (no windowing), so the test sees them all; no news prompt in the screenshots.
+    for plugin, values in {
+        "docmanager-extension/plugin": {"autosave": False},
+        "notebook-extension/tracker": {"windowingMode": "none"},
+        "apputils-extension/notification": {"fetchNews": "false"},
+    }.items():
+        path = home / "settings" / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     port = _free_port()
     args = (
         f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN} "
@@ -63,7 +76,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGTERM)
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
                 pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text())
             time.sleep(0.5)
     yield url, home / "lab.log"
@@ -108,20 +122,27 @@ def test_notebook_runs_top_to_bottom_in_lab(lab: tuple[str, Path], name: str) ->
                 else None
             ),
         )
-        page.goto(f"{url}/lab/tree/notebooks/{name}.ipynb?token={TOKEN}")
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        page.goto(f"{url}/lab/workspaces/{name}/tree/notebooks/{name}.ipynb?reset&token={TOKEN}")
+        title = _title(ROOT / "notebooks" / f"{name}.ipynb")
+        heading = page.get_by_role("heading", name=title, level=1, exact=True)
+        notebook = page.locator(".jp-NotebookPanel .jp-Notebook").filter(has=heading)
         expect(notebook).to_be_visible(timeout=60_000)
         expect(
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first
         ).to_be_attached(timeout=60_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt")
         count = prompts.count()
         assert count > 0
-        # every code cell gets a fresh execution number and none is left running
-        expect(prompts.filter(has_text="[*]")).to_have_count(0, timeout=120_000)
-        expect(prompts.filter(has_text=f"[{count}]")).to_have_count(1, timeout=120_000)
+        # clear the stored outputs first, so that what follows can only come from this run
+        page.get_by_role("menuitem", name="Edit", exact=True).click()
+        page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
+        expect(notebook.locator(".jp-CodeCell .jp-OutputArea-output")).to_have_count(0)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        numbered = prompts.filter(has_text=re.compile(r"\[\d+\]"))
+        expect(numbered).to_have_count(count, timeout=120_000)
+        expect(prompts.filter(has_text=f"[{count}]")).to_have_count(1)
+        assert notebook.locator(".jp-CodeCell .jp-OutputArea-output").count() >= count - 1
         errors = notebook.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
         )

@@ -41,9 +41,8 @@ def test_name_and_skeleton(path: Path) -> None:
     assert cells[imports + 1]["cell_type"] == "code" and "import kypho_aid" in "".join(
         cells[imports + 1]["source"]
     )
-    assert all(c["execution_count"] is not None and c["outputs"] for c in code), (
-        "regenerate with make notebooks"
-    )
+    assert all(c["execution_count"] is not None for c in code), "regenerate with make notebooks"
+    assert sum(bool(c["outputs"]) for c in code) >= len(code) - 1, "only the imports cell is silent"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

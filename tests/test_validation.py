@@ -90,7 +90,9 @@ def test_only_kyphoplasty_steps_may_show_a_balloon(data_copy: Path) -> None:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     elements = rows[0].index("elements")
-    index = next(i for i, row in enumerate(rows) if row[1] == "vertebroplasty" and "needle" in row[elements])
+    index = next(
+        i for i, row in enumerate(rows) if row[1] == "vertebroplasty" and "needle" in row[elements]
+    )
     rows[index][elements] += ";balloon"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)

@@ -106,5 +106,5 @@ print(info.disclaimer)
 #
 # ## Sources
 #
-# The full bibliography is the `sources` dataset, shown in notebook 01 with the facts that
-# cite it. Check any fact against its source before you rely on it.
+# The full bibliography is the `sources` dataset, shown in
+# [Compare the options](01-compare-the-options.ipynb) with the facts that cite it. Check any fact against its source before you rely on it.

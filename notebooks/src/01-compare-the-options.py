@@ -61,11 +61,11 @@ after = kypho_aid.compare(options=["kyphoplasty", "vertebroplasty"], topics="aft
 print(after.to_markdown())
 
 # %% [markdown]
-# The same table is there as data, for your own analysis: one row per attribute, one
-# column per option.
+# The facts behind it are there as data, for your own analysis: one fact per row, with
+# the numbers of the sources it cites.
 
 # %%
-after.data
+after.facts[["attribute_id", "option_id", "value", "numbers"]]
 
 # %% [markdown]
 # ## Where the facts come from
@@ -75,7 +75,7 @@ after.data
 # %%
 kinds = table.sources.set_index("source_id")["kind"]
 cited_kinds = table.facts["source_ids"].str.split(";").explode().map(kinds)
-cited_kinds.value_counts().rename("facts citing it").to_frame()
+cited_kinds.value_counts().rename_axis("kind of source").rename("facts citing it").to_frame()
 
 # %% [markdown]
 # ## Summary
