@@ -55,9 +55,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port = _free_port()
-    args = (
-        f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN} "
-        f"--LabApp.user_settings_dir={home / 'settings'} --LabApp.workspaces_dir={home / 'workspaces'}"
+    args = " ".join(
+        [
+            f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN}",
+            f"--LabApp.user_settings_dir={home / 'settings'} --LabApp.workspaces_dir={home / 'workspaces'}",
+            f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",  # not beside the notebooks
+        ]
     )
     log = (home / "lab.log").open("w")
     proc = subprocess.Popen(
