@@ -233,3 +233,100 @@ def test_no_unverified_figure_is_used(shared: Path) -> None:
     ]
     blob = "\n".join(p.read_text(encoding="utf-8") for p in kypho_aid.data_dir().glob("*.*"))
     assert [figure for figure in unverified if figure in blob] == []
+
+
+# --- numbers inside sentences ----------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.])(?:(?<!\d)-)?\d+(?:,\d{3})*(?:\.\d+)?")  # "0-10" is 0 and 10
+_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "half": 2,
+    "third": 3,
+    "quarter": 4,
+}
+_PROSE = {
+    "value",
+    "description",
+    "answer",
+    "statement",
+    "plain",
+    "criterion",
+    "sign",
+    "meaning",
+    "definition",
+    "summary",
+    "label",
+    "risk",
+}
+
+
+def _numbers(text: str, *, words: bool = False) -> set[float]:
+    found = {abs(float(n.replace(",", ""))) for n in _NUMBER.findall(text)}
+    if words:
+        found |= {float(v) for w, v in _WORDS.items() if re.search(rf"\b{w}\b", text, re.I)}
+    return found
+
+
+def test_numbers_in_sentences_trace_to_the_sources_they_cite(shared: Path) -> None:
+    """A number written into a fact's text must appear in a source the row cites: the seed
+    page's text, or an evidence row of a cited source (its value, interval, unit, comparison
+    or notes). Rounding to a whole number, the complement of a percentage (60–90% settle, so
+    10–40% do not) and the 0, 1 and 100 of "N out of 100" are allowed."""
+    seeds = {
+        p.name: _numbers(p.read_text(encoding="utf-8"), words=True) | _numbers(p.name)
+        for p in (shared / "seeds").glob("*.txt")
+    }
+    evidence: dict[str, set[float]] = {}
+    for row in _evidence(shared).values():
+        text = " ".join(
+            row[c]
+            for c in (
+                "value",
+                "low",
+                "high",
+                "unit",
+                "measure",
+                "comparison",
+                "notes",
+                "population",
+                "timepoint",
+            )
+        )
+        evidence.setdefault(row["source_id"], set()).update(_numbers(text, words=True))
+    untraced = []
+    for name in FACT_TABLES:
+        if name == "outcomes":  # checked figure by figure above
+            continue
+        frame = kypho_aid.load_dataset(name)
+        for _, row in frame.iterrows():
+            cited = str(row["source_ids"]).split(";")
+            allowed = set().union(
+                *(seeds.get(s, set()) | evidence.get(s, set()) | _numbers(s) for s in cited)
+            )
+            allowed |= (
+                {round(a) for a in allowed}
+                | {100 - a for a in allowed if 0 < a < 100}
+                | {0, 1, 100}
+            )
+            for column in _PROSE & set(frame.columns):
+                text = row[column]
+                if isinstance(text, str):
+                    scale = (
+                        {10.0} if re.search(r"pain score", text, re.I) else set()
+                    )  # "5 out of 10"
+                    untraced += [
+                        (name, row.iloc[0], column, n)
+                        for n in _numbers(text)
+                        if n not in allowed | scale
+                    ]
+    assert untraced == []
