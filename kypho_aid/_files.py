@@ -78,7 +78,11 @@ class RawTable:
     rows: tuple[RawRow, ...]
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's C parser when PyYAML has it (about ten times faster), else the pure-Python one.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A safe YAML loader that remembers where each mapping and key starts."""
 
     duplicate_keys: list[tuple[int, str]]

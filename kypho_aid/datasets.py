@@ -66,34 +66,42 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _parse(
     name: str, folder: Path
 ) -> tuple[TableSchema | None, ParsedTable | None, tuple[Problem, ...]]:
-    """Read and check one dataset; cached until its files change."""
+    """Read and check one dataset; cached until its schema or data file changes."""
     schema_path = folder / f"{name}{SCHEMA_SUFFIX}"
     schema_stamp = _stamp(schema_path)
-    data_stamp: tuple[int, int] = (0, 0)
-    schema, _, _ = _parse_cached(name, str(folder), schema_stamp, data_stamp)
-    if schema is not None:
-        data_stamp = _stamp(folder / schema.path)
-    return _parse_cached(name, str(folder), schema_stamp, data_stamp)
+    schema, problems = _schema_cached(str(schema_path), schema_stamp)
+    if schema is None:
+        return None, None, problems
+    data_stamp = _stamp(folder / schema.path)
+    table, table_problems = _table_cached(str(schema_path), schema_stamp, str(folder), data_stamp)
+    return schema, table, table_problems
 
 
 @functools.lru_cache(maxsize=128)
-def _parse_cached(
-    name: str, folder_name: str, schema_stamp: tuple[int, int], data_stamp: tuple[int, int]
-) -> tuple[TableSchema | None, ParsedTable | None, tuple[Problem, ...]]:
-    folder = Path(folder_name)
-    schema_path = folder / f"{name}{SCHEMA_SUFFIX}"
-    schema, problems = load_schema(schema_path, display_path(schema_path))
-    if schema is None or data_stamp == (0, 0):
-        return schema, None, tuple(problems)
-    data_path = folder / schema.path
+def _schema_cached(
+    path_name: str, stamp: tuple[int, int]
+) -> tuple[TableSchema | None, tuple[Problem, ...]]:
+    path = Path(path_name)
+    schema, problems = load_schema(path, display_path(path))
+    return schema, tuple(problems)
+
+
+@functools.lru_cache(maxsize=128)
+def _table_cached(
+    schema_path: str, schema_stamp: tuple[int, int], folder_name: str, data_stamp: tuple[int, int]
+) -> tuple[ParsedTable | None, tuple[Problem, ...]]:
+    schema, problems = _schema_cached(schema_path, schema_stamp)
+    if schema is None:
+        return None, problems
+    data_path = Path(folder_name) / schema.path
     shown = display_path(data_path)
     reader = read_csv if data_path.suffix == ".csv" else read_yaml_table
     raw, read_problems = reader(data_path, shown, schema.field_names)
     if raw is None:
-        return schema, None, tuple(read_problems)
+        return None, tuple(read_problems)
     table = check_table(schema, raw, shown)
     all_problems = (*read_problems, *table.problems)
-    return schema, ParsedTable(schema, shown, table.rows, all_problems), all_problems
+    return ParsedTable(schema, shown, table.rows, all_problems), all_problems
 
 
 @functools.lru_cache(maxsize=128)
