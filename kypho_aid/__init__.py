@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from kypho_aid.compare import ComparisonTable, compare
+from kypho_aid.compare import ComparisonTable, bibliography, compare
 from kypho_aid.datasets import (
     content_info,
     data_dir,
@@ -31,6 +31,17 @@ from kypho_aid.exceptions import (
     UnknownTopicError,
 )
 from kypho_aid.model import ContentInfo, Option, Problem
+from kypho_aid.outcomes import (
+    ChartText,
+    RiskView,
+    comparison_text,
+    icon_array_text,
+    outcome_sentences,
+    risk_view,
+    study_table,
+    summarize_outcomes,
+    timeline_text,
+)
 
 try:
     __version__ = version("kypho-aid")
@@ -38,6 +49,7 @@ except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0+unknown"
 
 __all__ = [
+    "ChartText",
     "ComparisonTable",
     "ContentInfo",
     "DataDirError",
@@ -46,15 +58,24 @@ __all__ = [
     "KyphoAidWarning",
     "Option",
     "Problem",
+    "RiskView",
     "UnknownDatasetError",
     "UnknownOptionError",
     "UnknownTopicError",
     "__version__",
+    "bibliography",
     "compare",
+    "comparison_text",
     "content_info",
     "data_dir",
     "describe_dataset",
+    "icon_array_text",
     "list_datasets",
     "load_dataset",
+    "outcome_sentences",
+    "risk_view",
+    "study_table",
+    "summarize_outcomes",
+    "timeline_text",
     "validate",
 ]

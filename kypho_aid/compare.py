@@ -13,7 +13,7 @@ from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo
 
-__all__ = ["ComparisonTable", "compare", "format_citation"]
+__all__ = ["ComparisonTable", "bibliography", "compare", "format_citation"]
 
 NOT_STATED = "Not stated in our sources."
 
@@ -230,20 +230,8 @@ def compare(
     )
     data.columns.name = "option_id"
 
-    bibliography = load_dataset("sources", data_dir=data_dir)
-    records: dict[str, dict[str, Any]] = {
-        str(r["source_id"]): {str(k): v for k, v in r.items()}
-        for r in bibliography.to_dict("records")
-    }
     ordered = sorted(numbers, key=numbers.__getitem__)
-    sources = pd.DataFrame(
-        {
-            "number": [numbers[s] for s in ordered],
-            "source_id": ordered,
-            "kind": [str(records[s]["kind"]) for s in ordered],
-            "citation": [format_citation(records[s]) for s in ordered],
-        }
-    ).astype({"source_id": "str", "kind": "str", "citation": "str"})
+    sources = bibliography(ordered, data_dir=data_dir)
     return ComparisonTable(
         data=data,
         sources=sources,
@@ -254,3 +242,43 @@ def compare(
         ),
         content=content_info(data_dir=data_dir),
     )
+
+
+def bibliography(source_ids: Iterable[str], *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Number the given sources in order of first mention and format their citations.
+
+    Parameters
+    ----------
+    source_ids : iterable of str
+        Source ids, possibly repeated or semicolon-joined (as in a ``source_ids`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``number``, ``source_id``, ``kind`` and ``citation``, one row per distinct source.
+
+    Raises
+    ------
+    UnknownTopicError
+        If an id is not in the bibliography.
+    """
+    ordered: list[str] = []
+    for item in source_ids:
+        for source_id in str(item).split(LIST_SEPARATOR):
+            if source_id and source_id not in ordered:
+                ordered.append(source_id)
+    table = load_dataset("sources", data_dir=data_dir)
+    records: dict[str, dict[str, Any]] = {
+        str(r["source_id"]): {str(k): v for k, v in r.items()} for r in table.to_dict("records")
+    }
+    unknown = [s for s in ordered if s not in records]
+    if unknown:
+        raise UnknownTopicError(f"unknown source id(s) {unknown!r}; see the sources dataset")
+    return pd.DataFrame(
+        {
+            "number": range(1, len(ordered) + 1),
+            "source_id": ordered,
+            "kind": [str(records[s]["kind"]) for s in ordered],
+            "citation": [format_citation(records[s]) for s in ordered],
+        }
+    ).astype({"source_id": "str", "kind": "str", "citation": "str"})

@@ -6,7 +6,7 @@ core can use it (for the HTML exports) without pulling in matplotlib.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 #: One colour per option, fixed everywhere; taken from the Okabe–Ito colour-blind-safe palette.
 PROCEDURE_COLORS: Final = {
@@ -14,6 +14,11 @@ PROCEDURE_COLORS: Final = {
     "vertebroplasty": "#D55E00",  # vermillion
     "non_surgical": "#009E73",  # bluish green
 }
+#: Fill of icons for people without the outcome: light grey, far in lightness from every
+#: option colour (also under colour-vision deficiency); every icon's outline (ICON_EDGE_COLOR)
+#: carries the 3:1 contrast against the background.
+UNAFFECTED_COLOR: Final = "#d4d4d4"
+ICON_EDGE_COLOR: Final = "#595959"
 TEXT_COLOR: Final = "#1a1a1a"
 MUTED_TEXT_COLOR: Final = "#4d4d4d"
 BACKGROUND_COLOR: Final = "#ffffff"
@@ -40,3 +45,115 @@ HTML_CSS: Final = f"""
 .kypho-aid ol.kypho-aid-sources {{ font-size: 0.9em; padding-left: 1.6rem; }}
 @media print {{ .kypho-aid {{ max-width: none; }} }}
 """
+
+
+# --- charts ---------------------------------------------------------------------------
+
+FIGURE_DPI: Final = 100
+ICON_ARRAY_SIZE: Final = (9.0, 3.6)  # inches, three arrays side by side
+CHART_SIZE: Final = (7.5, 3.2)
+TIMELINE_SIZE: Final = (8.0, 3.6)
+FONT_SIZE: Final = 10
+#: Icons inside the uncertain range are outlined (not filled): shape, not only colour, tells them apart.
+UNCERTAIN_FILL: Final = BACKGROUND_COLOR
+THRESHOLD_COLOR: Final = "#4d4d4d"
+THRESHOLD_LINESTYLE: Final = (0, (4, 2))
+#: Marker per option, so options differ by shape as well as colour.
+PROCEDURE_MARKERS: Final = {"kyphoplasty": "o", "vertebroplasty": "s", "non_surgical": "D"}
+
+#: Matplotlib settings every chart is drawn with (owned keys, as in seaborn's rcmod).
+RC_PARAMS: Final = {
+    "figure.dpi": FIGURE_DPI,
+    "savefig.dpi": FIGURE_DPI,
+    "font.size": FONT_SIZE,
+    "axes.edgecolor": MUTED_TEXT_COLOR,
+    "axes.labelcolor": TEXT_COLOR,
+    "axes.titlesize": FONT_SIZE + 1,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": TEXT_COLOR,
+    "ytick.color": TEXT_COLOR,
+    "text.color": TEXT_COLOR,
+    "figure.facecolor": BACKGROUND_COLOR,
+    "axes.facecolor": BACKGROUND_COLOR,
+    "svg.hashsalt": "kypho-aid",
+}
+
+
+# --- colour science used by the accessibility tests ---------------------------------
+
+Deficiency = Literal["protan", "deutan", "tritan"]
+
+# Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
+_CVD_MATRICES: Final = {
+    "protan": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deutan": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritan": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
+}
+
+
+def _linear(channel: float) -> float:
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def _encode(channel: float) -> float:
+    channel = min(max(channel, 0.0), 1.0)
+    return channel * 12.92 if channel <= 0.0031308 else 1.055 * channel ** (1 / 2.4) - 0.055
+
+
+def hex_to_linear_rgb(color: str) -> tuple[float, float, float]:
+    """Linear-light RGB (0–1) of a ``#rrggbb`` colour."""
+    value = color.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return _linear(r), _linear(g), _linear(b)
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2.2 relative luminance of a ``#rrggbb`` colour."""
+    r, g, b = hex_to_linear_rgb(color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.2 contrast ratio between two colours (1 to 21)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def simulate_cvd(color: str, deficiency: Deficiency) -> str:
+    """How ``color`` looks with full protanopia, deuteranopia or tritanopia (Machado 2009)."""
+    rgb = hex_to_linear_rgb(color)
+    rows = _CVD_MATRICES[deficiency]
+    mixed = [sum(m * c for m, c in zip(row, rgb, strict=True)) for row in rows]
+    return "#" + "".join(f"{round(_encode(c) * 255):02x}" for c in mixed)
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    r, g, b = hex_to_linear_rgb(color)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def color_distance(first: str, second: str) -> float:
+    """CIE76 colour difference (ΔE*ab) between two colours; about 10 or more reads as distinct."""
+    a, b = _lab(first), _lab(second)
+    return float(sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5)

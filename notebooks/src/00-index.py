@@ -53,9 +53,11 @@ import kypho_aid
 # | --- | --- | --- |
 # | [00 Index](00-index.ipynb) | Everyone | This page: what the suite is, the knowledge base, the disclaimer |
 # | [01 Compare the options](01-compare-the-options.ipynb) | Everyone | The three options side by side, with numbered sources |
+# | [02 Risks and benefits](02-risks-and-benefits.ipynb) | Everyone | Each outcome as pictures, numbers and words, with how certain it is |
+# | [03 The evidence](03-the-evidence.ipynb) | Clinicians, educators, students | The studies behind each number and how each figure was worked out |
 #
-# More notebooks (risks as pictures, the evidence, the session app, teaching material)
-# will join this table as they are written.
+# More notebooks (the session app, teaching material, about this aid) will join this table
+# as they are written.
 
 # %% [markdown]
 # ## What is in the knowledge base

@@ -1,0 +1,128 @@
+# %% [markdown]
+# # The evidence
+#
+# > **Please read first.** This page is for people who want to check the numbers. It shows
+# > general evidence, not medical advice, and it does not tell you which option to choose.
+
+# %% [markdown]
+# ## Overview
+#
+# 1. The studies behind the numbers
+# 2. How each figure was worked out
+# 3. Sham-controlled and unblinded trials
+# 4. What is uncertain or disputed
+# 5. Every source
+#
+# ## Prerequisites
+#
+# | Concepts | Importance | Notes |
+# | --- | --- | --- |
+# | [Risks and benefits](02-risks-and-benefits.ipynb) | Necessary | The figures this page explains |
+# | Trials and reviews | Helpful | See the glossary dataset |
+#
+# **Time to read:** about twenty minutes.
+
+# %% [markdown]
+# ## Imports
+
+# %%
+import pandas as pd
+
+import kypho_aid
+
+# %% [markdown]
+# ## The studies behind the numbers
+#
+# Each study cited by a figure, with its design, its size where the evidence gives it, and
+# caveats such as funding by a device maker or a figure read from a third-party summary.
+
+# %%
+pd.set_option("display.max_colwidth", None)
+studies = kypho_aid.study_table()
+studies[["source_id", "design", "sham_controlled", "patients", "certainty", "notes"]]
+
+# %% [markdown]
+# ## How each figure was worked out
+#
+# Every figure names the evidence rows it comes from (ids of the evidence file) and the
+# arithmetic, so anyone can check it.
+
+# %%
+summary = kypho_aid.summarize_outcomes()
+summary[["label", "option_label", "figure", "derivation", "outcome_ids"]]
+
+# %% [markdown]
+# The evidence rows themselves, exactly as recorded from the sources:
+
+# %%
+outcomes = kypho_aid.load_dataset("outcomes").set_index("outcome_id")
+used = summary["outcome_ids"].dropna().str.split(";").explode().unique()
+outcomes.loc[
+    used,
+    [
+        "measure",
+        "value",
+        "value_text",
+        "low",
+        "high",
+        "unit",
+        "timepoint",
+        "population",
+        "source_ids",
+    ],
+]
+
+# %% [markdown]
+# ## Sham-controlled and unblinded trials
+#
+# In a sham-controlled trial some people have a fake procedure, so nobody knows who had the
+# real one. Pain is rated by the person, so this matters. All sham-controlled trials found
+# were of vertebroplasty; kyphoplasty was tested only against care without a procedure, in
+# trials where people knew which care they got.
+
+# %%
+designs = kypho_aid.load_dataset("outcomes")
+trials = designs[designs["design"].isin(["sham_controlled_rct", "unblinded_rct"])]
+trials.groupby(["design", "arm"], observed=True).size().rename("figures").to_frame()
+
+# %% [markdown]
+# ## What is uncertain or disputed
+#
+# The ratings of the evidence itself, and the studies of deaths after each choice, which
+# only looked back at records and may show who was chosen for a procedure rather than what
+# the procedure did:
+
+# %%
+disputed = designs[designs["topic"].isin(["evidence_certainty", "mortality"])]
+disputed[
+    [
+        "outcome_id",
+        "measure",
+        "value",
+        "value_text",
+        "unit",
+        "design",
+        "certainty",
+        "certainty_basis",
+    ]
+]
+
+# %% [markdown]
+# ## Summary
+#
+# The figures rest on a mix of sham-controlled trials (vertebroplasty only), unblinded
+# trials, reviews and record studies. Where the evidence is weak the figures say so, and
+# the studies of deaths are shown as what they are: associations, not effects.
+#
+# ### What's next?
+#
+# Back to the [index](00-index.ipynb).
+#
+# ## Sources
+#
+# Every source in the knowledge base, numbered:
+
+# %%
+kypho_aid.bibliography(kypho_aid.load_dataset("sources")["source_id"])[
+    ["number", "citation"]
+].set_index("number")

@@ -1,0 +1,78 @@
+"""Accessibility of the palette: WCAG 2.2 contrast and colour-vision-deficiency distances."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from kypho_aid import style
+
+from .conftest import ROOT
+
+MARKS = {
+    **style.PROCEDURE_COLORS,
+    "icon edge": style.ICON_EDGE_COLOR,
+    "threshold": style.THRESHOLD_COLOR,
+}
+TEXTS = {"text": style.TEXT_COLOR, "muted text": style.MUTED_TEXT_COLOR}
+FILLS = {**style.PROCEDURE_COLORS, "unaffected": style.UNAFFECTED_COLOR}
+
+
+def test_contrast_formula_matches_wcag_reference_values() -> None:
+    assert style.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert style.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert style.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+
+
+def test_cvd_simulation_keeps_greys_and_merges_red_green_for_deuteranopes() -> None:
+    for deficiency in ("protan", "deutan", "tritan"):
+        assert style.color_distance(style.simulate_cvd("#808080", deficiency), "#808080") < 3
+    # the classic confusion: pure red and green are far apart normally, close for a deuteranope
+    assert style.color_distance("#d62728", "#2ca02c") > 80
+    deutan = style.color_distance(
+        style.simulate_cvd("#d62728", "deutan"), style.simulate_cvd("#2ca02c", "deutan")
+    )
+    assert deutan < 40
+
+
+@pytest.mark.parametrize("name", sorted(MARKS))
+def test_marks_reach_three_to_one_against_the_background(name: str) -> None:
+    assert style.contrast_ratio(MARKS[name], style.BACKGROUND_COLOR) >= 3.0
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_text_reaches_four_and_a_half_to_one(name: str) -> None:
+    for background in (style.BACKGROUND_COLOR, style.HEADER_BACKGROUND):
+        assert style.contrast_ratio(TEXTS[name], background) >= 4.5
+
+
+@pytest.mark.parametrize("deficiency", ["none", "protan", "deutan", "tritan"])
+def test_fills_stay_distinguishable_under_colour_vision_deficiency(deficiency: str) -> None:
+    seen = {
+        name: color if deficiency == "none" else style.simulate_cvd(color, deficiency)  # type: ignore[arg-type]
+        for name, color in FILLS.items()
+    }
+    for first, second in itertools.combinations(seen, 2):
+        assert style.color_distance(seen[first], seen[second]) >= 15, (deficiency, first, second)
+
+
+def test_options_differ_by_shape_as_well_as_colour() -> None:
+    assert set(style.PROCEDURE_MARKERS) == set(style.PROCEDURE_COLORS)
+    assert len(set(style.PROCEDURE_MARKERS.values())) == len(style.PROCEDURE_MARKERS)
+    assert style.UNCERTAIN_FILL != style.UNAFFECTED_COLOR  # outlined, not just lighter
+
+
+def test_no_colour_is_typed_outside_the_style_module() -> None:
+    hexes = re.compile(r"#[0-9a-fA-F]{6}\b")
+    places = [
+        *sorted((ROOT / "kypho_aid").glob("*.py")),
+        *sorted((ROOT / "notebooks" / "src").glob("*.py")),
+    ]
+    offenders = [
+        p.name
+        for p in places
+        if p.name != "style.py" and hexes.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
