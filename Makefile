@@ -11,7 +11,7 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env \
 	--nbval-kernel-startup-timeout=120
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test lint typecheck unit nbval notebooks validate compare lock clean
+.PHONY: help setup lab test lint typecheck unit nbval notebooks figures validate compare lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ nbval: $(STAMP)  ## run every notebook and compare its outputs strictly
 
 notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from notebooks/src/*.py, executed
 	$(BIN)/python tools/build_notebooks.py
+
+figures: $(STAMP)  ## redraw the README's chart pictures in docs/images/
+	$(BIN)/python tools/make_figures.py
 
 compare: $(STAMP)  ## print the comparison table as Markdown
 	$(BIN)/python -m kypho_aid compare --format md

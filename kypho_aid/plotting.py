@@ -113,11 +113,13 @@ def plot_icon_array(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         raise KyphoAidError("options in one icon array must share a denominator")
     denominator = int(frequencies["denominator"].iloc[0]) if len(frequencies) else 100
     rows, cols = _grid(denominator)
-    ax = _axes(ax, style.ICON_ARRAY_SIZE)
-    size = 110 if denominator == 100 else 14
-    gap = 3
-    xs, ys = np.meshgrid(np.arange(cols), np.arange(rows)[::-1])
+    ax = _axes(ax, style.ICON_ARRAY_SIZE if denominator == 100 else style.RARE_ICON_ARRAY_SIZE)
+    size = 95 if denominator == 100 else 20
+    gap = 6 if denominator == 100 else 3
+    step = 1.8  # a person icon is about twice as tall as it is wide: rows sit further apart
+    xs, ys = np.meshgrid(np.arange(cols), np.arange(rows)[::-1] * step)
     xs, ys = xs.ravel(), ys.ravel()
+    height = (rows - 1) * step
     for block, (_, row) in enumerate(figures.iterrows()):
         option = str(row["option_id"])
         color = style.PROCEDURE_COLORS[option]
@@ -125,7 +127,7 @@ def plot_icon_array(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         if row["kind"] != "frequency":
             ax.text(
                 offset + cols / 2,
-                rows / 2,
+                height / 2,
                 "No figure\nin our sources",
                 ha="center",
                 va="center",
@@ -160,7 +162,7 @@ def plot_icon_array(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             label = f"{row['option_label']}\n{shown} out of {denominator} {counted}"
         ax.text(
             offset + (cols - 1) / 2,
-            -1.2,
+            -1.6,
             label,
             ha="center",
             va="top",
@@ -170,7 +172,7 @@ def plot_icon_array(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     first = frequencies.iloc[0] if len(frequencies) else figures.iloc[0]
     ax.set_title(f"{first['label']}, {first['timepoint']}", loc="left")
     ax.set_xlim(-1, len(figures) * (cols + gap) - gap)
-    ax.set_ylim(-4.2, rows)
+    ax.set_ylim(-6.5 if denominator == 100 else -9, height + 1.2)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
@@ -369,7 +371,14 @@ def render_png(view: object) -> bytes:
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError("this view has no chart to draw")
     with theme():
-        size = style.ICON_ARRAY_SIZE if view.chart == "icons" else style.CHART_SIZE
+        rare = view.chart == "icons" and (view.figures["denominator"] == 1000).any()
+        size = (
+            style.CHART_SIZE
+            if view.chart != "icons"
+            else style.RARE_ICON_ARRAY_SIZE
+            if rare
+            else style.ICON_ARRAY_SIZE
+        )
         figure = Figure(figsize=size, dpi=style.FIGURE_DPI)
         plot_risk_view(view, ax=figure.subplots())
         figure.tight_layout()

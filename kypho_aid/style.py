@@ -50,7 +50,8 @@ HTML_CSS: Final = f"""
 # --- charts ---------------------------------------------------------------------------
 
 FIGURE_DPI: Final = 100
-ICON_ARRAY_SIZE: Final = (9.0, 3.6)  # inches, three arrays side by side
+ICON_ARRAY_SIZE: Final = (9.0, 3.6)  # inches, three arrays of 100 side by side
+RARE_ICON_ARRAY_SIZE: Final = (11.0, 5.4)  # three arrays of 1000
 CHART_SIZE: Final = (7.5, 3.2)
 TIMELINE_SIZE: Final = (8.0, 3.6)
 FONT_SIZE: Final = 10

@@ -1,5 +1,5 @@
-"""`make lab` in a real browser: JupyterLab on 127.0.0.1 opens the index, and notebooks 00
-and 01 run top to bottom in it without an error. Uses Debian's chromium (never a
+"""`make lab` in a real browser: JupyterLab on 127.0.0.1 opens the index, and every notebook
+runs top to bottom in it without an error. Uses Debian's chromium (never a
 downloaded browser); skipped where chromium is absent, except in CI."""
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_lab_listens_on_loopback_only(lab: tuple[str, Path]) -> None:
     assert "0.0.0.0" not in text and "://localhost" not in text
 
 
-@pytest.mark.parametrize("name", ["00-index", "01-compare-the-options"])
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")))
 def test_notebook_runs_top_to_bottom_in_lab(lab: tuple[str, Path], name: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
