@@ -411,12 +411,13 @@ def risk_view(
 
 
 def study_table(*, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """The studies behind the outcome figures: design, size, sham or not, and caveats.
+    """The studies behind the outcome figures: design, size, sham or not, funding and caveats.
 
-    One row per source cited by ``outcome_figures``: ``source_id``, ``citation``, ``design``
-    (as on its figures), ``sham_controlled``, ``patients`` (the number randomised or enrolled,
-    where the evidence gives one), ``certainty`` (lowest on its figures) and ``notes`` (the
-    bibliography's caveats, e.g. industry funding or a third-party summary).
+    One row per source cited by ``outcome_figures``, in order of first citation:
+    ``source_id``, ``citation``, ``kind`` (from the bibliography), ``design`` (of the source's
+    own rows in ``outcomes``), ``sham_controlled``, ``patients`` (randomised or enrolled, where
+    the evidence gives a number), ``certainty`` (the lowest graded level of its rows),
+    ``funding`` (what the bibliography records, or that it records nothing) and ``notes``.
     """
     from kypho_aid.compare import bibliography
 
@@ -424,24 +425,33 @@ def study_table(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     outcomes = load_dataset("outcomes", data_dir=data_dir)
     sources = load_dataset("sources", data_dir=data_dir).set_index("source_id")
     cited = bibliography(figures["source_ids"], data_dir=data_dir)
-    exploded = figures.assign(source_id=figures["source_ids"].str.split(";")).explode("source_id")
-    sizes = outcomes[(outcomes["topic"] == "trial_design") & outcomes["value"].notna()]
-    size_by_source = sizes.groupby(sizes["source_ids"].astype(str))["value"].max()
+    by_source = outcomes.assign(source_id=outcomes["source_ids"].str.split(";")).explode(
+        "source_id"
+    )
     rows = []
-    for source_id, citation in zip(cited["source_id"], cited["citation"], strict=True):
-        own = exploded[exploded["source_id"] == source_id]
+    for source_id, citation, kind in zip(
+        cited["source_id"], cited["citation"], cited["kind"], strict=True
+    ):
+        own = by_source[by_source["source_id"] == source_id]
         designs = sorted({str(d) for d in own["design"]})
-        certainty = own["certainty"].min() if len(own) else None
+        graded = own.loc[own["certainty"] != "not_graded", "certainty"]
+        sizes = own.loc[(own["topic"] == "trial_design") & own["value"].notna(), "value"]
         notes = sources.loc[source_id, "notes"]
+        notes = "" if pd.isna(notes) else str(notes)
+        industry = any(
+            word in notes.lower() for word in ("industry", "medtronic", "kyphon", "device maker")
+        )
         rows.append(
             {
                 "source_id": source_id,
                 "citation": citation,
-                "design": ", ".join(designs),
+                "kind": kind,
+                "design": ", ".join(designs) or kind.replace("_", " "),
                 "sham_controlled": "sham_controlled_rct" in designs,
-                "patients": size_by_source.get(source_id, float("nan")),
-                "certainty": str(certainty) if certainty is not None else "",
-                "notes": "" if pd.isna(notes) else str(notes),
+                "patients": float(sizes.max()) if len(sizes) else float("nan"),
+                "certainty": str(graded.min()) if len(graded) else "not graded",
+                "funding": "industry (as recorded)" if industry else "not recorded in our sources",
+                "notes": notes,
             }
         )
     return pd.DataFrame(rows).astype({"patients": "Float64"})

@@ -11,8 +11,9 @@
 # 1. How to read the numbers
 # 2. Every outcome at a glance
 # 3. Pain, new breaks, cement leaks and cement in the lungs, as pictures
-# 4. Time and cost
-# 5. Explore on your own
+# 4. Other harms, and bone height
+# 5. Time and cost
+# 6. Explore on your own
 #
 # ## Prerequisites
 #
@@ -131,6 +132,20 @@ with theme():
     plt.show()
 print("Alt text:", view.text.alt)
 print("In words:", view.text.long)
+
+# %% [markdown]
+# ## Other harms, and bone height
+#
+# Leaks that cause problems, serious problems and the height of the broken bone, in words:
+
+# %%
+print(
+    "\n\n".join(
+        kypho_aid.outcome_sentences(
+            ["leakage_symptomatic", "serious_complications", "height_correction"]
+        )
+    )
+)
 
 # %% [markdown]
 # ## Time and cost

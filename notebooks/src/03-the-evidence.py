@@ -39,7 +39,7 @@ import kypho_aid
 # %%
 pd.set_option("display.max_colwidth", None)
 studies = kypho_aid.study_table()
-studies[["source_id", "design", "sham_controlled", "patients", "certainty", "notes"]]
+studies[["source_id", "design", "sham_controlled", "patients", "certainty", "funding", "notes"]]
 
 # %% [markdown]
 # ## How each figure was worked out
