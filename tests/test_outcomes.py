@@ -162,8 +162,14 @@ def test_chart_text_carries_the_numbers() -> None:
 
 def test_study_table_takes_each_studys_own_design_size_and_funding() -> None:
     studies = kypho_aid.study_table().set_index("source_id")
-    assert studies.loc["INVEST", "design"] == "sham_controlled_rct" and studies.loc["INVEST", "sham_controlled"]
-    assert studies.loc["FREE", "design"] == "unblinded_rct" and not studies.loc["FREE", "sham_controlled"]
+    assert (
+        studies.loc["INVEST", "design"] == "sham_controlled_rct"
+        and studies.loc["INVEST", "sham_controlled"]
+    )
+    assert (
+        studies.loc["FREE", "design"] == "unblinded_rct"
+        and not studies.loc["FREE", "sham_controlled"]
+    )
     assert studies.loc["KAVIAR", "patients"] == 381
     assert studies.loc["FREE", "funding"].startswith("industry")
     cited = set(SUMMARY["source_ids"].str.split(";").explode())
