@@ -17,11 +17,7 @@ __all__ = ["comparison_to_csv", "comparison_to_html", "comparison_to_markdown", 
 
 def footer_text(table: ComparisonTable) -> str:
     """The line every export ends with: content version, review date and disclaimer."""
-    info = table.content
-    return (
-        f"kypho-aid content version {info.version}, reviewed {info.reviewed_on.isoformat()} "
-        f"(next review due by {info.next_review_due.isoformat()}). {info.disclaimer}"
-    )
+    return table.content.footer
 
 
 def _markdown_cell(text: str) -> str:

@@ -121,3 +121,11 @@ class ContentInfo:
     next_review_due: dt.date
     update_policy: str
     disclaimer: str
+
+    @property
+    def footer(self) -> str:
+        """The line every page ends with: version, review dates and the disclaimer."""
+        return (
+            f"kypho-aid content version {self.version}, reviewed {self.reviewed_on.isoformat()} "
+            f"(next review due by {self.next_review_due.isoformat()}). {self.disclaimer}"
+        )

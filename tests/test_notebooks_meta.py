@@ -85,3 +85,14 @@ def test_no_volatile_metadata(path: Path) -> None:
         assert "execution" not in cell.get("metadata", {})
         for output in cell.get("outputs", []):
             assert output.get("output_type") != "error"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_shows_the_content_version_and_review_date(path: Path) -> None:
+    import kypho_aid
+
+    info = kypho_aid.content_info()
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    printed = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+    assert info.version in printed and info.reviewed_on.isoformat() in printed
+    assert info.disclaimer in printed

@@ -94,3 +94,6 @@ cited_kinds.value_counts().rename_axis("kind of source").rename("facts citing it
 
 # %%
 table.sources[["number", "citation"]].set_index("number")
+
+# %%
+print(kypho_aid.content_info().footer)

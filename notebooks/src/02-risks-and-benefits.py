@@ -210,3 +210,6 @@ print(explorer.value.view, explorer.value.options)
 
 # %%
 kypho_aid.bibliography(summary["source_ids"])[["number", "citation"]].set_index("number")
+
+# %%
+print(kypho_aid.content_info().footer)

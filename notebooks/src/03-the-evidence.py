@@ -126,3 +126,6 @@ disputed[
 kypho_aid.bibliography(kypho_aid.load_dataset("sources")["source_id"])[
     ["number", "citation"]
 ].set_index("number")
+
+# %%
+print(kypho_aid.content_info().footer)
