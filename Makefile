@@ -11,7 +11,7 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env \
 	--nbval-kernel-startup-timeout=120
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test lint typecheck unit nbval notebooks figures validate compare lock clean
+.PHONY: help setup app bench lab test lint typecheck unit nbval notebooks figures validate compare lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -29,6 +29,16 @@ setup: $(STAMP)  ## create .venv with the locked dependencies
 LAB_OPTIONS := --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
 	--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The session app: loopback only, code and tracebacks hidden, skeleton cells tagged hide-in-app left out.
+APP_NOTEBOOK := notebooks/05-shared-decision-session.ipynb
+APP_PORT ?= 8866
+APP_OPTIONS := --no-browser --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --Voila.port_retries=0 \
+	--template=kypho --VoilaConfiguration.extension_denylist=jupyterlab-jupytext \
+	--VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False
+
+app: $(STAMP)  ## serve the shared-decision session app with Voilà on 127.0.0.1:8866
+	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila $(APP_NOTEBOOK) $(APP_OPTIONS) $(APP_ARGS)
 
 lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
 	$(BIN)/jupyter lab $(LAB_OPTIONS) notebooks/00-index.ipynb $(LAB_ARGS)
@@ -53,6 +63,9 @@ nbval: $(STAMP)  ## run every notebook and compare its outputs strictly
 
 notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from notebooks/src/*.py, executed
 	$(BIN)/python tools/build_notebooks.py
+
+bench: $(STAMP)  ## measure speed against same-run baselines; appends to benchmarks/results.md
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 figures: $(STAMP)  ## redraw the README's chart pictures in docs/images/
 	$(BIN)/python tools/make_figures.py

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from kypho_aid.candidacy import PatientProfile, ProfileError, screen, screening_sentences
 from kypho_aid.compare import ComparisonTable, bibliography, compare
 from kypho_aid.datasets import (
     content_info,
@@ -21,6 +22,7 @@ from kypho_aid.datasets import (
     load_dataset,
     validate,
 )
+from kypho_aid.decision import InputError, check_answer, sure_result, values_table
 from kypho_aid.exceptions import (
     DataDirError,
     DataValidationError,
@@ -54,16 +56,20 @@ __all__ = [
     "ContentInfo",
     "DataDirError",
     "DataValidationError",
+    "InputError",
     "KyphoAidError",
     "KyphoAidWarning",
     "Option",
+    "PatientProfile",
     "Problem",
+    "ProfileError",
     "RiskView",
     "UnknownDatasetError",
     "UnknownOptionError",
     "UnknownTopicError",
     "__version__",
     "bibliography",
+    "check_answer",
     "compare",
     "comparison_text",
     "content_info",
@@ -74,8 +80,12 @@ __all__ = [
     "load_dataset",
     "outcome_sentences",
     "risk_view",
+    "screen",
+    "screening_sentences",
     "study_table",
     "summarize_outcomes",
+    "sure_result",
     "timeline_text",
     "validate",
+    "values_table",
 ]

@@ -5,10 +5,14 @@ Usage
     python -m kypho_aid validate [DIR]          check the knowledge base; exit 1 on any problem
     python -m kypho_aid compare [--format md|csv|html] [--options ID ...] [--topics ID ...]
     python -m kypho_aid datasets                list the datasets with their row counts
+    python -m kypho_aid handout --out FILE.html [--pdf] [--force] [--notes TEXT]
+                        [--leaning ID|unsure] [--rate ID=N ...] [--sure S=yes U=no ...]
+                                                write the summary handout (and FILE.pdf)
     python -m kypho_aid --version
 
 Problems print as ``file:row:column: message``, one per line. Errors print a message, never a
-traceback: exit code 1 for problems in the data, 2 for a wrong command.
+traceback: exit code 1 for problems in the data (and, for ``handout``, for bad input or a file
+that exists or cannot be written), 2 for a wrong command.
 """
 
 from __future__ import annotations
@@ -21,6 +25,25 @@ from pathlib import Path
 from kypho_aid.compare import compare
 from kypho_aid.datasets import content_info, data_dir, list_datasets, load_dataset, validate
 from kypho_aid.exceptions import DataValidationError, KyphoAidError
+
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0"})
+
+
+def _pair(text: str) -> tuple[str, str]:
+    """Parse ``KEY=VALUE`` (an argparse type)."""
+    key, equals, value = text.partition("=")
+    if not equals or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def _html_file(text: str) -> Path:
+    """Parse the handout's output path (an argparse type): it must end in .html or .htm."""
+    path = Path(text)
+    if path.suffix.lower() not in {".html", ".htm"}:
+        raise argparse.ArgumentTypeError(f"must name an .html file, got {text!r}")
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,7 +76,99 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("datasets", help="list the datasets and how many rows each has")
+
+    sheet = commands.add_parser(
+        "handout",
+        help="write the summary handout to take to your care team (HTML, and PDF with --pdf)",
+        description="Write the summary handout: one self-contained HTML page that prints on at "
+        "most two pages. It never says which option to choose.",
+    )
+    sheet.add_argument(
+        "--out", required=True, type=_html_file, metavar="FILE.html", help="file to write"
+    )
+    sheet.add_argument(
+        "--pdf", action="store_true", help="also print FILE.pdf next to it (needs chromium)"
+    )
+    sheet.add_argument("--force", action="store_true", help="replace files that already exist")
+    sheet.add_argument("--notes", default="", metavar="TEXT", help="your own notes")
+    sheet.add_argument("--leaning", metavar="ID", help="the option you lean towards, or 'unsure'")
+    sheet.add_argument(
+        "--rate",
+        nargs="+",
+        action="extend",
+        type=_pair,
+        default=[],
+        metavar="ID=N",
+        help="how much a consideration matters, 0 to 4 (e.g. avoid_new_break=4)",
+    )
+    sheet.add_argument(
+        "--sure",
+        nargs="+",
+        action="extend",
+        type=_pair,
+        default=[],
+        metavar="S=yes",
+        help="SURE test answers: S, U, R, E = yes or no",
+    )
     return parser
+
+
+def _mapping(pairs: list[tuple[str, str]], option: str) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise KyphoAidError(f"{option}: {key} is given twice")
+        seen[key] = value
+    return seen
+
+
+def _handout(args: argparse.Namespace) -> int:
+    from kypho_aid.handout import (
+        build_handout,
+        count_pdf_pages,
+        find_chromium,
+        handout_pdf,
+        write_handout,
+    )
+
+    out: Path = args.out
+    pdf = out.with_suffix(".pdf") if args.pdf else None
+    try:
+        ratings: dict[str, object] = {
+            key: int(value) if value.lstrip("-").isdigit() else value
+            for key, value in _mapping(args.rate, "--rate").items()
+        }
+        answers: dict[str, object] = {
+            key: True if value.lower() in _YES else False if value.lower() in _NO else value
+            for key, value in _mapping(args.sure, "--sure").items()
+        }
+        document = build_handout(
+            ratings=ratings or None,
+            leaning=args.leaning,
+            sure_answers=answers or None,
+            notes=args.notes,
+        )
+        # check every target before writing anything
+        for target in (out, pdf):
+            if target is not None and target.exists() and not args.force:
+                raise KyphoAidError(f"{target} already exists; use --force to replace it")
+            if target is not None and not target.parent.is_dir():
+                raise KyphoAidError(
+                    f"cannot write {target}: the folder {target.parent} does not exist"
+                )
+        chromium = find_chromium() if pdf is not None else None
+        write_handout(out, document, overwrite=args.force)
+        print(f"wrote {out}")
+        if pdf is not None:
+            handout_pdf(out, pdf, overwrite=args.force, chromium=chromium)
+            pages = count_pdf_pages(pdf)
+            print(f"wrote {pdf} ({pages} page{'s' if pages != 1 else ''})")
+    except DataValidationError:
+        raise
+    except KyphoAidError as err:
+        print(f"kypho-aid: error: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _validate(folder: Path | None) -> int:
@@ -72,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "handout":
+            return _handout(args)
         if args.command == "validate":
             return _validate(args.dir)
         if args.command == "compare":

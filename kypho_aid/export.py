@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kypho_aid.style import HTML_CSS
@@ -12,7 +13,13 @@ from kypho_aid.style import HTML_CSS
 if TYPE_CHECKING:
     from kypho_aid.compare import ComparisonTable
 
-__all__ = ["comparison_to_csv", "comparison_to_html", "comparison_to_markdown", "footer_text"]
+__all__ = [
+    "comparison_to_csv",
+    "comparison_to_html",
+    "comparison_to_markdown",
+    "footer_text",
+    "overview_html",
+]
 
 
 def footer_text(table: ComparisonTable) -> str:
@@ -103,3 +110,46 @@ def comparison_to_csv(table: ComparisonTable) -> str:
         listed = "; ".join(f"[{n}] {by_number[n]}" for n in sorted(cited))
         writer.writerow([attribute_id, label, *row, listed])
     return buffer.getvalue()
+
+
+def overview_html(*, data_dir: str | Path | None = None) -> str:
+    """The first screen of a session: the decision, the condition and the three options.
+
+    Built from the ``condition`` and ``options`` datasets, each statement with its sources'
+    numbers, then the numbered sources. Balanced: every option gets the same layout.
+    """
+    from kypho_aid.compare import bibliography
+    from kypho_aid.datasets import load_dataset
+
+    decision = " ".join(str(load_dataset("content", data_dir=data_dir).loc[0, "decision"]).split())
+    condition = load_dataset("condition", data_dir=data_dir)
+    options = load_dataset("options", data_dir=data_dir)
+    first_per_topic = condition.drop_duplicates("topic")
+    cited = bibliography(
+        [*first_per_topic["source_ids"], *options["source_ids"]], data_dir=data_dir
+    )
+    number = dict(zip(cited["source_id"], cited["number"], strict=True))
+
+    def marks(ids: str) -> str:
+        return "[" + ", ".join(str(number[i]) for i in ids.split(";")) + "]"
+
+    facts = "".join(
+        f"<li>{html.escape(str(r.statement))} <span class='kypho-aid-cite'>{marks(str(r.source_ids))}</span></li>"
+        for r in first_per_topic.itertuples()
+    )
+    cards = "".join(
+        f"<div class='kypho-aid-option'><h3>{html.escape(str(r.label))}</h3>"
+        f"<p>{html.escape(str(r.summary))} <span class='kypho-aid-cite'>{marks(str(r.source_ids))}</span></p></div>"
+        for r in options.itertuples()
+    )
+    sources = "".join(
+        f"<li value='{n}'>{html.escape(c)}</li>"
+        for n, c in zip(cited["number"], cited["citation"], strict=True)
+    )
+    return (
+        "<div class='kypho-aid kypho-aid-overview'>"
+        f"<h2>The decision</h2><p>{html.escape(decision)}</p>"
+        f"<h3>About the condition</h3><ul>{facts}</ul>"
+        f"<h3>The options</h3><div class='kypho-aid-options'>{cards}</div>"
+        f"<p><strong>Sources</strong></p><ol class='kypho-aid-sources'>{sources}</ol></div>"
+    )

@@ -22,7 +22,14 @@ from kypho_aid.datasets import load_dataset
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
 from kypho_aid.plotting import render_png
 
-__all__ = ["RiskExplorer"]
+__all__ = [
+    "CandidacyCheck",
+    "KnowledgeCheck",
+    "RiskExplorer",
+    "SessionApp",
+    "SureCheck",
+    "ValuesRater",
+]
 
 
 class RiskExplorer(w.VBox):  # type: ignore[misc]
@@ -108,3 +115,397 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             self.description.value = ""
         self.summary.value = view.html
         return view
+
+
+def _html_table(frame: Any, columns: dict[str, str], css: str) -> str:
+    """A small escaped HTML table from selected columns (header -> column)."""
+    head = "".join(f"<th scope='col'>{html.escape(title)}</th>" for title in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(str(row[col]))}</td>" for col in columns.values())
+        + "</tr>"
+        for _, row in frame.iterrows()
+    )
+    return f"<table class='{css}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class ValuesRater(w.VBox):  # type: ignore[misc]
+    """Rate how much each consideration matters; see how each option lines up, facts and sources shown.
+
+    ``.value`` is the ratings dict; ``.table`` the :func:`kypho_aid.decision.values_table` shown.
+    """
+
+    def __init__(self, *, data_dir: str | Path | None = None) -> None:
+        from kypho_aid.decision import RATING_LABELS
+
+        self._data_dir = data_dir
+        considerations = load_dataset("considerations", data_dir=data_dir).sort_values("order")
+        self.sliders: dict[str, w.SelectionSlider] = {}
+        rows = []
+        for item in considerations.itertuples(index=False):
+            slider = w.SelectionSlider(
+                options=[("not rated", -1), *[(label, i) for i, label in enumerate(RATING_LABELS)]],
+                value=-1,
+                description="",
+                continuous_update=False,
+                layout=w.Layout(width="22rem"),
+            )
+            slider.add_class(f"kypho-rate-{item.consideration_id}")
+            self.sliders[str(item.consideration_id)] = slider
+            rows.append(
+                w.HBox(
+                    [
+                        w.HTML(
+                            f"<b>{html.escape(str(item.question))}</b>",
+                            layout=w.Layout(width="26rem"),
+                        ),
+                        slider,
+                    ]
+                )
+            )
+        self.lineup = w.HTML()
+        self.lineup.add_class("kypho-values-lineup")
+        super().__init__([*rows, self.lineup])
+        self.value: dict[str, int] = {}
+        self._render()
+        for slider in self.sliders.values():
+            slider.observe(self._render, names="value")
+
+    def _render(self, change: dict[str, Any] | None = None) -> None:
+        from kypho_aid.decision import values_table
+
+        self.value = {key: s.value for key, s in self.sliders.items() if s.value >= 0}
+        self.table = values_table(self.value, data_dir=self._data_dir)
+        rated = self.table[self.table["rating_label"] != "not rated"]
+        if rated.empty:
+            self.lineup.value = (
+                "<p>Rate what matters to you to see how each option lines up with it.</p>"
+            )
+            return
+        parts = []
+        for label, group in rated.groupby("label", sort=False):
+            items = "".join(
+                f"<li><b>{html.escape(r.option_label)}:</b> {html.escape(r.facts)}</li>"
+                for r in group.itertuples()
+            )
+            parts.append(
+                f"<h4>{html.escape(str(label))} ({html.escape(group.iloc[0]['rating_label'])})</h4><ul>{items}</ul>"
+            )
+        self.lineup.value = (
+            "<p>How each option lines up with what you rated, most important first. "
+            "The aid does not add these up or pick an option for you.</p>" + "".join(parts)
+        )
+
+
+class SureCheck(w.VBox):  # type: ignore[misc]
+    """The four SURE questions, yes or no; shows the score and the decisional-conflict flag."""
+
+    def __init__(self, *, data_dir: str | Path | None = None) -> None:
+        self._data_dir = data_dir
+        items = load_dataset("sure_items", data_dir=data_dir)
+        self.answers: dict[str, w.ToggleButtons] = {}
+        rows = []
+        for item in items.itertuples(index=False):
+            toggle = w.ToggleButtons(
+                options=[("Yes", True), ("No", False)], value=None, style={"button_width": "5rem"}
+            )
+            toggle.add_class(f"kypho-sure-{item.item_id}")
+            self.answers[str(item.item_id)] = toggle
+            rows.append(
+                w.HBox(
+                    [
+                        w.HTML(html.escape(str(item.question)), layout=w.Layout(width="28rem")),
+                        toggle,
+                    ]
+                )
+            )
+        self.result = w.HTML()
+        self.result.add_class("kypho-sure-result")
+        super().__init__([*rows, self.result])
+        self._render()
+        for toggle in self.answers.values():
+            toggle.observe(self._render, names="value")
+
+    def _render(self, change: dict[str, Any] | None = None) -> None:
+        from kypho_aid.decision import sure_result
+
+        given = {key: t.value for key, t in self.answers.items() if t.value is not None}
+        self.value = sure_result(given, data_dir=self._data_dir)
+        flag = " <b>Decisional conflict flagged.</b>" if self.value.conflict else ""
+        self.result.value = (
+            f"<p>SURE score: {self.value.score} of 4.{flag} {html.escape(self.value.message)}</p>"
+        )
+
+
+class KnowledgeCheck(w.VBox):  # type: ignore[misc]
+    """A short teach-back quiz: pick an answer, see whether it is right and why, with sources."""
+
+    def __init__(self, *, data_dir: str | Path | None = None) -> None:
+        self._data_dir = data_dir
+        quiz = load_dataset("quiz", data_dir=data_dir)
+        self.questions: dict[str, w.RadioButtons] = {}
+        self.feedback: dict[str, w.HTML] = {}
+        rows = []
+        for item in quiz.itertuples(index=False):
+            choice = w.RadioButtons(
+                options=str(item.choices).split(";"), value=None, layout=w.Layout(width="auto")
+            )
+            choice.add_class(f"kypho-quiz-{item.question_id}")
+            feedback = w.HTML()
+            feedback.add_class(f"kypho-quiz-feedback-{item.question_id}")
+            self.questions[str(item.question_id)] = choice
+            self.feedback[str(item.question_id)] = feedback
+            choice.observe(self._render, names="value")
+            rows.append(
+                w.VBox([w.HTML(f"<b>{html.escape(str(item.question))}</b>"), choice, feedback])
+            )
+        super().__init__(rows)
+
+    @property
+    def value(self) -> dict[str, bool]:
+        """Which answered questions were right."""
+        from kypho_aid.decision import check_answer
+
+        return {
+            key: check_answer(key, radio.value, data_dir=self._data_dir).correct
+            for key, radio in self.questions.items()
+            if radio.value is not None
+        }
+
+    def _render(self, change: dict[str, Any] | None = None) -> None:
+        from kypho_aid.decision import check_answer
+
+        for key, radio in self.questions.items():
+            if radio.value is None:
+                self.feedback[key].value = ""
+                continue
+            result = check_answer(key, radio.value, data_dir=self._data_dir)
+            verdict = (
+                "That's right." if result.correct else f"Not quite: the answer is {result.answer}."
+            )
+            self.feedback[
+                key
+            ].value = f"<p>{html.escape(verdict)} {html.escape(result.explanation)}</p>"
+
+
+class CandidacyCheck(w.VBox):  # type: ignore[misc]
+    """The candidacy check: a form for the patient profile, screened against the rules in data/.
+
+    Every field may stay "not known". Bad values show an error naming the field instead of a
+    result. ``.value`` is the screening table (or None while the form has an error).
+    """
+
+    def __init__(self, *, data_dir: str | Path | None = None) -> None:
+        from kypho_aid.candidacy import PROFILE_FIELDS
+
+        self._data_dir = data_dir
+        self.fields: dict[str, w.Widget] = {}
+        rows = []
+        for name, spec in PROFILE_FIELDS.items():
+            if spec.kind == "boolean":
+                control: w.Widget = w.ToggleButtons(
+                    options=[("Not known", None), ("Yes", True), ("No", False)],
+                    value=None,
+                    style={"button_width": "6rem"},
+                )
+            elif spec.kind == "choice":
+                # "" stands for not known: a Dropdown shows None as a blank box
+                control = w.Dropdown(
+                    options=[("Not known", ""), *[(c.replace("_", " "), c) for c in spec.choices]],
+                    value="",
+                )
+            else:
+                control = w.Text(placeholder="not known", layout=w.Layout(width="8rem"))
+            control.add_class(f"kypho-profile-{name}")
+            self.fields[name] = control
+            question = spec.question[0].upper() + spec.question[1:]
+            rows.append(
+                w.HBox([w.HTML(html.escape(question), layout=w.Layout(width="28rem")), control])
+            )
+        self.result = w.HTML()
+        self.result.add_class("kypho-candidacy-result")
+        super().__init__([w.VBox(rows), self.result])
+        self.value: Any = None
+        self._render()
+        for control in self.fields.values():
+            control.observe(self._render, names="value")
+
+    def profile_values(self) -> dict[str, Any]:
+        """The form as a mapping for ``PatientProfile.from_mapping``; numbers are parsed here."""
+        from kypho_aid.candidacy import ProfileError
+
+        values: dict[str, Any] = {}
+        for name, control in self.fields.items():
+            raw = control.value
+            if isinstance(control, w.Text):
+                text = raw.strip()
+                if not text:
+                    continue
+                try:
+                    number = float(text)
+                except ValueError:
+                    raise ProfileError(f"{name} must be a number, got {text!r}", name) from None
+                raw = int(number) if number.is_integer() and "." not in text else number
+            if raw is not None and raw != "":
+                values[name] = raw
+        return values
+
+    def _render(self, change: dict[str, Any] | None = None) -> None:
+        from kypho_aid.candidacy import PatientProfile, ProfileError, screen, screening_sentences
+
+        try:
+            profile = PatientProfile.from_mapping(self.profile_values())
+        except ProfileError as err:
+            self.value = None
+            self.result.value = f"<p class='kypho-error' role='alert'>Please check this answer: {html.escape(str(err))}</p>"
+            return
+        self.value = screen(profile, data_dir=self._data_dir)
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in screening_sentences(self.value))
+        self.result.value = (
+            f"<ul>{items}</ul><p>These rules come from guidelines, insurers' policies and trials. "
+            "They do not decide for you; your doctor checks more.</p>"
+        )
+
+
+#: The steps of a shared-decision session, in order.
+SESSION_STEPS = (
+    "The decision",
+    "Compare",
+    "Risks and benefits",
+    "Is it for me?",
+    "What matters to me",
+    "Am I ready?",
+    "My summary",
+)
+
+
+class SessionApp(w.VBox):  # type: ignore[misc]
+    """The shared-decision session: seven steps from the condition to a summary to take home.
+
+    Everything the patient enters stays in this object's widgets; nothing is written to disk.
+    The summary is offered as a download made in the browser when the patient asks for it.
+    """
+
+    def __init__(self, *, data_dir: str | Path | None = None) -> None:
+        from kypho_aid.compare import compare
+        from kypho_aid.datasets import content_info
+        from kypho_aid.export import overview_html
+
+        self._data_dir = data_dir
+        info = content_info(data_dir=data_dir)
+        options = load_dataset("options", data_dir=data_dir)
+        self.header = w.HTML(
+            f"<div class='kypho-aid'><p><strong>{html.escape(info.disclaimer)}</strong></p>"
+            f"<p>Content version {html.escape(info.version)}, reviewed {info.reviewed_on.isoformat()}.</p></div>"
+        )
+        self.risks = RiskExplorer(data_dir=data_dir)
+        self.candidacy = CandidacyCheck(data_dir=data_dir)
+        self.values = ValuesRater(data_dir=data_dir)
+        self.leaning = w.ToggleButtons(
+            options=[
+                *zip(options["label"], options["option_id"].astype(str), strict=True),
+                ("Not sure yet", "unsure"),
+            ],
+            value=None,
+            description="Leaning",
+        )
+        self.leaning.add_class("kypho-leaning")
+        self.sure = SureCheck(data_dir=data_dir)
+        self.quiz = KnowledgeCheck(data_dir=data_dir)
+        self.notes = w.Textarea(
+            placeholder="Questions or notes for your care team",
+            layout=w.Layout(width="40rem", height="6rem"),
+        )
+        self.notes.add_class("kypho-notes")
+        self.prepare = w.Button(description="Prepare my summary", button_style="primary")
+        self.prepare.add_class("kypho-prepare")
+        self.download = w.HTML()
+        self.download.add_class("kypho-download")
+        self.prepare.on_click(self._prepare)
+        pages = [
+            w.HTML(overview_html(data_dir=data_dir)),
+            w.HTML(compare(data_dir=data_dir).to_html()),
+            self.risks,
+            w.VBox(
+                [
+                    w.HTML(
+                        "<h2>Is it for me?</h2><p>Answer what you know. Leave the rest as not known.</p>"
+                    ),
+                    self.candidacy,
+                ]
+            ),
+            w.VBox(
+                [
+                    w.HTML("<h2>What matters to me</h2>"),
+                    self.values,
+                    w.HTML("<h3>Which option are you leaning towards now?</h3>"),
+                    self.leaning,
+                ]
+            ),
+            w.VBox(
+                [
+                    w.HTML("<h2>Am I ready to decide?</h2>"),
+                    self.sure,
+                    w.HTML("<h3>Check what you know</h3>"),
+                    self.quiz,
+                    w.HTML("<h3>Your notes</h3>"),
+                    self.notes,
+                ]
+            ),
+            w.VBox(
+                [
+                    w.HTML(
+                        "<h2>My summary</h2><p>Make a one-page summary to print or take home. It stays on this computer unless you save it.</p>"
+                    ),
+                    self.prepare,
+                    self.download,
+                ]
+            ),
+        ]
+        self.stack = w.Stack(children=pages, selected_index=0)
+        self.step = w.ToggleButtons(
+            options=[(f"{i + 1}. {t}", i) for i, t in enumerate(SESSION_STEPS)], value=0
+        )
+        self.step.add_class("kypho-steps")
+        self.back = w.Button(description="← Back")
+        self.next = w.Button(description="Next →")
+        self.back.add_class("kypho-back")
+        self.next.add_class("kypho-next")
+        self.back.on_click(lambda _: self._move(-1))
+        self.next.on_click(lambda _: self._move(1))
+        w.link((self.step, "value"), (self.stack, "selected_index"))
+        super().__init__([self.header, self.step, self.stack, w.HBox([self.back, self.next])])
+        self.add_class("kypho-session")
+
+    def _move(self, delta: int) -> None:
+        self.step.value = min(max(self.step.value + delta, 0), len(SESSION_STEPS) - 1)
+
+    def summary_html(self) -> str:
+        """The one-page summary of this session, as a self-contained HTML document."""
+        from kypho_aid.handout import build_handout
+
+        return build_handout(
+            ratings=self.values.value,
+            leaning=self.leaning.value,
+            sure_answers={k: t.value for k, t in self.sure.answers.items() if t.value is not None},
+            notes=self.notes.value,
+            screening=self.candidacy.value,
+            data_dir=self._data_dir,
+        )
+
+    def _prepare(self, button: Any = None) -> None:
+        import base64
+
+        from kypho_aid.exceptions import KyphoAidError
+
+        try:
+            document = self.summary_html()
+        except KyphoAidError as err:
+            self.download.value = f"<p class='kypho-error' role='alert'>{html.escape(str(err))}</p>"
+            return
+        encoded = base64.b64encode(document.encode("utf-8")).decode("ascii")
+        self.download.value = (
+            "<p>Your summary is ready. "
+            f"<a download='kypho-aid-summary.html' href='data:text/html;charset=utf-8;base64,{encoded}'>"
+            "Save or print my summary (HTML)</a>. Open it and use Print to make a PDF.</p>"
+        )

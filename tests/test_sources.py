@@ -212,6 +212,10 @@ def test_bibliography_agrees_with_the_evidence_sources(shared: Path) -> None:
     with (shared / "evidence" / "sources.csv").open(encoding="utf-8") as handle:
         theirs = {row["source_id"]: row for row in csv.DictReader(handle)}
     for row in SOURCES[SOURCES["kind"] != "seed_page"].itertuples(index=False):
+        if row.source_id not in theirs:  # read by the developers themselves: must be findable
+            assert isinstance(row.pmid, str) or isinstance(row.doi, str), row.source_id
+            assert "read by the kypho-aid developers" in str(row.notes), row.source_id
+            continue
         source = theirs[row.source_id]
         assert (row.doi if isinstance(row.doi, str) else "") == source["doi"].strip(), row.source_id
         assert (row.pmid if isinstance(row.pmid, str) else "") == source["pmid"].strip(), (

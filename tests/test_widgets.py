@@ -33,3 +33,93 @@ def test_an_empty_selection_falls_back_to_one_option() -> None:
     explorer = RiskExplorer()
     explorer.options.value = ()
     assert len(explorer.value.options) == 1
+
+
+def test_values_rater_shows_the_line_up_for_rated_considerations() -> None:
+    from kypho_aid.widgets import ValuesRater
+
+    rater = ValuesRater()
+    assert "Rate what matters" in rater.lineup.value
+    rater.sliders["avoid_leakage"].value = 4
+    assert rater.value == {"avoid_leakage": 4}
+    assert (
+        "Avoiding cement leaks" in rater.lineup.value
+        and "does not add these up" in rater.lineup.value
+    )
+
+
+def test_sure_check_and_knowledge_check_respond() -> None:
+    from kypho_aid.widgets import KnowledgeCheck, SureCheck
+
+    sure = SureCheck()
+    for key, toggle in sure.answers.items():
+        toggle.value = key != "R"
+    assert sure.value.score == 3 and "Decisional conflict flagged" in sure.result.value
+    quiz = KnowledgeCheck()
+    quiz.questions["K01"].value = "Vertebroplasty"
+    assert "Not quite" in quiz.feedback["K01"].value and quiz.value == {"K01": False}
+
+
+def test_candidacy_check_names_bad_fields_and_screens() -> None:
+    from kypho_aid.widgets import CandidacyCheck
+
+    check = CandidacyCheck()
+    check.fields["pain_score"].value = "11"
+    assert (
+        check.value is None
+        and "pain_score" in check.result.value
+        and "role='alert'" in check.result.value
+    )
+    check.fields["pain_score"].value = "ten"
+    assert "pain_score must be a number" in check.result.value
+    check.fields["pain_score"].value = "8"
+    check.fields["infection"].value = True
+    statuses = dict(
+        zip(check.value["option_id"].astype(str), check.value["status"].astype(str), strict=True)
+    )
+    assert (
+        statuses["kyphoplasty"] == "not_suitable"
+        and statuses["non_surgical"] == "no_contraindication_found"
+    )
+
+
+def _files_changed_since(roots: list, since: float) -> list[str]:  # type: ignore[type-arg]
+    import os
+    from pathlib import Path
+
+    changed = []
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in {".venv", ".git", "test-results", "__pycache__"}]
+            changed += [
+                str(Path(folder) / f) for f in files if (Path(folder) / f).stat().st_mtime > since
+            ]
+    return changed
+
+
+def test_a_full_session_writes_no_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import time
+
+    from kypho_aid.widgets import SessionApp
+
+    from .conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    start = time.time()
+    app = SessionApp()
+    for step in range(7):
+        app.step.value = step
+    app.candidacy.fields["pain_score"].value = "7"
+    app.values.sliders["quick_relief"].value = 4
+    app.leaning.value = "unsure"
+    for toggle in app.sure.answers.values():
+        toggle.value = True
+    app.notes.value = "my secret note <b>bold</b>"
+    app._prepare()
+    assert "data:text/html;charset=utf-8;base64," in app.download.value
+    encoded = app.download.value.split("base64,", 1)[1].split("'", 1)[0]
+    summary = base64.b64decode(encoded).decode("utf-8")
+    assert "my secret note &lt;b&gt;bold&lt;/b&gt;" in summary
+    assert list(tmp_path.iterdir()) == []
+    assert _files_changed_since([ROOT], start) == []

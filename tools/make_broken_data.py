@@ -202,6 +202,24 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "source_id",
         "a source nothing cites",
     ),
+    "outcome-figure-range-reversed": (
+        "outcome_figures.csv",
+        replace_in_row("O003,", ",60,90,", ",90,60,"),
+        "events_low",
+        "a range of natural frequencies with its ends swapped",
+    ),
+    "consideration-unknown-attribute": (
+        "considerations.csv",
+        replace_in_row("quick_relief,", "pain_relief_onset", "pain_relief_start"),
+        "attribute_id",
+        "a consideration pointing at an attribute that does not exist",
+    ),
+    "screening-rule-unknown-rule": (
+        "screening_rules.csv",
+        replace_in_row("X001,", "X001,Q002,", "X001,Q999,"),
+        "rule_id",
+        "a screening rule implementing a candidacy rule that does not exist",
+    ),
     "missing-core-attribute": (
         "attributes.csv",
         append_line("price,afterwards,Price,What does it cost?,true,99\n"),

@@ -1,0 +1,244 @@
+"""Deliberation tools: what matters to me, the SURE test and a knowledge check.
+
+Pure functions over the knowledge base. They show how each option lines up with what a
+person rates as important, with the facts and sources behind each line; they never add the
+ratings up into a score, rank the options or recommend one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kypho_aid.compare import compare
+from kypho_aid.datasets import load_dataset
+from kypho_aid.exceptions import KyphoAidError
+from kypho_aid.model import LIST_SEPARATOR
+from kypho_aid.outcomes import summarize_outcomes
+
+__all__ = [
+    "RATING_LABELS",
+    "InputError",
+    "QuizResult",
+    "SureResult",
+    "check_answer",
+    "sure_result",
+    "values_table",
+]
+
+#: The rating scale of the values step: 0 (does not matter) to 4 (matters a great deal).
+RATING_LABELS = (
+    "does not matter",
+    "matters a little",
+    "matters somewhat",
+    "matters a lot",
+    "matters a great deal",
+)
+
+
+class InputError(KyphoAidError, ValueError):
+    """Raised for a bad rating, SURE answer or quiz answer; ``field`` names what was wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+def _check_ratings(ratings: Mapping[str, object], known: list[str]) -> dict[str, int]:
+    if not isinstance(ratings, Mapping):
+        raise InputError(
+            "ratings",
+            f"expected a mapping of consideration to rating, got {type(ratings).__name__}",
+        )
+    checked: dict[str, int] = {}
+    for key, value in ratings.items():
+        if key not in known:
+            raise InputError(str(key), f"is not a consideration; use one of: {', '.join(known)}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value < len(RATING_LABELS)
+        ):
+            raise InputError(
+                key, f"a rating is a whole number from 0 to {len(RATING_LABELS) - 1}, got {value!r}"
+            )
+        checked[key] = value
+    return checked
+
+
+def values_table(
+    ratings: Mapping[str, object] | None = None, *, data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """Line up each option with what the person rated, showing the facts behind each line.
+
+    Parameters
+    ----------
+    ratings : mapping of consideration id to int, optional
+        0 (does not matter) to 4 (matters a great deal). Unrated considerations are shown
+        with rating NA, after the rated ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per consideration and option: ``consideration_id``, ``label``, ``rating``,
+        ``rating_label``, ``option_id``, ``option_label``, ``facts`` (what the sources say
+        about this option) and ``source_ids``. Sorted by rating (highest first), then the
+        considerations' own order; options in the canonical order. There is no total and no
+        ranking of options.
+
+    Raises
+    ------
+    InputError
+        If a key is not a consideration or a rating is not a whole number from 0 to 4.
+    """
+    considerations = load_dataset("considerations", data_dir=data_dir).sort_values("order")
+    known = considerations["consideration_id"].tolist()
+    checked = _check_ratings(ratings or {}, known)
+    options = load_dataset("options", data_dir=data_dir)
+    table = compare(data_dir=data_dir)
+    facts = table.facts
+    figures = summarize_outcomes(data_dir=data_dir)
+    rows = []
+    for item in considerations.itertuples(index=False):
+        for option, option_label in zip(
+            options["option_id"].astype(str), options["label"], strict=True
+        ):
+            if isinstance(item.attribute_id, str):
+                own = facts[
+                    (facts["attribute_id"] == item.attribute_id) & (facts["option_id"] == option)
+                ]
+                text = " ".join(str(v) for v in own["value"])
+                sources = LIST_SEPARATOR.join(dict.fromkeys(";".join(own["source_ids"]).split(";")))
+            else:
+                own = figures[
+                    (figures["outcome"] == item.outcome) & (figures["option_id"] == option)
+                ]
+                text = " ".join(
+                    f"{row.figure} ({row.timepoint}; {row.certainty_label} certainty)."
+                    if row.kind != "not_available"
+                    else str(row.note)
+                    for row in own.itertuples()
+                )
+                sources = LIST_SEPARATOR.join(dict.fromkeys(";".join(own["source_ids"]).split(";")))
+            rating = checked.get(str(item.consideration_id))
+            rows.append(
+                {
+                    "consideration_id": item.consideration_id,
+                    "label": item.label,
+                    "rating": rating,
+                    "rating_label": RATING_LABELS[rating] if rating is not None else "not rated",
+                    "option_id": option,
+                    "option_label": option_label,
+                    "facts": text or "Our sources say nothing on this for this option.",
+                    "source_ids": sources,
+                    "_order": item.order,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["rating"] = frame["rating"].astype("Int64")
+    frame = frame.sort_values(
+        ["rating", "_order"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    return (
+        frame.drop(columns="_order")
+        .reset_index(drop=True)
+        .astype(
+            {
+                c: "str"
+                for c in (
+                    "consideration_id",
+                    "label",
+                    "rating_label",
+                    "option_id",
+                    "option_label",
+                    "facts",
+                    "source_ids",
+                )
+            }
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SureResult:
+    """The SURE test: ``score`` (yes answers), whether all four were answered, and the flag."""
+
+    score: int
+    answered: int
+    conflict: bool
+    message: str
+
+
+def sure_result(answers: Mapping[str, object], *, data_dir: str | Path | None = None) -> SureResult:
+    """Score the SURE test: yes = 1, no = 0; 3 or less out of 4 flags decisional conflict.
+
+    Parameters
+    ----------
+    answers : mapping of item letter (S, U, R, E) to bool
+        Missing items count as unanswered; the flag is only raised once all four are answered.
+
+    Raises
+    ------
+    InputError
+        If a key is not S, U, R or E, or an answer is not True or False.
+    """
+    items = load_dataset("sure_items", data_dir=data_dir)["item_id"].astype(str).tolist()
+    if not isinstance(answers, Mapping):
+        raise InputError(
+            "answers",
+            f"expected a mapping of S, U, R, E to yes or no, got {type(answers).__name__}",
+        )
+    for key, value in answers.items():
+        if key not in items:
+            raise InputError(str(key), f"is not a SURE item; use {', '.join(items)}")
+        if not isinstance(value, bool):
+            raise InputError(key, f"answer yes (True) or no (False), got {value!r}")
+    score = sum(1 for key in items if answers.get(key) is True)
+    answered = sum(1 for key in items if key in answers)
+    if answered < len(items):
+        message = f"{answered} of {len(items)} questions answered so far."
+        return SureResult(score, answered, False, message)
+    conflict = score <= len(items) - 1
+    message = (
+        "You may not feel ready to decide yet. That is common. Talk with your care team about what is unclear."
+        if conflict
+        else "You answered yes to all four questions."
+    )
+    return SureResult(score, answered, conflict, message)
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """The outcome of one knowledge-check answer, with the explanation and its sources."""
+
+    question_id: str
+    correct: bool
+    answer: str
+    explanation: str
+    source_ids: tuple[str, ...]
+
+
+def check_answer(
+    question_id: str, choice: str, *, data_dir: str | Path | None = None
+) -> QuizResult:
+    """Check one quiz answer and explain it (teach-back: the explanation comes either way)."""
+    quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
+    if question_id not in quiz.index:
+        raise InputError(
+            "question_id",
+            f"{question_id!r} is not a quiz question; use one of: {', '.join(quiz.index)}",
+        )
+    row = quiz.loc[question_id]
+    choices = str(row["choices"]).split(LIST_SEPARATOR)
+    if choice not in choices:
+        raise InputError("choice", f"{choice!r} is not one of the choices: {', '.join(choices)}")
+    return QuizResult(
+        question_id=question_id,
+        correct=choice == row["answer"],
+        answer=str(row["answer"]),
+        explanation=str(row["explanation"]),
+        source_ids=tuple(str(row["source_ids"]).split(LIST_SEPARATOR)),
+    )

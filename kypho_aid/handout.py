@@ -1,0 +1,787 @@
+"""The summary handout: one printable page (two at most) to take to the care team.
+
+:func:`build_handout` gathers what a person did in the aid (how much each consideration
+matters to them, which way they lean, the SURE check, their own notes) and the key facts
+from the knowledge base (the options side by side, a few outcomes in numbers out of the same
+denominator, questions to ask, warning signs, sources) into one self-contained HTML page:
+inline CSS only, no script, no image, no link and no web address anywhere in it, so it opens
+and prints the same offline. :func:`write_handout` saves it without ever replacing a file by
+accident, and :func:`handout_pdf` prints it to PDF with headless chromium.
+
+Like the rest of the aid, the handout never adds the ratings up, ranks the options or says
+which one to choose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kypho_aid.compare import NOT_STATED, compare, format_citation
+from kypho_aid.datasets import content_info, load_dataset
+from kypho_aid.decision import RATING_LABELS, InputError, sure_result, values_table
+from kypho_aid.exceptions import KyphoAidError, UnknownTopicError
+from kypho_aid.model import LIST_SEPARATOR
+from kypho_aid.outcomes import summarize_outcomes
+from kypho_aid.style import HANDOUT_CSS
+
+__all__ = [
+    "HANDOUT_ATTRIBUTES",
+    "HANDOUT_OUTCOMES",
+    "HANDOUT_QUESTIONS",
+    "MAX_NOTES_CHARS",
+    "TITLE",
+    "UNSURE",
+    "build_handout",
+    "count_pdf_pages",
+    "find_chromium",
+    "handout_pdf",
+    "write_handout",
+]
+
+#: The handout's title.
+TITLE = "Your decision: treating a painful spine fracture"
+#: Comparison attributes shown side by side (first fact of each cell only).
+HANDOUT_ATTRIBUTES = (
+    "what_it_is",
+    "balloon_use",
+    "anaesthesia",
+    "duration",
+    "length_of_stay",
+    "pain_relief_onset",
+)
+#: Outcomes shown in numbers (first figure of each option).
+HANDOUT_OUTCOMES = ("new_fracture", "leakage_any", "natural_recovery")
+#: FAQ questions offered as questions to ask the care team.
+HANDOUT_QUESTIONS = ("F07", "F08", "F04", "F01", "F11", "F12")
+#: Value of ``leaning`` for a person who is not sure yet.
+UNSURE = "unsure"
+#: Notes longer than this are cut, with a visible remark.
+MAX_NOTES_CHARS = 1500
+#: Notes with more lines than this have their last lines joined, so the page still fits.
+MAX_NOTES_LINES = 12
+#: Screening reasons listed at most, so the page still fits.
+MAX_SCREENING_POINTS = 6
+#: How long chromium may take to print the handout, in seconds.
+CHROMIUM_TIMEOUT = 120
+
+# A web address with a scheme ("https://…", "ftp://…"), a protocol-relative one ("//…") or
+# one starting with "www.".
+_WEB_ADDRESS = re.compile(r"(?i)[a-z][a-z0-9+.\-]*://[^\s<>\"']*|//[^\s<>\"']+|\bwww\.[^\s<>\"']*")
+# A bare domain name such as "example.org" (only removed from citations).
+_DOMAIN = re.compile(
+    r"(?i)\b(?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|info|app|io|co|uk|ca|au|de|nl|tg)\b"
+)
+# Control characters other than tab and newline, and bidirectional overrides (which can make
+# printed text read differently from what was typed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What must never be in the document (a safety net behind the scrubbing above).
+_FORBIDDEN = re.compile(r"(?i)[a-z][a-z0-9+.\-]*://|//[^\s<>\"']|\bwww\.|<script|<link|<img")
+
+
+def _esc(value: object) -> str:
+    """Escape text for HTML, leaving out any web address (none may appear in the handout)."""
+    return html.escape(_WEB_ADDRESS.sub("", str(value)), quote=True)
+
+
+def _present(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    return not (isinstance(value, float) and value != value)
+
+
+def _no_web(text: str) -> str:
+    """Remove web addresses from a piece of knowledge-base text."""
+    cleaned = _WEB_ADDRESS.sub("", text)
+    return re.sub(r"\s{2,}", " ", cleaned).replace(" .", ".").strip()
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+
+def _check_leaning(leaning: object, labels: Mapping[str, str]) -> str | None:
+    if leaning is None:
+        return None
+    allowed = [*labels, UNSURE]
+    if not isinstance(leaning, str):
+        raise InputError(
+            "leaning",
+            f"expected an option id or {UNSURE!r}, got {type(leaning).__name__}; "
+            f"use one of: {', '.join(allowed)}",
+        )
+    if leaning not in allowed:
+        raise InputError(
+            "leaning", f"{leaning!r} is not an option; use one of: {', '.join(allowed)}"
+        )
+    return leaning
+
+
+def _check_mapping(value: object, field: str, what: str) -> Mapping[str, object] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InputError(field, f"expected a mapping of {what}, got {type(value).__name__}")
+    return value
+
+
+def _check_notes(notes: object) -> str:
+    if not isinstance(notes, str):
+        raise InputError("notes", f"notes are text (str), got {type(notes).__name__}")
+    return notes
+
+
+def _check_screening(screening: object, labels: Mapping[str, str]) -> pd.DataFrame | None:
+    if screening is None:
+        return None
+    if not isinstance(screening, pd.DataFrame):
+        raise InputError(
+            "screening",
+            f"expected a pandas DataFrame with columns option_id, status and reasons, "
+            f"got {type(screening).__name__}",
+        )
+    missing = [c for c in ("option_id", "status", "reasons") if c not in screening.columns]
+    if missing:
+        raise InputError("screening", f"missing column(s): {', '.join(missing)}")
+    unknown = sorted({str(o) for o in screening["option_id"] if str(o) not in labels})
+    if unknown:
+        raise InputError(
+            "screening",
+            f"unknown option id(s) {unknown!r}; use any of: {', '.join(labels)}",
+        )
+    return screening
+
+
+def _clean_notes(notes: str) -> tuple[str, list[str]]:
+    """Make the notes printable: no web addresses, capped in length and lines; say what changed."""
+    text = notes.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).replace("\t", " ")
+    text = re.sub(r"\n\s*\n+", "\n\n", text).strip()
+    remarks = []
+    scrubbed = _WEB_ADDRESS.sub("[web address left out]", text)
+    if scrubbed != text:
+        remarks.append("Web addresses are left out of this handout.")
+    if len(scrubbed) > MAX_NOTES_CHARS:
+        cut = scrubbed[:MAX_NOTES_CHARS]
+        space = max(cut.rfind(" "), cut.rfind("\n"))
+        if space > MAX_NOTES_CHARS - 40:  # end on a whole word when one ends close by
+            cut = cut[:space]
+        scrubbed = cut.rstrip() + " …"
+        remarks.append(
+            f"Your notes were cut at {MAX_NOTES_CHARS:,} characters to fit the page. "
+            "Keep the full text with you."
+        )
+    lines = scrubbed.split("\n")
+    if len(lines) > MAX_NOTES_LINES:
+        lines = [
+            *lines[: MAX_NOTES_LINES - 1],
+            " ".join(x for x in lines[MAX_NOTES_LINES - 1 :] if x),
+        ]
+        remarks.append("Some line breaks were joined to fit the page.")
+    return "\n".join(lines), remarks
+
+
+# --- sources --------------------------------------------------------------------------
+
+
+class _Sources:
+    """Numbers sources in order of first mention and renders their marks."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+
+    def mark(self, source_ids: object) -> str:
+        numbers: list[int] = []
+        for raw in str(source_ids).split(LIST_SEPARATOR) if _present(source_ids) else []:
+            source_id = raw.strip()
+            if not source_id:
+                continue
+            if source_id not in self.order:
+                self.order.append(source_id)
+            number = self.order.index(source_id) + 1
+            if number not in numbers:
+                numbers.append(number)
+        if not numbers:
+            return ""
+        return f' <span class="cite">[{_ranges(sorted(numbers))}]</span>'
+
+
+def _ranges(numbers: list[int]) -> str:
+    """Write runs of source numbers as ranges: 1, 2, 3, 5 becomes "1–3, 5"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(str(n) for n in run) for run in runs
+    )
+
+
+def _short_authors(authors: str) -> str:
+    parts = [p.strip() for p in authors.split(",") if p.strip()]
+    if len(parts) > 3 and "(" not in authors:
+        return f"{parts[0]}, et al."
+    return authors
+
+
+def _citation(record: Mapping[str, Any]) -> str:
+    """A short reference line: authors, year, title, journal, doi or PMID; never a URL."""
+    if str(record.get("kind")) == "seed_page":
+        where = f" {record['journal']}." if _present(record.get("journal")) else ""
+        text = f"{record.get('title')}.{where} Seed page {record.get('file')}."
+        return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", _no_web(text))).strip()
+    shown = {**record, "url": None}
+    if _present(shown.get("authors")):
+        shown["authors"] = _short_authors(str(shown["authors"]))
+    text = _no_web(format_citation(shown))
+    return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", text)).strip()
+
+
+def _bibliography(order: Iterable[str], data_dir: str | Path | None) -> list[str]:
+    table = load_dataset("sources", data_dir=data_dir)
+    records = {str(r["source_id"]): r for r in table.to_dict("records")}
+    ordered = list(order)
+    unknown = [s for s in ordered if s not in records]
+    if unknown:
+        raise UnknownTopicError(f"unknown source id(s) {unknown!r}; see the sources dataset")
+    return [_citation({str(k): v for k, v in records[s].items()}) for s in ordered]
+
+
+# --- sections -------------------------------------------------------------------------
+
+
+def _outcome_cell(row: Any, sources: _Sources) -> str:
+    """One outcome for one option: both sides of the frequency, time point and certainty."""
+    if str(row.kind) == "not_available":
+        note = f" {_esc(_no_web(str(row.note)))}" if _present(row.note) else ""
+        return f"No figure in our sources.{note}{sources.mark(row.source_ids)}"
+    if str(row.kind) == "frequency":
+        denominator = int(row.denominator)
+        if _present(row.events):
+            events = round(float(row.events))
+            other = f"{denominator - events} out of {denominator}"
+        else:
+            low, high = float(row.events_low), float(row.events_high)
+            other = (
+                f"between {_number(denominator - high)} and {_number(denominator - low)} "
+                f"out of {denominator}"
+            )
+        body = (
+            f'<span class="number">{_esc(row.figure)}</span> {_esc(row.event)}; '
+            f"{_esc(other)} {_esc(row.no_event)}."
+        )
+    else:
+        body = f'<span class="number">{_esc(row.figure)}</span>.'
+    timepoint = str(row.timepoint)
+    return (
+        f"{body} {_esc(timepoint[0].upper() + timepoint[1:])}."
+        f' <span class="certainty">Certainty: {_esc(row.certainty_label)}.</span>'
+        f"{sources.mark(row.source_ids)}"
+    )
+
+
+def _options_section(
+    labels: Mapping[str, str], sources: _Sources, data_dir: str | Path | None
+) -> str:
+    table = compare(topics=list(HANDOUT_ATTRIBUTES), data_dir=data_dir)
+    facts = table.facts.drop_duplicates(["attribute_id", "option_id"], keep="first")
+    first = {
+        (str(r.attribute_id), str(r.option_id)): (str(r.value), r.source_ids)
+        for r in facts.itertuples(index=False)
+    }
+    options = list(labels)
+    head = "".join(f'<th scope="col" class="opt-{_esc(o)}">{_esc(labels[o])}</th>' for o in options)
+    rows = []
+    for attribute in HANDOUT_ATTRIBUTES:
+        if attribute not in table.attribute_labels:
+            continue
+        cells = []
+        for option in options:
+            value, source_ids = first.get((attribute, option), (NOT_STATED, None))
+            cells.append(f"<td>{_esc(_no_web(value))}{sources.mark(source_ids)}</td>")
+        rows.append(
+            f'<tr><th scope="row">{_esc(table.attribute_labels[attribute])}</th>{"".join(cells)}</tr>'
+        )
+
+    figures = summarize_outcomes(list(HANDOUT_OUTCOMES), data_dir=data_dir)
+    definitions = load_dataset("outcome_definitions", data_dir=data_dir).set_index("outcome")
+    firsts = figures.drop_duplicates(["outcome", "option_id"], keep="first")
+    denominators = {
+        int(d) for d in firsts.loc[firsts["kind"] == "frequency", "denominator"].dropna()
+    }
+    rows.append(
+        f'<tr class="group"><th colspan="{len(options) + 1}" scope="colgroup">'
+        "Some outcomes in numbers</th></tr>"
+    )
+    for outcome in HANDOUT_OUTCOMES:
+        own = firsts[firsts["outcome"] == outcome]
+        cells = []
+        for option in options:
+            match = own[own["option_id"].astype(str) == option]
+            if match.empty:
+                cells.append("<td>No figure in our sources.</td>")
+            else:
+                cells.append(
+                    f"<td>{_outcome_cell(next(match.itertuples(index=False)), sources)}</td>"
+                )
+        label = definitions.loc[outcome, "label"] if outcome in definitions.index else outcome
+        rows.append(f'<tr><th scope="row">{_esc(label)}</th>{"".join(cells)}</tr>')
+    if len(denominators) == 1:
+        scale = (
+            f"Numbers are out of {denominators.pop()} people (or treated bones, where it says so)"
+        )
+    else:
+        scale = "Numbers are not all out of the same total"
+    caption = (
+        f"{scale}, from different studies. Certainty: how sure the research is. One fact per "
+        "box; the aid has more. [n]: sources at the end."
+    )
+    return (
+        '<section id="options" class="long"><h2>The options side by side</h2>'
+        '<table class="options"><colgroup><col class="rowhead">'
+        + "<col>"
+        * len(options)
+        + f'</colgroup><caption>{_esc(caption)}</caption><thead><tr><th scope="col">'
+        f"</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _values_section(ratings: Mapping[str, object] | None, data_dir: str | Path | None) -> str:
+    table = values_table(ratings, data_dir=data_dir)  # validates; InputError names the key
+    rated = table[table["rating"].notna()].drop_duplicates("consideration_id")
+    intro = '<section id="values"><h2>What matters to you</h2>'
+    if rated.empty:
+        return intro + "<p>No ratings were given.</p></section>"
+    top = len(RATING_LABELS) - 1
+    items = "".join(
+        f'<li><span class="dots" aria-hidden="true">{"●" * rating}{"○" * (top - rating)}'
+        f"</span><strong>{_esc(label)}</strong>: {_esc(words)}</li>"
+        for rating, label, words in zip(
+            (int(v) for v in rated["rating"].tolist()),
+            rated["label"].tolist(),
+            rated["rating_label"].tolist(),
+            strict=True,
+        )
+    )
+    skipped = table["consideration_id"].nunique() - len(rated)
+    note = f" {skipped} not rated." if skipped else ""
+    return (
+        intro + f'<p class="hint">Dots show how much each point matters to you: none means it does '
+        f"not matter, {top} that it matters a great deal.{note}</p>"
+        f'<ul class="ratings split">{items}</ul></section>'
+    )
+
+
+def _leaning_section(leaning: str | None, labels: Mapping[str, str]) -> str:
+    if leaning is None:
+        text = "Not given."
+    elif leaning == UNSURE:
+        text = (
+            'You are <span class="answer">not sure yet</span>. That is fine: many people are not.'
+        )
+    else:
+        text = f'You are leaning towards: <span class="answer">{_esc(labels[leaning])}</span>.'
+    return (
+        '<section id="leaning"><h2>Which way you are leaning</h2>'
+        f'<p>{text}</p><p class="hint">Your own view, to talk over with your care team. '
+        "The aid does not choose for you.</p></section>"
+    )
+
+
+def _sure_section(answers: Mapping[str, object] | None, data_dir: str | Path | None) -> str:
+    intro = '<section id="sure"><h2>The SURE check</h2>'
+    if not answers:
+        return intro + "<p>Not done.</p></section>"
+    result = sure_result(answers, data_dir=data_dir)  # validates; InputError names the item
+    items = load_dataset("sure_items", data_dir=data_dir)
+    total = len(items)
+    shown = "; ".join(
+        f"{_esc(r.dimension)}: "
+        + (
+            "yes"
+            if answers.get(str(r.item_id)) is True
+            else "no"
+            if str(r.item_id) in answers
+            else "not answered"
+        )
+        for r in items.itertuples(index=False)
+    )
+    return (
+        intro + f'<p>Score: <span class="answer">{result.score} out of {total}</span>. '
+        f"{_esc(result.message)}</p>"
+        f'<p class="hint">{shown}.</p></section>'
+    )
+
+
+def _notes_section(notes: str) -> str:
+    intro = '<section id="notes"><h2>Your notes</h2>'
+    text, remarks = _clean_notes(notes)
+    if not text:
+        lines = '<div class="write-here"></div>' * 3
+        return intro + f'<p class="hint">Write your questions or notes here.</p>{lines}</section>'
+    body = "<br>".join(_esc(line) for line in text.split("\n"))
+    said = "".join(f'<p class="hint notes-remark">{_esc(r)}</p>' for r in remarks)
+    return intro + f'<div class="notes">{body}</div>{said}</section>'
+
+
+def _reasons(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [r.strip() for r in value.split(LIST_SEPARATOR) if r.strip()]
+    if isinstance(value, Iterable):
+        return [str(r).strip() for r in value if _present(r) and str(r).strip()]
+    return [] if not _present(value) else [str(value)]
+
+
+def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> str:
+    intro = (
+        '<section id="screening"><h2>Points your doctor may check</h2>'
+        '<p class="hint">From your answers about your health. Only your doctor can say '
+        "whether an option fits you.</p>"
+    )
+    items = []
+    left = MAX_SCREENING_POINTS
+    hidden = 0
+    for row in screening.itertuples(index=False):
+        reasons = _reasons(row.reasons)
+        status = str(row.status).replace("_", " ") if _present(row.status) else ""
+        kept, hidden = reasons[: max(left, 0)], hidden + max(len(reasons) - max(left, 0), 0)
+        left -= len(kept)
+        if not kept and not status:
+            continue
+        said = f" ({_esc(status)})" if status else ""
+        why = f": {_esc(_no_web('; '.join(kept)))}" if kept else ""
+        items.append(f"<li><strong>{_esc(labels[str(row.option_id)])}</strong>{said}{why}</li>")
+    if not items:
+        return intro + "<p>Your answers raised no points to check.</p></section>"
+    more = f'<p class="hint">And {hidden} more: see the aid.</p>' if hidden else ""
+    return intro + f"<ul>{''.join(items)}</ul>{more}</section>"
+
+
+def _questions_section(data_dir: str | Path | None) -> str:
+    faq = load_dataset("faq", data_dir=data_dir).drop_duplicates("question_id")
+    by_id = dict(zip(faq["question_id"].astype(str), faq["question"].astype(str), strict=True))
+    chosen = [by_id[q] for q in HANDOUT_QUESTIONS if q in by_id]
+    chosen += [q for q in by_id.values() if q not in chosen][: max(0, 5 - len(chosen))]
+    items = "".join(f"<li>{_esc(_no_web(q))}</li>" for q in chosen)
+    return (
+        '<section id="questions"><h2>Questions to ask your care team</h2>'
+        f'<ul class="split">{items}</ul></section>'
+    )
+
+
+def _warning_section(
+    labels: Mapping[str, str], sources: _Sources, data_dir: str | Path | None
+) -> str:
+    signs = load_dataset("warning_signs", data_dir=data_dir)
+    parts = []
+    covered: set[str] = set()
+    for applies, group in signs.groupby("applies_to", sort=False):
+        options = [o for o in str(applies).split(LIST_SEPARATOR) if o in labels]
+        covered.update(options)
+        names = " or ".join(labels[o] for o in options)
+        lead = (
+            "During non-surgical care"
+            if options == ["non_surgical"]
+            else f"After {names[0].lower() + names[1:]}"
+            if names
+            else "At any time"
+        )
+        items = "".join(
+            f"<li>{_esc(_no_web(str(r.sign)))}"
+            + (f" {_esc(_no_web(str(r.meaning)))}" if _present(r.meaning) else "")
+            + f"{sources.mark(r.source_ids)}</li>"
+            for r in group.itertuples(index=False)
+        )
+        parts.append(
+            f'<h3>{_esc(lead)}, call your doctor if you have:</h3><ul class="split">{items}</ul>'
+        )
+    missing = [labels[o] for o in labels if o not in covered]
+    if missing:
+        names = " or ".join(m[0].lower() + m[1:] for m in missing)
+        parts.append(
+            f'<p class="hint">Our sources list no warning signs for {_esc(names)}: ask your '
+            "care team which signs to look out for.</p>"
+        )
+    return (
+        f'<section id="warning-signs"><h2>When to call your doctor</h2>{"".join(parts)}</section>'
+    )
+
+
+def _sources_section(sources: _Sources, data_dir: str | Path | None) -> str:
+    citations = _bibliography(sources.order, data_dir)
+    items = "".join(
+        f'<li value="{n}"><span class="n">[{n}]</span> {_esc(c)}</li>'
+        for n, c in enumerate(citations, start=1)
+    )
+    return (
+        '<section id="sources" class="long"><h2>Sources</h2>'
+        f'<ol class="sources">{items}</ol></section>'
+    )
+
+
+# --- the document ---------------------------------------------------------------------
+
+
+def build_handout(
+    *,
+    ratings: Mapping[str, object] | None = None,
+    leaning: str | None = None,
+    sure_answers: Mapping[str, object] | None = None,
+    notes: str = "",
+    screening: pd.DataFrame | None = None,
+    data_dir: str | Path | None = None,
+) -> str:
+    """Build the summary handout as one self-contained HTML document.
+
+    Parameters
+    ----------
+    ratings : mapping of consideration id to int, optional
+        How much each consideration matters, 0 to 4 (see :func:`kypho_aid.decision.values_table`).
+    leaning : str, optional
+        An option id, ``"unsure"``, or None when not given.
+    sure_answers : mapping of S, U, R, E to bool, optional
+        The SURE test answers (see :func:`kypho_aid.decision.sure_result`).
+    notes : str
+        The person's own notes; shown as plain text (never markup), line breaks kept, cut at
+        :data:`MAX_NOTES_CHARS` characters with a visible remark. Web addresses are left out.
+    screening : pandas.DataFrame, optional
+        Columns ``option_id``, ``status`` and ``reasons`` (text separated by semicolons, or a
+        list); listed as points the doctor may check.
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+
+    Returns
+    -------
+    str
+        A whole HTML page (UTF-8, ``lang="en"``, CSS inline) with no script, image, link or
+        web address, that prints on at most two A4 or Letter pages.
+
+    Raises
+    ------
+    kypho_aid.decision.InputError
+        If an input is wrong; its ``field`` (and the message) names the input or the key.
+    """
+    options = load_dataset("options", data_dir=data_dir)
+    labels = dict(zip(options["option_id"].astype(str), options["label"].astype(str), strict=True))
+    checked_leaning = _check_leaning(leaning, labels)
+    checked_ratings = _check_mapping(ratings, "ratings", "consideration to rating (0 to 4)")
+    checked_sure = _check_mapping(sure_answers, "sure_answers", "S, U, R, E to True or False")
+    checked_notes = _check_notes(notes)
+    checked_screening = _check_screening(screening, labels)
+    info = content_info(data_dir=data_dir)
+    sources = _Sources()
+
+    header = (
+        f"<header><h1>{_esc(TITLE)}</h1>"
+        f'<p class="disclaimer">{_esc(info.disclaimer)}</p>'
+        f'<p class="meta">Content version {_esc(info.version)}, reviewed '
+        f"{_esc(info.reviewed_on.isoformat())} (next review due by "
+        f"{_esc(info.next_review_due.isoformat())}).</p></header>"
+    )
+    body = [
+        _options_section(labels, sources, data_dir),
+        _values_section(checked_ratings, data_dir),
+        '<div class="columns">',
+        _leaning_section(checked_leaning, labels),
+        _sure_section(checked_sure, data_dir),
+        "</div>",
+        _notes_section(checked_notes),
+    ]
+    if checked_screening is not None:
+        body.append(_screening_section(checked_screening, labels))
+    body += [
+        _questions_section(data_dir),
+        _warning_section(labels, sources, data_dir),
+        _sources_section(sources, data_dir),
+    ]
+    document = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(TITLE)}</title><style>{HANDOUT_CSS}</style></head>"
+        f'<body class="kypho-aid-handout">{header}<main>{"".join(body)}</main>'
+        f"<footer><p>{_esc(info.footer)}</p></footer></body></html>\n"
+    )
+    found = _FORBIDDEN.search(document)
+    if found:  # a bug: the scrubbing above should have removed it
+        raise KyphoAidError(f"the handout would contain {found.group(0)!r}; please report it")
+    return document
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, data: bytes, *, overwrite: bool) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise KyphoAidError(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise KyphoAidError(f"cannot write {path}: it is a folder")
+    if path.exists() and not overwrite:
+        raise KyphoAidError(f"{path} already exists; use overwrite=True (--force) to replace it")
+    temporary = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if overwrite:
+            temporary.replace(path)
+        else:
+            try:
+                os.link(temporary, path)  # fails, rather than replaces, if path appeared meanwhile
+            except FileExistsError:
+                raise KyphoAidError(
+                    f"{path} already exists; use overwrite=True (--force) to replace it"
+                ) from None
+            except OSError:  # no hard links on this file system
+                if path.exists():
+                    raise KyphoAidError(
+                        f"{path} already exists; use overwrite=True (--force) to replace it"
+                    ) from None
+                temporary.replace(path)
+    except OSError as err:
+        raise KyphoAidError(f"cannot write {path}: {err.strerror or err}") from err
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    return path
+
+
+def write_handout(path: str | Path, html: str, *, overwrite: bool = False) -> Path:
+    """Save a handout as UTF-8, atomically (a temporary file beside it, then moved into place).
+
+    Raises
+    ------
+    KyphoAidError
+        If the file exists and ``overwrite`` is False, its folder does not exist, or it cannot
+        be written; the message names the path. Nothing else is left behind.
+    """
+    if not isinstance(html, str):
+        raise InputError("html", f"expected the handout as text (str), got {type(html).__name__}")
+    return _write_atomic(Path(path), html.encode("utf-8"), overwrite=overwrite)
+
+
+def find_chromium(chromium: str | Path | None = None) -> str:
+    """Find the chromium to print with: the argument, ``KYPHO_AID_CHROMIUM``, or on the PATH.
+
+    Raises
+    ------
+    KyphoAidError
+        If none is found; the message says how to install it.
+    """
+    install = "install it with `apt-get install chromium` (Debian) or set KYPHO_AID_CHROMIUM"
+    for given, where in (
+        (chromium, "the chromium argument"),
+        (os.environ.get("KYPHO_AID_CHROMIUM"), "KYPHO_AID_CHROMIUM"),
+    ):
+        if given:
+            found = shutil.which(str(given))
+            if found is None:
+                raise KyphoAidError(f"chromium not found at {given} ({where}); {install}")
+            return found
+    for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise KyphoAidError(f"chromium is needed to print a PDF and was not found; {install}")
+
+
+def handout_pdf(
+    html_path: str | Path,
+    pdf_path: str | Path,
+    *,
+    overwrite: bool = False,
+    chromium: str | Path | None = None,
+) -> Path:
+    """Print a saved handout to PDF with headless chromium.
+
+    Chromium runs with a throw-away profile in a temporary folder (deleted afterwards) and
+    prints there; the PDF is then moved into place atomically. Nothing else is written.
+
+    Raises
+    ------
+    KyphoAidError
+        If the HTML file is missing, the PDF exists and ``overwrite`` is False, its folder
+        does not exist, chromium is missing (the message says how to install it) or fails.
+    """
+    source, target = Path(html_path), Path(pdf_path)
+    if not source.is_file():
+        raise KyphoAidError(f"{source} is not a file; write the handout first")
+    if not target.parent.is_dir():
+        raise KyphoAidError(f"cannot write {target}: the folder {target.parent} does not exist")
+    if target.exists() and not overwrite:
+        raise KyphoAidError(f"{target} already exists; use overwrite=True (--force) to replace it")
+    binary = find_chromium(chromium)
+    with tempfile.TemporaryDirectory(prefix="kypho-aid-pdf-", ignore_cleanup_errors=True) as tmp:
+        work = Path(tmp)
+        printed = work / "handout.pdf"
+        environment = {
+            **os.environ,
+            "HOME": str(work),
+            "XDG_CONFIG_HOME": str(work / "config"),
+            "XDG_CACHE_HOME": str(work / "cache"),
+        }
+        command = [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            f"--user-data-dir={work / 'profile'}",
+            f"--print-to-pdf={printed}",
+            source.resolve().as_uri(),
+        ]
+        try:
+            result = subprocess.run(
+                command,
+                cwd=work,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=CHROMIUM_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as err:
+            raise KyphoAidError(
+                f"chromium took longer than {CHROMIUM_TIMEOUT} s to print {source}"
+            ) from err
+        except OSError as err:
+            raise KyphoAidError(f"cannot run chromium ({binary}): {err}") from err
+        data = printed.read_bytes() if printed.is_file() else b""
+        if not data.startswith(b"%PDF"):
+            detail = (result.stderr or "").strip().splitlines()[-3:]
+            raise KyphoAidError(
+                f"chromium did not print {source} (exit code {result.returncode})"
+                + (f": {' '.join(detail)}" if detail else "")
+            )
+    return _write_atomic(target, data, overwrite=overwrite)
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def count_pdf_pages(path: str | Path) -> int:
+    """Count the pages of a PDF: its ``/Type /Page`` objects (not ``/Pages``)."""
+    return len(_PAGE_OBJECT.findall(Path(path).read_bytes()))

@@ -1,0 +1,210 @@
+"""The session app in a real browser: `make app` (Voilà) driven by Playwright in Debian chromium.
+
+Walks the seven steps as a clinician and patient would, fails on any browser console error
+and on any request to a host other than 127.0.0.1, saves a screenshot of every step to
+test-results/, downloads the summary and checks it, and shows that nothing the patient typed
+was written anywhere but the download they asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+RESULTS = ROOT / "test-results"
+MARKER = "kypho-privacy-marker-7f3a"
+HOSTILE = f"<script>alert(1)</script><img src=x onerror=alert(2)> {MARKER}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it with apt")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    home = tmp_path_factory.mktemp("voila")
+    port = _free_port()
+    log = (home / "voila.log").open("w")
+    proc = subprocess.Popen(
+        [
+            "make",
+            "--no-print-directory",
+            "app",
+            f"APP_PORT={port}",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                pytest.fail("the app did not start:\n" + (home / "voila.log").read_text())
+            time.sleep(0.5)
+    yield url
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _files_containing(marker: str, roots: list[Path], since: float, skip: Path) -> list[str]:
+    found = []
+    for root in roots:
+        for path in root.rglob("*"):
+            try:
+                if (
+                    not path.is_file()
+                    or path.stat().st_mtime < since
+                    or skip in path.parents
+                    or path == skip
+                ):
+                    continue
+                if any(part.startswith("playwright") for part in path.parts):
+                    continue  # the test browser's own throw-away profile, not the app
+                if path.stat().st_size < 5_000_000 and marker.encode() in path.read_bytes():
+                    found.append(str(path))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    RESULTS.mkdir(exist_ok=True)
+    started = time.time()
+    errors: list[str] = []
+    external: list[str] = []
+    downloads = tmp_path / "downloads"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+            ],
+            downloads_path=str(downloads),
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(
+            "request",
+            lambda r: (
+                external.append(r.url)
+                if not re.match(r"(https?|wss?)://127\.0\.0\.1[:/]|data:|blob:", r.url)
+                else None
+            ),
+        )
+        page.goto(app_url)
+        steps = page.locator(".kypho-steps")
+        expect(steps).to_be_visible(timeout=120_000)
+
+        def shot(number: int, name: str) -> None:
+            page.screenshot(path=str(RESULTS / f"app-{number}-{name}.png"), full_page=False)
+
+        # 1. the decision
+        expect(page.get_by_text("It does not choose for you")).to_be_visible()
+        expect(page.get_by_text("not medical advice").first).to_be_visible()
+        assert "import kypho_aid" not in page.content(), "code must be stripped from the app"
+        shot(1, "decision")
+        # 2. compare
+        page.locator(".kypho-next").click()
+        expect(page.locator("table.kypho-aid-table").first).to_be_visible()
+        expect(page.get_by_role("columnheader", name="Non-surgical care").first).to_be_visible()
+        shot(2, "compare")
+        # 3. risks
+        page.locator(".kypho-next").click()
+        summary = page.locator(".kypho-risk-summary")
+        expect(summary).to_contain_text("out of 100")
+        page.locator(".kypho-risk-outcome select").select_option(label="Cement reaching the lungs")
+        expect(summary).to_contain_text("out of 1000")
+        shot(3, "risks")
+        # 4. is it for me? A wrong value is named, then corrected.
+        page.locator(".kypho-next").click()
+        result = page.locator(".kypho-candidacy-result")
+        page.locator(".kypho-profile-pain_score input").fill("eleven")
+        expect(result).to_contain_text("pain_score")
+        page.locator(".kypho-profile-pain_score input").fill("8")
+        page.locator(".kypho-profile-infection").get_by_role("button", name="Yes").click()
+        expect(result).not_to_contain_text("check this answer")
+        expect(result).to_contain_text("infection", ignore_case=True)
+        shot(4, "candidacy")
+        # 5. what matters to me
+        page.locator(".kypho-next").click()
+        handle = page.locator(".kypho-rate-avoid_leakage .noUi-handle")
+        handle.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        expect(page.locator(".kypho-values-lineup")).to_contain_text("Avoiding cement leaks")
+        page.locator(".kypho-leaning").get_by_role("button", name="Not sure yet").click()
+        shot(5, "values")
+        # 6. am I ready? SURE with one "no", a quiz answer and a hostile note
+        page.locator(".kypho-next").click()
+        for item, answer in (("S", "No"), ("U", "Yes"), ("R", "Yes"), ("E", "Yes")):
+            page.locator(f".kypho-sure-{item}").get_by_role("button", name=answer).click()
+        expect(page.locator(".kypho-sure-result")).to_contain_text("3 of 4")
+        expect(page.locator(".kypho-sure-result")).to_contain_text("Decisional conflict flagged")
+        page.locator(".kypho-quiz-K02").get_by_text("Vertebroplasty", exact=True).click()
+        expect(page.locator(".kypho-quiz-feedback-K02")).to_contain_text("That's right")
+        page.locator(".kypho-notes textarea").fill(HOSTILE)
+        shot(6, "ready")
+        # 7. summary: prepared on request, downloaded by the browser
+        page.locator(".kypho-next").click()
+        page.locator(".kypho-prepare").click()
+        link = page.get_by_role("link", name=re.compile("Save or print my summary"))
+        expect(link).to_be_visible()
+        shot(7, "summary")
+        with page.expect_download() as download_info:
+            link.click()
+        saved = tmp_path / "summary.html"
+        download_info.value.save_as(saved)
+        browser.close()
+    text = saved.read_text(encoding="utf-8")
+    assert (
+        MARKER in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script" not in text
+    )
+    assert not re.search(r"https?://", text)
+    assert "Not sure yet" in text or "not sure yet" in text
+    assert errors == [], errors
+    assert external == [], external
+    # Privacy: the typed note reached no file but the download the user asked for.
+    roots = [ROOT, Path.home(), Path(tempfile_root())]
+    assert _files_containing(MARKER, roots, started, skip=tmp_path) == []
+
+
+def tempfile_root() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
