@@ -10,9 +10,11 @@ the content version and its review date.
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from kypho_aid.candidacy import PatientProfile, ProfileError, screen, screening_sentences
+# compare stays eager: its function shares the submodule's name, which a lazy import would shadow.
 from kypho_aid.compare import ComparisonTable, bibliography, compare
 from kypho_aid.datasets import (
     content_info,
@@ -22,7 +24,6 @@ from kypho_aid.datasets import (
     load_dataset,
     validate,
 )
-from kypho_aid.decision import InputError, check_answer, sure_result, values_table
 from kypho_aid.exceptions import (
     DataDirError,
     DataValidationError,
@@ -33,17 +34,59 @@ from kypho_aid.exceptions import (
     UnknownTopicError,
 )
 from kypho_aid.model import ContentInfo, Option, Problem
-from kypho_aid.outcomes import (
-    ChartText,
-    RiskView,
-    comparison_text,
-    icon_array_text,
-    outcome_sentences,
-    risk_view,
-    study_table,
-    summarize_outcomes,
-    timeline_text,
-)
+
+if TYPE_CHECKING:  # the lazily loaded names, for type checkers and editors
+    from kypho_aid.candidacy import PatientProfile, ProfileError, screen, screening_sentences
+    from kypho_aid.decision import InputError, check_answer, sure_result, values_table
+    from kypho_aid.handout import build_handout
+    from kypho_aid.outcomes import (
+        ChartText,
+        RiskView,
+        comparison_text,
+        icon_array_text,
+        outcome_sentences,
+        risk_view,
+        study_table,
+        summarize_outcomes,
+        timeline_text,
+    )
+
+# Everything beyond loading and checking the data is imported on first use, so that
+# `import kypho_aid` costs little more than importing pandas.
+_LAZY = {
+    "ChartText": "outcomes",
+    "InputError": "decision",
+    "PatientProfile": "candidacy",
+    "ProfileError": "candidacy",
+    "RiskView": "outcomes",
+    "build_handout": "handout",
+    "check_answer": "decision",
+    "comparison_text": "outcomes",
+    "icon_array_text": "outcomes",
+    "outcome_sentences": "outcomes",
+    "risk_view": "outcomes",
+    "screen": "candidacy",
+    "screening_sentences": "candidacy",
+    "study_table": "outcomes",
+    "summarize_outcomes": "outcomes",
+    "sure_result": "decision",
+    "timeline_text": "outcomes",
+    "values_table": "decision",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kypho_aid' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kypho_aid.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 try:
     __version__ = version("kypho-aid")
@@ -69,6 +112,7 @@ __all__ = [
     "UnknownTopicError",
     "__version__",
     "bibliography",
+    "build_handout",
     "check_answer",
     "compare",
     "comparison_text",

@@ -239,3 +239,10 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 182mm;
     f".kypho-aid-handout th.opt-{option} {{ border-top: 3pt solid {color}; }}\n"
     for option, color in PROCEDURE_COLORS.items()
 )
+
+
+#: The app's "save my summary" link: a clear button-like target (contrast 5.2:1 on white).
+DOWNLOAD_LINK_STYLE: Final = (
+    f"display:inline-block;padding:0.45rem 0.9rem;border:2px solid {PROCEDURE_COLORS['kyphoplasty']};"
+    f"border-radius:4px;color:{PROCEDURE_COLORS['kyphoplasty']};font-weight:600;text-decoration:underline;"
+)

@@ -20,7 +20,7 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
 
 from kypho_aid.datasets import load_dataset
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
-from kypho_aid.plotting import render_png
+from kypho_aid.style import DOWNLOAD_LINK_STYLE
 
 __all__ = [
     "CandidacyCheck",
@@ -104,6 +104,8 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         view = risk_view(self.outcome.value, chosen, self.view.value, data_dir=self._data_dir)
         self.value = view
         if view.chart is not None and view.text is not None:
+            from kypho_aid.plotting import render_png  # matplotlib only once a chart is shown
+
             self.chart.value = render_png(view)
             self.chart.layout.display = None
             self.description.value = (
@@ -398,9 +400,11 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             f"<div class='kypho-aid'><p><strong>{html.escape(info.disclaimer)}</strong></p>"
             f"<p>Content version {html.escape(info.version)}, reviewed {info.reviewed_on.isoformat()}.</p></div>"
         )
-        self.risks = RiskExplorer(data_dir=data_dir)
-        self.candidacy = CandidacyCheck(data_dir=data_dir)
-        self.values = ValuesRater(data_dir=data_dir)
+        self.risks: RiskExplorer | None = None
+        self.candidacy: CandidacyCheck | None = None
+        self.values: ValuesRater | None = None
+        self.sure: SureCheck | None = None
+        self.quiz: KnowledgeCheck | None = None
         self.leaning = w.ToggleButtons(
             options=[
                 *zip(options["label"], options["option_id"].astype(str), strict=True),
@@ -410,8 +414,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             description="Leaning",
         )
         self.leaning.add_class("kypho-leaning")
-        self.sure = SureCheck(data_dir=data_dir)
-        self.quiz = KnowledgeCheck(data_dir=data_dir)
         self.notes = w.Textarea(
             placeholder="Questions or notes for your care team",
             layout=w.Layout(width="40rem", height="6rem"),
@@ -422,46 +424,27 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.download = w.HTML()
         self.download.add_class("kypho-download")
         self.prepare.on_click(self._prepare)
-        pages = [
-            w.HTML(overview_html(data_dir=data_dir)),
-            w.HTML(compare(data_dir=data_dir).to_html()),
-            self.risks,
-            w.VBox(
+        # Steps are built when first opened, so the first screen appears quickly.
+        self._builders = [
+            lambda: w.HTML(overview_html(data_dir=data_dir)),
+            lambda: w.HTML(compare(data_dir=data_dir).to_html()),
+            self._build_risks,
+            self._build_candidacy,
+            self._build_values,
+            self._build_ready,
+            lambda: w.VBox(
                 [
                     w.HTML(
-                        "<h2>Is it for me?</h2><p>Answer what you know. Leave the rest as not known.</p>"
-                    ),
-                    self.candidacy,
-                ]
-            ),
-            w.VBox(
-                [
-                    w.HTML("<h2>What matters to me</h2>"),
-                    self.values,
-                    w.HTML("<h3>Which option are you leaning towards now?</h3>"),
-                    self.leaning,
-                ]
-            ),
-            w.VBox(
-                [
-                    w.HTML("<h2>Am I ready to decide?</h2>"),
-                    self.sure,
-                    w.HTML("<h3>Check what you know</h3>"),
-                    self.quiz,
-                    w.HTML("<h3>Your notes</h3>"),
-                    self.notes,
-                ]
-            ),
-            w.VBox(
-                [
-                    w.HTML(
-                        "<h2>My summary</h2><p>Make a one-page summary to print or take home. It stays on this computer unless you save it.</p>"
+                        "<h2>My summary</h2><p>Make a one-page summary to print or take home. "
+                        "It stays on this computer unless you save it.</p>"
                     ),
                     self.prepare,
                     self.download,
                 ]
             ),
         ]
+        self._built = [False] * len(self._builders)
+        pages = [w.VBox() for _ in self._builders]
         self.stack = w.Stack(children=pages, selected_index=0)
         self.step = w.ToggleButtons(
             options=[(f"{i + 1}. {t}", i) for i, t in enumerate(SESSION_STEPS)], value=0
@@ -476,6 +459,44 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         w.link((self.step, "value"), (self.stack, "selected_index"))
         super().__init__([self.header, self.step, self.stack, w.HBox([self.back, self.next])])
         self.add_class("kypho-session")
+        self._open(0)
+        self.step.observe(lambda change: self._open(change["new"]), names="value")
+
+    def _open(self, index: int) -> None:
+        """Build a step the first time it is shown."""
+        if not self._built[index]:
+            self._built[index] = True
+            self.stack.children[index].children = (self._builders[index](),)
+
+    def _build_risks(self) -> w.Widget:
+        self.risks = RiskExplorer(data_dir=self._data_dir)
+        return self.risks
+
+    def _build_candidacy(self) -> w.Widget:
+        self.candidacy = CandidacyCheck(data_dir=self._data_dir)
+        intro = w.HTML(
+            "<h2>Is it for me?</h2><p>Answer what you know. Leave the rest as not known.</p>"
+        )
+        return w.VBox([intro, self.candidacy])
+
+    def _build_values(self) -> w.Widget:
+        self.values = ValuesRater(data_dir=self._data_dir)
+        lean = w.HTML("<h3>Which option are you leaning towards now?</h3>")
+        return w.VBox([w.HTML("<h2>What matters to me</h2>"), self.values, lean, self.leaning])
+
+    def _build_ready(self) -> w.Widget:
+        self.sure = SureCheck(data_dir=self._data_dir)
+        self.quiz = KnowledgeCheck(data_dir=self._data_dir)
+        return w.VBox(
+            [
+                w.HTML("<h2>Am I ready to decide?</h2>"),
+                self.sure,
+                w.HTML("<h3>Check what you know</h3>"),
+                self.quiz,
+                w.HTML("<h3>Your notes</h3>"),
+                self.notes,
+            ]
+        )
 
     def _move(self, delta: int) -> None:
         self.step.value = min(max(self.step.value + delta, 0), len(SESSION_STEPS) - 1)
@@ -484,12 +505,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         """The one-page summary of this session, as a self-contained HTML document."""
         from kypho_aid.handout import build_handout
 
+        sure = self.sure.answers.items() if self.sure is not None else ()
         return build_handout(
-            ratings=self.values.value,
+            ratings=self.values.value if self.values is not None else None,
             leaning=self.leaning.value,
-            sure_answers={k: t.value for k, t in self.sure.answers.items() if t.value is not None},
+            sure_answers={k: t.value for k, t in sure if t.value is not None},
             notes=self.notes.value,
-            screening=self.candidacy.value,
+            screening=self.candidacy.value if self.candidacy is not None else None,
             data_dir=self._data_dir,
         )
 
@@ -506,6 +528,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         encoded = base64.b64encode(document.encode("utf-8")).decode("ascii")
         self.download.value = (
             "<p>Your summary is ready. "
-            f"<a download='kypho-aid-summary.html' href='data:text/html;charset=utf-8;base64,{encoded}'>"
+            f"<a class='kypho-download-link' style='{DOWNLOAD_LINK_STYLE}' download='kypho-aid-summary.html' "
+            f"href='data:text/html;charset=utf-8;base64,{encoded}'>"
             "Save or print my summary (HTML)</a>. Open it and use Print to make a PDF.</p>"
         )
