@@ -36,6 +36,14 @@ def _directory(directory: str | Path | None) -> Path:
     return data_dir() if directory is None else Path(directory)
 
 
+def data_stamp(data_dir: str | Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """A cheap fingerprint of the knowledge base (names, mtimes, sizes), for caches built on it."""
+    folder = _directory(data_dir)
+    return tuple(
+        (p.name, *_stamp(p)) for p in sorted(folder.iterdir()) if p.suffix in _DATA_SUFFIXES
+    )
+
+
 def list_datasets(data_dir: str | Path | None = None) -> list[str]:
     """Return the names of the datasets in the knowledge base, sorted.
 

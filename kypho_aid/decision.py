@@ -7,6 +7,7 @@ ratings up into a score, rank the options or recommend one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from kypho_aid.compare import compare
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import data_stamp, load_dataset
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import summarize_outcomes
@@ -94,12 +95,37 @@ def values_table(
     InputError
         If a key is not a consideration or a rating is not a whole number from 0 to 4.
     """
+    lineup = _lineup(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
+    checked = _check_ratings(ratings or {}, list(dict.fromkeys(lineup["consideration_id"])))
+    ratings_column = lineup["consideration_id"].map(checked)
+    frame = lineup.assign(
+        rating=ratings_column.astype("Int64"),
+        rating_label=[
+            RATING_LABELS[int(r)] if pd.notna(r) else "not rated" for r in ratings_column
+        ],
+    )
+    frame = frame.sort_values(
+        ["rating", "_order"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    columns = [
+        "consideration_id",
+        "label",
+        "rating",
+        "rating_label",
+        "option_id",
+        "option_label",
+        "facts",
+        "source_ids",
+    ]
+    return frame[columns].reset_index(drop=True).astype({"rating_label": "str"})
+
+
+@functools.lru_cache(maxsize=8)
+def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+    """What the sources say for every consideration and option; cached per version of the data."""
     considerations = load_dataset("considerations", data_dir=data_dir).sort_values("order")
-    known = considerations["consideration_id"].tolist()
-    checked = _check_ratings(ratings or {}, known)
     options = load_dataset("options", data_dir=data_dir)
-    table = compare(data_dir=data_dir)
-    facts = table.facts
+    facts = compare(data_dir=data_dir).facts
     figures = summarize_outcomes(data_dir=data_dir)
     rows = []
     for item in considerations.itertuples(index=False):
@@ -111,7 +137,6 @@ def values_table(
                     (facts["attribute_id"] == item.attribute_id) & (facts["option_id"] == option)
                 ]
                 text = " ".join(str(v) for v in own["value"])
-                sources = LIST_SEPARATOR.join(dict.fromkeys(";".join(own["source_ids"]).split(";")))
             else:
                 own = figures[
                     (figures["outcome"] == item.outcome) & (figures["option_id"] == option)
@@ -122,43 +147,30 @@ def values_table(
                     else str(row.note)
                     for row in own.itertuples()
                 )
-                sources = LIST_SEPARATOR.join(dict.fromkeys(";".join(own["source_ids"]).split(";")))
-            rating = checked.get(str(item.consideration_id))
+            sources = LIST_SEPARATOR.join(dict.fromkeys(";".join(own["source_ids"]).split(";")))
             rows.append(
                 {
-                    "consideration_id": item.consideration_id,
-                    "label": item.label,
-                    "rating": rating,
-                    "rating_label": RATING_LABELS[rating] if rating is not None else "not rated",
+                    "consideration_id": str(item.consideration_id),
+                    "label": str(item.label),
                     "option_id": option,
-                    "option_label": option_label,
+                    "option_label": str(option_label),
                     "facts": text or "Our sources say nothing on this for this option.",
                     "source_ids": sources,
                     "_order": item.order,
                 }
             )
-    frame = pd.DataFrame(rows)
-    frame["rating"] = frame["rating"].astype("Int64")
-    frame = frame.sort_values(
-        ["rating", "_order"], ascending=[False, True], na_position="last", kind="stable"
-    )
-    return (
-        frame.drop(columns="_order")
-        .reset_index(drop=True)
-        .astype(
-            {
-                c: "str"
-                for c in (
-                    "consideration_id",
-                    "label",
-                    "rating_label",
-                    "option_id",
-                    "option_label",
-                    "facts",
-                    "source_ids",
-                )
-            }
-        )
+    return pd.DataFrame(rows).astype(
+        {
+            c: "str"
+            for c in (
+                "consideration_id",
+                "label",
+                "option_id",
+                "option_label",
+                "facts",
+                "source_ids",
+            )
+        }
     )
 
 
