@@ -11,7 +11,7 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env \
 	--nbval-kernel-startup-timeout=120
 
 .DEFAULT_GOAL := help
-.PHONY: help setup app bench lab test lint typecheck unit nbval notebooks figures validate compare lock clean
+.PHONY: help setup app bench readability lab test lint typecheck unit nbval notebooks figures validate compare lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ nbval: $(STAMP)  ## run every notebook and compare its outputs strictly
 
 notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from notebooks/src/*.py, executed
 	$(BIN)/python tools/build_notebooks.py
+
+readability: $(STAMP)  ## score every patient-facing text (SMOG, Flesch-Kincaid); target grade 8 or lower
+	$(BIN)/python -m kypho_aid.readability
 
 bench: $(STAMP)  ## measure speed against same-run baselines; appends to benchmarks/results.md
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from kypho_aid._files import display_value
 from kypho_aid.datasets import load_dataset
 from kypho_aid.exceptions import DataValidationError, KyphoAidError
 from kypho_aid.model import LIST_SEPARATOR, Option, Problem
@@ -81,6 +82,14 @@ class ProfileError(KyphoAidError, ValueError):
 
     def __reduce__(self) -> tuple[type[ProfileError], tuple[str, str]]:
         return type(self), (str(self), self.field)
+
+
+class _NotAMappingError(ProfileError, TypeError):
+    """:meth:`PatientProfile.from_mapping` was given something that is not a mapping.
+
+    A :class:`ProfileError` (``field`` is ``"mapping"``) that is also the TypeError it
+    always was, so callers catching either keep working.
+    """
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,9 @@ def _check_value(spec: ProfileField, value: object) -> object:
     """Return ``value`` as the field stores it, or raise :class:`ProfileError`."""
     if value is None:
         return None
-    problem = ProfileError(f"{spec.name} must be {spec.allowed}, got {value!r}", spec.name)
+    problem = ProfileError(
+        f"{spec.name} must be {spec.allowed}, got {display_value(value)}", spec.name
+    )
     if spec.kind == "boolean":
         if not isinstance(value, bool):
             raise problem
@@ -322,18 +333,19 @@ class PatientProfile:
         ------
         ProfileError
             If a key is not a profile field, or a value is not allowed; ``.field`` names it.
-        TypeError
-            If ``mapping`` is not a mapping.
+            If ``mapping`` is not a mapping, the error (``.field`` is ``"mapping"``) is also a
+            TypeError.
         """
         if not isinstance(mapping, Mapping):
-            raise TypeError(
-                f"from_mapping takes a mapping of field names to values, not {type(mapping).__name__}"
+            raise _NotAMappingError(
+                f"from_mapping takes a mapping of field names to values, not {type(mapping).__name__}",
+                "mapping",
             )
         for key in mapping:
             if key not in PROFILE_FIELDS:
                 raise ProfileError(
-                    f"{key!r} is not a profile field; use any of: {', '.join(PROFILE_FIELDS)}",
-                    str(key),
+                    f"{display_value(key)} is not a profile field; use any of: {', '.join(PROFILE_FIELDS)}",
+                    key if isinstance(key, str) else display_value(key),
                 )
         return cls(**mapping)
 
@@ -682,8 +694,9 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
             parts.append(f"{lead} {' '.join(by_status['caution'])}")
         questions = [PROFILE_FIELDS[name].question for name in record["to_find_out"]]
         if questions:
-            lead = "Still to find out" if parts else f"More needs to be known to check {label}"
-            parts.append(f"{lead}: {'; '.join(questions)}.")
+            lead = "Still to find out." if parts else f"More needs to be known to check {label}."
+            # one short sentence per open question keeps the paragraph easy to read
+            parts.append(" ".join([lead, *(f"{q[0].upper()}{q[1:]}." for q in questions)]))
         if not parts:
             parts.append(f"No reason found in these rules not to consider {label}.")
         sentences.append(" ".join([*parts, "Your doctor will check more."]))

@@ -18,6 +18,7 @@ that exists or cannot be written), 2 for a wrong command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,20 @@ def _pair(text: str) -> tuple[str, str]:
     if not equals or not key.strip() or not value.strip():
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
     return key.strip(), value.strip()
+
+
+def _whole_number(text: str) -> int | str:
+    """A ``--rate`` value as an int when written in digits (after an optional minus), else as given."""
+    digits = text.removeprefix("-")
+    if digits.isascii() and digits.isdigit():
+        with contextlib.suppress(ValueError):  # more digits than int() reads
+            return int(text)
+    return text
+
+
+def _printable(value: object) -> str:
+    """``value`` as text any output can take: an undecodable byte in a name prints as ``\\udcff``."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _html_file(text: str) -> Path:
@@ -135,8 +150,7 @@ def _handout(args: argparse.Namespace) -> int:
     pdf = out.with_suffix(".pdf") if args.pdf else None
     try:
         ratings: dict[str, object] = {
-            key: int(value) if value.lstrip("-").isdigit() else value
-            for key, value in _mapping(args.rate, "--rate").items()
+            key: _whole_number(value) for key, value in _mapping(args.rate, "--rate").items()
         }
         answers: dict[str, object] = {
             key: True if value.lower() in _YES else False if value.lower() in _NO else value
@@ -150,19 +164,25 @@ def _handout(args: argparse.Namespace) -> int:
         )
         # check every target before writing anything
         for target in (out, pdf):
-            if target is not None and target.exists() and not args.force:
+            if target is None:
+                continue
+            try:
+                exists, folder_exists = target.exists(), target.parent.is_dir()
+            except OSError as err:  # such as a name too long for the file system
+                raise KyphoAidError(f"cannot write {target}: {err.strerror or err}") from err
+            if exists and not args.force:
                 raise KyphoAidError(f"{target} already exists; use --force to replace it")
-            if target is not None and not target.parent.is_dir():
+            if not folder_exists:
                 raise KyphoAidError(
                     f"cannot write {target}: the folder {target.parent} does not exist"
                 )
         chromium = find_chromium() if pdf is not None else None
         write_handout(out, document, overwrite=args.force)
-        print(f"wrote {out}")
+        print(f"wrote {_printable(out)}")
         if pdf is not None:
             handout_pdf(out, pdf, overwrite=args.force, chromium=chromium)
             pages = count_pdf_pages(pdf)
-            print(f"wrote {pdf} ({pages} page{'s' if pages != 1 else ''})")
+            print(f"wrote {_printable(pdf)} ({pages} page{'s' if pages != 1 else ''})")
     except DataValidationError:
         raise
     except KyphoAidError as err:
@@ -174,12 +194,12 @@ def _handout(args: argparse.Namespace) -> int:
 def _validate(folder: Path | None) -> int:
     problems = validate(folder)
     for problem in problems:
-        print(problem)
+        print(_printable(problem))
     shown = folder if folder is not None else data_dir()
     if problems:
         print(f"{len(problems)} problem(s) in {shown}", file=sys.stderr)
         return 1
-    print(f"{shown}: {len(list_datasets(folder))} datasets, no problems")
+    print(f"{_printable(shown)}: {len(list_datasets(folder))} datasets, no problems")
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from kypho_aid._files import display_value
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo
@@ -108,8 +109,8 @@ class ComparisonTable:
         return f"<ComparisonTable: {rows} attributes × {cols} options, {len(self.sources)} sources>"
 
 
-def _as_list(value: object, error: type[ValueError]) -> list[str] | None:
-    """Accept one id or an iterable of ids; reject anything else with ``error``."""
+def _as_list(value: object, error: type[ValueError], what: str) -> list[str] | None:
+    """Accept one id or an iterable of ids; reject anything else with ``error`` naming ``what``."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -117,7 +118,7 @@ def _as_list(value: object, error: type[ValueError]) -> list[str] | None:
     items = list(value) if isinstance(value, Iterable) else [value]
     texts = [item for item in items if isinstance(item, str)]
     if len(texts) != len(items):
-        raise error(f"expected text ids, got {value!r}")
+        raise error(f"expected {what} ids as text, got {display_value(value)}")
     return texts
 
 
@@ -127,7 +128,7 @@ def _select_options(options: Sequence[str] | None, known: list[str]) -> list[str
     unknown = [option for option in options if option not in known]
     if unknown or not options:
         raise UnknownOptionError(
-            f"unknown option(s) {unknown or options!r}; use any of: {', '.join(known)}"
+            f"unknown option(s) {display_value(unknown or options)}; use any of: {', '.join(known)}"
         )
     return [option for option in known if option in options]  # keep the canonical order
 
@@ -140,7 +141,7 @@ def _select_attributes(topics: Sequence[str] | None, attributes: pd.DataFrame) -
     unknown = [t for t in topics if t not in topic_names and t not in ids]
     if unknown or not topics:
         raise UnknownTopicError(
-            f"unknown topic(s) {unknown or topics!r}; use a topic ({', '.join(topic_names)}) "
+            f"unknown topic(s) {display_value(unknown or topics)}; use a topic ({', '.join(topic_names)}) "
             f"or an attribute id ({', '.join(ids)})"
         )
     chosen = attributes["topic"].astype(str).isin(topics) | attributes["attribute_id"].isin(topics)
@@ -183,9 +184,9 @@ def compare(
     """
     option_rows = load_dataset("options", data_dir=data_dir)
     known = option_rows["option_id"].astype(str).tolist()
-    chosen_options = _select_options(_as_list(options, UnknownOptionError), known)
+    chosen_options = _select_options(_as_list(options, UnknownOptionError, "option"), known)
     attributes = load_dataset("attributes", data_dir=data_dir).sort_values("order")
-    attributes = _select_attributes(_as_list(topics, UnknownTopicError), attributes)
+    attributes = _select_attributes(_as_list(topics, UnknownTopicError, "topic"), attributes)
     facts = load_dataset("comparison", data_dir=data_dir)
     facts = facts[
         facts["option_id"].astype(str).isin(chosen_options)

@@ -279,7 +279,11 @@ def validate(data_dir: str | Path | None = None) -> list[Problem]:
         Sorted by file, row and column; ``str(problem)`` reads ``file:row:column: message``.
     """
     folder = _directory(data_dir)
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError:  # such as a name too long for the file system
+        is_folder = False
+    if not is_folder:
         return [Problem(str(folder), 1, "-", "not a folder")]
     names = list_datasets(folder)
     problems: list[Problem] = []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kypho_aid._files import display_value
 from kypho_aid.compare import compare
 from kypho_aid.datasets import data_stamp, load_dataset
 from kypho_aid.exceptions import KyphoAidError
@@ -48,6 +49,11 @@ class InputError(KyphoAidError, ValueError):
         super().__init__(f"{field}: {message}")
 
 
+def _key_name(key: object) -> str:
+    """A mapping key as the ``field`` of an error: the text itself, or its short ``repr``."""
+    return key if isinstance(key, str) else display_value(key)
+
+
 def _check_ratings(ratings: Mapping[str, object], known: list[str]) -> dict[str, int]:
     if not isinstance(ratings, Mapping):
         raise InputError(
@@ -57,14 +63,18 @@ def _check_ratings(ratings: Mapping[str, object], known: list[str]) -> dict[str,
     checked: dict[str, int] = {}
     for key, value in ratings.items():
         if key not in known:
-            raise InputError(str(key), f"is not a consideration; use one of: {', '.join(known)}")
+            raise InputError(
+                _key_name(key), f"is not a consideration; use one of: {', '.join(known)}"
+            )
         if (
             isinstance(value, bool)
             or not isinstance(value, int)
             or not 0 <= value < len(RATING_LABELS)
         ):
             raise InputError(
-                key, f"a rating is a whole number from 0 to {len(RATING_LABELS) - 1}, got {value!r}"
+                key,
+                f"a rating is a whole number from 0 to {len(RATING_LABELS) - 1}, "
+                f"got {display_value(value)}",
             )
         checked[key] = value
     return checked
@@ -96,7 +106,9 @@ def values_table(
         If a key is not a consideration or a rating is not a whole number from 0 to 4.
     """
     lineup = _lineup(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
-    checked = _check_ratings(ratings or {}, list(dict.fromkeys(lineup["consideration_id"])))
+    checked = _check_ratings(
+        {} if ratings is None else ratings, list(dict.fromkeys(lineup["consideration_id"]))
+    )
     ratings_column = lineup["consideration_id"].map(checked)
     frame = lineup.assign(
         rating=ratings_column.astype("Int64"),
@@ -142,7 +154,7 @@ def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd
                     (figures["outcome"] == item.outcome) & (figures["option_id"] == option)
                 ]
                 text = " ".join(
-                    f"{row.figure} ({row.timepoint}; {row.certainty_label} certainty)."
+                    f"{row.figure} ({row.timepoint}; how sure: {row.certainty_label})."
                     if row.kind != "not_available"
                     else str(row.note)
                     for row in own.itertuples()
@@ -205,9 +217,9 @@ def sure_result(answers: Mapping[str, object], *, data_dir: str | Path | None = 
         )
     for key, value in answers.items():
         if key not in items:
-            raise InputError(str(key), f"is not a SURE item; use {', '.join(items)}")
+            raise InputError(_key_name(key), f"is not a SURE item; use {', '.join(items)}")
         if not isinstance(value, bool):
-            raise InputError(key, f"answer yes (True) or no (False), got {value!r}")
+            raise InputError(key, f"answer yes (True) or no (False), got {display_value(value)}")
     score = sum(1 for key in items if answers.get(key) is True)
     answered = sum(1 for key in items if key in answers)
     if answered < len(items):
@@ -238,15 +250,17 @@ def check_answer(
 ) -> QuizResult:
     """Check one quiz answer and explain it (teach-back: the explanation comes either way)."""
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
-    if question_id not in quiz.index:
+    if not isinstance(question_id, str) or question_id not in quiz.index:
         raise InputError(
             "question_id",
-            f"{question_id!r} is not a quiz question; use one of: {', '.join(quiz.index)}",
+            f"{display_value(question_id)} is not a quiz question; use one of: {', '.join(quiz.index)}",
         )
     row = quiz.loc[question_id]
     choices = str(row["choices"]).split(LIST_SEPARATOR)
-    if choice not in choices:
-        raise InputError("choice", f"{choice!r} is not one of the choices: {', '.join(choices)}")
+    if not isinstance(choice, str) or choice not in choices:
+        raise InputError(
+            "choice", f"{display_value(choice)} is not one of the choices: {', '.join(choices)}"
+        )
     return QuizResult(
         question_id=question_id,
         correct=choice == row["answer"],

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from kypho_aid.compare import ComparisonTable
 
 __all__ = [
+    "about_html",
     "comparison_to_csv",
     "comparison_to_html",
     "comparison_to_markdown",
@@ -153,3 +154,28 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
         f"<h3>The options</h3><div class='kypho-aid-options'>{cards}</div>"
         f"<p><strong>Sources</strong></p><ol class='kypho-aid-sources'>{sources}</ol></div>"
     )
+
+
+def about_html(*, data_dir: str | Path | None = None) -> str:
+    """ "About this aid": makers, funding, interests, methods, limitations, version and how to report."""
+    from kypho_aid.datasets import content_info, load_dataset
+
+    about = load_dataset("about", data_dir=data_dir).iloc[0]
+    info = content_info(data_dir=data_dir)
+    parts = [
+        ("Who made it", about["developers"]),
+        ("Who paid", about["funding"]),
+        ("Competing interests", about["competing_interests"]),
+        ("Where the facts come from", about["evidence_methods"]),
+        ("Limits", about["limitations"]),
+        (
+            "Updates",
+            f"Version {info.version}, reviewed {info.reviewed_on.isoformat()}. {info.update_policy}",
+        ),
+        ("Found a mistake?", about["report_an_error"]),
+    ]
+    body = "".join(
+        f"<p><strong>{html.escape(title)}:</strong> {html.escape(' '.join(str(text).split()))}</p>"
+        for title, text in parts
+    )
+    return f"<div class='kypho-aid kypho-aid-about'>{body}</div>"

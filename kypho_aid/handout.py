@@ -51,6 +51,14 @@ __all__ = [
 ]
 
 #: The handout's title.
+#: Screening statuses in plain words (the ids are for code; "contraindication" is jargon).
+_STATUS_WORDS = {
+    "no_contraindication_found": "no point found in these rules",
+    "caution": "some points need care",
+    "not_suitable": "not usually done",
+    "more_information_needed": "more to find out",
+}
+
 TITLE = "Your decision: treating a painful spine fracture"
 #: Comparison attributes shown side by side (first fact of each cell only).
 HANDOUT_ATTRIBUTES = (
@@ -77,8 +85,13 @@ MAX_SCREENING_POINTS = 6
 CHROMIUM_TIMEOUT = 120
 
 # A web address with a scheme ("https://…", "ftp://…"), a protocol-relative one ("//…") or
-# one starting with "www.".
-_WEB_ADDRESS = re.compile(r"(?i)[a-z][a-z0-9+.\-]*://[^\s<>\"']*|//[^\s<>\"']+|\bwww\.[^\s<>\"']*")
+# one starting with "www.". A scheme is only looked for where a run of scheme characters
+# starts (taking in any digits or signs before its first letter): trying every letter of a
+# long run would take time growing with the square of its length.
+_WEB_ADDRESS = re.compile(
+    r"(?i)(?<![a-z0-9+.\-])[0-9+.\-]*+[a-z][a-z0-9+.\-]*+://[^\s<>\"']*"
+    r"|//[^\s<>\"']+|\bwww\.[^\s<>\"']*"
+)
 # A bare domain name such as "example.org" (only removed from citations).
 _DOMAIN = re.compile(
     r"(?i)\b(?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|info|app|io|co|uk|ca|au|de|nl|tg)\b"
@@ -87,7 +100,10 @@ _DOMAIN = re.compile(
 # printed text read differently from what was typed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # What must never be in the document (a safety net behind the scrubbing above).
-_FORBIDDEN = re.compile(r"(?i)[a-z][a-z0-9+.\-]*://|//[^\s<>\"']|\bwww\.|<script|<link|<img")
+_FORBIDDEN = re.compile(
+    r"(?i)(?<![a-z0-9+.\-])[0-9+.\-]*+[a-z][a-z0-9+.\-]*+://"
+    r"|//[^\s<>\"']|\bwww\.|<script|<link|<img"
+)
 
 
 def _esc(value: object) -> str:
@@ -459,7 +475,11 @@ def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> st
     hidden = 0
     for row in screening.itertuples(index=False):
         reasons = _reasons(row.reasons)
-        status = str(row.status).replace("_", " ") if _present(row.status) else ""
+        status = (
+            _STATUS_WORDS.get(str(row.status), str(row.status).replace("_", " "))
+            if _present(row.status)
+            else ""
+        )
         kept, hidden = reasons[: max(left, 0)], hidden + max(len(reasons) - max(left, 0), 0)
         left -= len(kept)
         if not kept and not status:
@@ -629,13 +649,18 @@ def build_handout(
 def _write_atomic(path: Path, data: bytes, *, overwrite: bool) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then move it into place."""
     folder = path.parent
-    if not folder.is_dir():
+    try:
+        folder_exists, is_folder, exists = folder.is_dir(), path.is_dir(), path.exists()
+    except OSError as err:  # such as a name too long for the file system
+        raise KyphoAidError(f"cannot write {path}: {err.strerror or err}") from err
+    if not folder_exists:
         raise KyphoAidError(f"cannot write {path}: the folder {folder} does not exist")
-    if path.is_dir():
+    if is_folder:
         raise KyphoAidError(f"cannot write {path}: it is a folder")
-    if path.exists() and not overwrite:
+    if exists and not overwrite:
         raise KyphoAidError(f"{path} already exists; use overwrite=True (--force) to replace it")
-    temporary = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # a short stem keeps the temporary name within the file system's limit when path's is near it
+    temporary = folder / f".{path.name[:32]}.{secrets.token_hex(6)}.tmp"
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
@@ -657,10 +682,12 @@ def _write_atomic(path: Path, data: bytes, *, overwrite: bool) -> Path:
                         f"{path} already exists; use overwrite=True (--force) to replace it"
                     ) from None
                 temporary.replace(path)
-    except OSError as err:
-        raise KyphoAidError(f"cannot write {path}: {err.strerror or err}") from err
+    except (OSError, ValueError) as err:  # ValueError: a NUL character in the name
+        raise KyphoAidError(
+            f"cannot write {path}: {getattr(err, 'strerror', None) or err}"
+        ) from err
     finally:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             temporary.unlink(missing_ok=True)
     return path
 
@@ -676,7 +703,13 @@ def write_handout(path: str | Path, html: str, *, overwrite: bool = False) -> Pa
     """
     if not isinstance(html, str):
         raise InputError("html", f"expected the handout as text (str), got {type(html).__name__}")
-    return _write_atomic(Path(path), html.encode("utf-8"), overwrite=overwrite)
+    if not isinstance(path, str | os.PathLike):
+        raise InputError("path", f"expected a file path (str or Path), got {type(path).__name__}")
+    try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError as err:  # a lone surrogate, which build_handout never leaves
+        raise InputError("html", f"cannot be saved as UTF-8: {err.reason}") from None
+    return _write_atomic(Path(path), data, overwrite=overwrite)
 
 
 def find_chromium(chromium: str | Path | None = None) -> str:

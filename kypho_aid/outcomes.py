@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kypho_aid._files import display_value
 from kypho_aid.datasets import load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 
@@ -39,10 +40,10 @@ __all__ = [
 DESIGN_WORDS = {
     "sham_controlled_rct": "a trial against a sham (fake) procedure, so people did not know which they had",
     "unblinded_rct": "a trial where people knew which care they got",
-    "meta_analysis": "a review that pooled several studies",
-    "systematic_review": "a review of several studies",
-    "observational": "a study of records, where treatment was not assigned by chance",
-    "single_arm": "a study with no comparison group",
+    "meta_analysis": "a review that pooled many studies",
+    "systematic_review": "a review of many studies",
+    "observational": "a study of records, where chance did not decide who got which care",
+    "single_arm": "a study with no group to compare with",
     "guideline": "a guideline",
     "payer_policy": "an insurer's policy",
     "patient_info": "an information page",
@@ -142,9 +143,12 @@ def describe_figure(row: pd.Series) -> str:
         sentence = _difference_sentence(row)
     else:
         sentence = _mean_sentence(row)
-    sentence += (
-        f" This comes from {DESIGN_WORDS[str(row['design'])]} ({row['certainty_label']} certainty)."
+    design = str(row["design"])
+    self_rated = str(row["outcome"]) in SELF_RATED
+    caveat = (
+        ", which can colour how they rate it" if design == "unblinded_rct" and self_rated else ""
     )
+    sentence += f" This comes from {DESIGN_WORDS[design]}{caveat}. How sure we can be: {row['certainty_label']}."
     if _present(row["note"]):
         sentence += f" {row['note']}"
     return sentence
@@ -155,10 +159,15 @@ def _choose(
 ) -> list[str]:
     if value is None:
         return known
-    chosen = [value] if isinstance(value, str) else list(value)
-    unknown = [v for v in chosen if v not in known]
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        chosen: list[object] = [value]
+    else:
+        chosen = list(value)
+    unknown = [v for v in chosen if not isinstance(v, str) or v not in known]
     if unknown or not chosen:
-        raise error(f"unknown {what} {unknown or chosen!r}; use any of: {', '.join(known)}")
+        raise error(
+            f"unknown {what} {display_value(unknown or chosen)}; use any of: {', '.join(known)}"
+        )
     return [k for k in known if k in chosen]
 
 
@@ -277,11 +286,11 @@ def icon_array_text(figures: pd.DataFrame) -> ChartText:
     """Alt text and long description of :func:`kypho_aid.plotting.plot_icon_array` for ``figures``."""
     first = figures.iloc[0]
     parts = "; ".join(f"{row.option_label}: {figure_text(row)}" for _, row in figures.iterrows())
-    alt = f"Icon arrays, one per option, of {str(first['label']).lower()}: {parts}."
+    alt = f"Pictures of people, one for each option, for {str(first['label']).lower()}. {parts}."
     long = " ".join(f"{row.option_label}: {row.sentence}" for _, row in figures.iterrows())
     long += (
-        " In each array, filled figures are the best estimate and sit together from the top left;"
-        " outlined figures show the rest of the likely range; grey figures are everyone else."
+        " In each picture, filled figures show the best guess. They are grouped at the top left."
+        " Outlined figures show the rest of the likely range. Grey figures are all the rest."
     )
     return ChartText(alt, long)
 
@@ -368,8 +377,10 @@ def risk_view(
     denominator, else the point-and-interval chart; ``numbers`` is a table; ``words`` the
     sentences. Every view carries the certainty and design of each figure.
     """
-    if view not in VIEWS:
-        raise UnknownTopicError(f"unknown view {view!r}; use one of: {', '.join(VIEWS)}")
+    if not isinstance(view, str) or view not in VIEWS:
+        raise UnknownTopicError(
+            f"unknown view {display_value(view)}; use one of: {', '.join(VIEWS)}"
+        )
     figures = summarize_outcomes(outcome, options, data_dir=data_dir)
     figures = _one_per_option(figures)
     chosen = tuple(figures["option_id"].astype(str))
@@ -391,7 +402,7 @@ def risk_view(
     else:
         body = (
             "<table><thead><tr><th scope='col'>Option</th><th scope='col'>Figure</th><th scope='col'>When</th>"
-            "<th scope='col'>Certainty</th><th scope='col'>Evidence</th></tr></thead><tbody>"
+            "<th scope='col'>How sure</th><th scope='col'>Evidence</th></tr></thead><tbody>"
             + "".join(rows)
             + "</tbody></table>"
         )

@@ -344,10 +344,38 @@ def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     return problems
 
 
+def check_outcome_figures(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that every outcome has a row for every option and one denominator for its frequencies."""
+    figures, options, definitions = (
+        tables.get(n) for n in ("outcome_figures", "options", "outcome_definitions")
+    )
+    if figures is None or options is None or definitions is None:
+        return []
+    all_options = column_values(options, "option_id")
+    problems = []
+    for definition in definitions.rows:
+        outcome = definition.values.get("outcome")
+        rows = [r for r in figures.rows if r.values.get("outcome") == outcome]
+        for option in sorted(all_options - {str(r.values.get("option_id")) for r in rows}):
+            message = (
+                f"outcome {outcome!r} has no row for option {option!r}; add its figure, "
+                "or a not_available row that says why"
+            )
+            problems.append(Problem(definitions.shown, definition.line, "outcome", message))
+        denominators = {
+            r.values.get("denominator") for r in rows if r.values.get("kind") == "frequency"
+        }
+        if len(denominators) > 1:
+            message = f"frequencies for {outcome!r} use different denominators {sorted(map(str, denominators))}; use one"
+            problems.append(Problem(figures.shown, rows[-1].line, "denominator", message))
+    return problems
+
+
 #: The checks across tables that ``validate()`` runs after the single-table ones.
 PACKAGE_CHECKS = (
     check_every_source_cited,
     check_core_attributes,
     check_faq_complete,
     check_drawing_elements,
+    check_outcome_figures,
 )

@@ -457,10 +457,23 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.back.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(1))
         w.link((self.step, "value"), (self.stack, "selected_index"))
-        super().__init__([self.header, self.step, self.stack, w.HBox([self.back, self.next])])
+        self.about = w.Accordion(
+            children=[w.HTML()], titles=("About this aid",), selected_index=None
+        )
+        self.about.add_class("kypho-about")
+        self.about.observe(self._open_about, names="selected_index")
+        super().__init__(
+            [self.header, self.step, self.stack, w.HBox([self.back, self.next]), self.about]
+        )
         self.add_class("kypho-session")
         self._open(0)
         self.step.observe(lambda change: self._open(change["new"]), names="value")
+
+    def _open_about(self, change: dict[str, Any]) -> None:
+        from kypho_aid.export import about_html
+
+        if change["new"] is not None and not self.about.children[0].value:
+            self.about.children[0].value = about_html(data_dir=self._data_dir)
 
     def _open(self, index: int) -> None:
         """Build a step the first time it is shown."""

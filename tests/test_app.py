@@ -186,6 +186,8 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
         link = page.get_by_role("link", name=re.compile("Save or print my summary"))
         expect(link).to_be_visible()
         shot(7, "summary")
+        page.get_by_text("About this aid").click()
+        expect(page.locator(".kypho-about")).to_contain_text("No one paid for this work")
         with page.expect_download() as download_info:
             link.click()
         saved = tmp_path / "summary.html"

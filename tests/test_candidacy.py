@@ -393,14 +393,14 @@ def test_sentences_are_neutral_and_one_per_option() -> None:
         "These rules found a reason that balloon kyphoplasty is not usually done: "
     )
     assert "Some points also need care: " in first
-    assert "Still to find out: how many broken bones would be treated at once." in first
+    assert "Still to find out. How many broken bones would be treated at once." in first
     assert first.endswith("Your doctor will check more.")
     caution = screening_sentences(
         screen(PatientProfile(**{**CLEAN, "pregnant": None, "bleeding_risk": True}))
     )
     assert caution[1].startswith("Some points need care with vertebroplasty: ")
     unknown = screening_sentences(screen(PatientProfile()))
-    assert unknown[0].startswith("More needs to be known to check balloon kyphoplasty: ")
+    assert unknown[0].startswith("More needs to be known to check balloon kyphoplasty. ")
 
 
 def _syllables(word: str) -> int:

@@ -49,7 +49,7 @@ def test_sentences_use_grade_wording(certainty: str, opening: str) -> None:
     rows = SUMMARY[(SUMMARY["certainty"] == certainty) & (SUMMARY["kind"] != "not_available")]
     for sentence in rows["sentence"]:
         assert sentence.startswith(opening), sentence
-        assert f"({certainty.replace('_', ' ')} certainty)" in sentence
+        assert f"How sure we can be: {certainty.replace('_', ' ')}." in sentence
 
 
 def test_frequency_sentences_state_both_sides() -> None:

@@ -109,3 +109,26 @@ def test_faq_must_answer_every_option(data_copy: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
     messages = [p.message for p in kypho_aid.validate(data_copy)]
     assert any("has no answer for 'non_surgical'" in m for m in messages)
+
+
+def test_every_outcome_must_answer_every_option(data_copy: Path) -> None:
+    path = data_copy / "outcome_figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if ",cost,non_surgical," not in line]
+    assert len(kept) == len(lines) - 1
+    path.write_text("".join(kept), encoding="utf-8")
+    problems = kypho_aid.validate(data_copy)
+    assert any("outcome 'cost' has no row for option 'non_surgical'" in p.message for p in problems)
+
+
+def test_frequencies_of_one_outcome_must_share_a_denominator(data_copy: Path) -> None:
+    path = data_copy / "outcome_figures.csv"
+    text = path.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if ",new_fracture,non_surgical,frequency," in x)
+    path.write_text(
+        text.replace(line, line.replace(",100,people,", ",1000,people,", 1)), encoding="utf-8"
+    )
+    problems = kypho_aid.validate(data_copy)
+    assert any(
+        "use different denominators" in p.message and p.column == "denominator" for p in problems
+    )

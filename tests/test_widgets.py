@@ -123,3 +123,13 @@ def test_a_full_session_writes_no_file(tmp_path, monkeypatch) -> None:  # type: 
     assert "my secret note &lt;b&gt;bold&lt;/b&gt;" in summary
     assert list(tmp_path.iterdir()) == []
     assert _files_changed_since([ROOT], start) == []
+
+
+def test_the_session_has_an_about_panel_built_when_opened() -> None:
+    from kypho_aid.widgets import SessionApp
+
+    app = SessionApp()
+    assert app.about.children[0].value == ""
+    app.about.selected_index = 0
+    about = app.about.children[0].value
+    assert "No one paid" in about and "Found a mistake?" in about and "reviewed" in about

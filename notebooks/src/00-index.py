@@ -55,9 +55,10 @@ import kypho_aid
 # | [01 Compare the options](01-compare-the-options.ipynb) | Everyone | The three options side by side, with numbered sources |
 # | [02 Risks and benefits](02-risks-and-benefits.ipynb) | Everyone | Each outcome as pictures, numbers and words, with how certain it is |
 # | [03 The evidence](03-the-evidence.ipynb) | Clinicians, educators, students | The studies behind each number and how each figure was worked out |
+# | [04 About this aid](04-about-this-aid.ipynb) | Everyone | Who made it, who paid, how the evidence was handled, readability and the standards |
 # | [05 The shared-decision session](05-shared-decision-session.ipynb) | Clinicians with a patient | The session app: compare, risks, is it for me, what matters, a summary to take home (`make app`) |
 #
-# More notebooks (teaching material, about this aid) will join this table as they are written.
+# Teaching material will join this table as it is written.
 
 # %% [markdown]
 # ## What is in the knowledge base
