@@ -76,9 +76,9 @@ HANDOUT_QUESTIONS = ("F07", "F08", "F04", "F01", "F11", "F12")
 #: Value of ``leaning`` for a person who is not sure yet.
 UNSURE = "unsure"
 #: Notes longer than this are cut, with a visible remark.
-MAX_NOTES_CHARS = 1500
+MAX_NOTES_CHARS = 1200
 #: Notes with more lines than this have their last lines joined, so the page still fits.
-MAX_NOTES_LINES = 12
+MAX_NOTES_LINES = 10
 #: Screening reasons listed at most, so the page still fits.
 MAX_SCREENING_POINTS = 6
 #: How long chromium may take to print the handout, in seconds.
@@ -558,6 +558,18 @@ def _sources_section(sources: _Sources, data_dir: str | Path | None) -> str:
 # --- the document ---------------------------------------------------------------------
 
 
+def _about_section(data_dir: str | Path | None) -> str:
+    """Who paid, competing interests and how to report a mistake, in two lines (the rest is in notebook 04)."""
+    about = load_dataset("about", data_dir=data_dir).iloc[0]
+    text = " ".join(
+        " ".join(str(about[field]).split())
+        for field in ("funding", "competing_interests", "report_an_error")
+    )
+    return (
+        f"<section class='about'><h2>About this aid</h2><p class='hint'>{_esc(text)}</p></section>"
+    )
+
+
 def build_handout(
     *,
     ratings: Mapping[str, object] | None = None,
@@ -629,6 +641,7 @@ def build_handout(
         _questions_section(data_dir),
         _warning_section(labels, sources, data_dir),
         _sources_section(sources, data_dir),
+        _about_section(data_dir),
     ]
     document = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

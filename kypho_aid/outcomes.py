@@ -9,6 +9,7 @@ denominator and the figure's own time point. Nothing here makes up a rate.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from kypho_aid._files import display_value
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import data_stamp, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 
 __all__ = [
@@ -212,16 +213,24 @@ def summarize_outcomes(
     chosen = _choose(
         options, option_rows["option_id"].astype(str).tolist(), UnknownOptionError, "option(s)"
     )
-    figures = load_dataset("outcome_figures", data_dir=data_dir)
+    full = _full_table(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
     kinds = _choose(
-        kind, [str(k) for k in figures["kind"].cat.categories], UnknownTopicError, "kind(s)"
+        kind, [str(k) for k in full["kind"].cat.categories], UnknownTopicError, "kind(s)"
     )
     keep = (
-        figures["outcome"].astype(str).isin(outcomes)
-        & figures["option_id"].astype(str).isin(chosen)
-        & figures["kind"].astype(str).isin(kinds)
+        full["outcome"].astype(str).isin(outcomes)
+        & full["option_id"].astype(str).isin(chosen)
+        & full["kind"].astype(str).isin(kinds)
     )
-    figures = figures[keep]
+    return full[keep].reset_index(drop=True).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+    """Every figure with its labels and sentence; built once per version of the data."""
+    definitions = load_dataset("outcome_definitions", data_dir=data_dir)
+    option_rows = load_dataset("options", data_dir=data_dir)
+    figures = load_dataset("outcome_figures", data_dir=data_dir)
     table = figures.merge(
         definitions.drop(columns=["question"]), on="outcome", how="left", validate="many_to_one"
     )
@@ -229,13 +238,7 @@ def summarize_outcomes(
     table["option_label"] = table["option_id"].astype(str).map(labels).astype("str")
     table["not_affected"] = (table["denominator"] - table["events"]).astype("Float64")
     table["sham_controlled"] = (table["design"] == "sham_controlled_rct").astype(bool)
-    table["certainty_label"] = (
-        table["certainty"]
-        .astype(str)
-        .str.replace("_", " ")
-        .replace("not graded", "not graded")
-        .astype("str")
-    )
+    table["certainty_label"] = table["certainty"].astype(str).str.replace("_", " ").astype("str")
     table = table.sort_values(["outcome", "option_id", "figure_id"]).reset_index(drop=True)
     table["figure"] = pd.Series([figure_text(row) for _, row in table.iterrows()], dtype="str")
     table["sentence"] = pd.Series(
