@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +53,60 @@ def shared() -> Path:
             pytest.fail(f"shared/ is missing beside the checkout ({SHARED}); CI must have it")
         pytest.skip("shared/ (seeds and evidence) is not beside this checkout")
     return SHARED
+
+
+# --- servers started through the Makefile, for the browser tests -------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def require_chromium() -> None:
+    """Skip without Debian's chromium, except in CI, where its absence is a failure."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it with apt")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve_make_target(
+    target: str, variables: list[str], home: Path, ready: Callable[[], object], timeout: float = 120
+) -> Iterator[Path]:
+    """Run ``make TARGET VARIABLES…`` as a newcomer would, wait until ``ready()`` stops raising
+    OSError, yield its log file, then stop the whole process group."""
+    log_path = home / f"{target}.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            ["make", "--no-print-directory", target, *variables],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")},
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                ready()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    if proc.poll() is None:
+                        os.killpg(proc.pid, signal.SIGTERM)
+                    pytest.fail(f"make {target} did not start:\n" + log_path.read_text())
+                time.sleep(0.5)
+        try:
+            yield log_path
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)

@@ -8,72 +8,31 @@ was written anywhere but the download they asked for.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import CHROMIUM, ROOT, free_port, require_chromium, serve_make_target
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 RESULTS = ROOT / "test-results"
 MARKER = "kypho-privacy-marker-7f3a"
 HOSTILE = f"<script>alert(1)</script><img src=x onerror=alert(2)> {MARKER}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it with apt")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    home = tmp_path_factory.mktemp("voila")
-    port = _free_port()
-    log = (home / "voila.log").open("w")
-    proc = subprocess.Popen(
-        [
-            "make",
-            "--no-print-directory",
-            "app",
-            f"APP_PORT={port}",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")},
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                if proc.poll() is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                pytest.fail("the app did not start:\n" + (home / "voila.log").read_text())
-            time.sleep(0.5)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    require_chromium()
+    port = free_port()
+
+    def ready() -> None:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+    with serve_make_target("app", [f"APP_PORT={port}"], tmp_path_factory.mktemp("voila"), ready):
+        yield f"http://127.0.0.1:{port}/"
 
 
 def _files_containing(marker: str, roots: list[Path], since: float, skip: Path) -> list[str]:

@@ -5,22 +5,15 @@ downloaded browser); skipped where chromium is absent, except in CI."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, snapshot
+from .conftest import CHROMIUM, ROOT, free_port, require_chromium, serve_make_target, snapshot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "kypho-aid-test-token"
 RESULTS = ROOT / "test-results"
 
@@ -31,18 +24,9 @@ def _title(path: Path) -> str:
     return "".join(first["source"]).splitlines()[0].removeprefix("# ").strip()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it with apt")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    require_chromium()
     home = tmp_path_factory.mktemp("lab")
     # Autosave off, so running the notebooks never rewrites the committed files; every cell
     # rendered (no windowing), so the test sees them all; no news prompt in the screenshots.
@@ -54,7 +38,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         path = home / "settings" / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    port = _free_port()
+    port = free_port()
     args = " ".join(
         [
             f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN}",
@@ -62,33 +46,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
             f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",  # not beside the notebooks
         ]
     )
-    log = (home / "lab.log").open("w")
-    proc = subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")},
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                if proc.poll() is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text())
-            time.sleep(0.5)
-    yield url, home / "lab.log"
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+
+    def ready() -> None:
+        urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+
+    with serve_make_target("lab", [f"LAB_ARGS={args}"], home, ready, timeout=90) as log:
+        yield url, log
 
 
 def test_lab_listens_on_loopback_only(lab: tuple[str, Path]) -> None:
