@@ -58,6 +58,13 @@ def shared() -> Path:
 # --- servers started through the Makefile, for the browser tests -------------------------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Headless Debian chromium as root, quiet on a closed network (no background requests).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
 
 
 def require_chromium() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, free_port, require_chromium, serve_make_target
+from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, require_chromium, serve_make_target
 
 RESULTS = ROOT / "test-results"
 MARKER = "kypho-privacy-marker-7f3a"
@@ -67,12 +67,7 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-            ],
+            args=CHROMIUM_ARGS,
             downloads_path=str(downloads),
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, free_port, require_chromium, serve_make_target, snapshot
+from .conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    free_port,
+    require_chromium,
+    serve_make_target,
+    snapshot,
+)
 
 TOKEN = "kypho-aid-test-token"
 RESULTS = ROOT / "test-results"
@@ -73,12 +81,7 @@ def test_notebook_runs_top_to_bottom_in_lab(lab: tuple[str, Path], name: str) ->
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-            ],
+            args=CHROMIUM_ARGS,
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.on(
