@@ -100,6 +100,7 @@ def test_notebook_runs_top_to_bottom_in_lab(lab: tuple[str, Path], name: str) ->
         expect(
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first
         ).to_be_attached(timeout=60_000)
+        page.screenshot(path=str(RESULTS / f"lab-{name}-opened.png"))
         prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt")
         count = prompts.count()
         assert count > 0
