@@ -265,6 +265,10 @@ class ChartText:
     alt: str
     long: str
 
+    def __str__(self) -> str:
+        """Both texts, labelled, as a notebook prints them beside the chart."""
+        return f"Alt text: {self.alt}\nIn words: {self.long}"
+
 
 def figure_text(row: pd.Series) -> str:
     """The figure in a few words: "44 out of 100", "0.7 points on a 0-10 scale (−0.3 to 1.7)"."""

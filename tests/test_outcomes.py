@@ -170,7 +170,17 @@ def test_study_table_takes_each_studys_own_design_size_and_funding() -> None:
         studies.loc["FREE", "design"] == "unblinded_rct"
         and not studies.loc["FREE", "sham_controlled"]
     )
-    assert studies.loc["KAVIAR", "patients"] == 381
+    sizes = kypho_aid.load_dataset("outcomes")
+    kaviar = sizes[(sizes["source_ids"] == "KAVIAR") & (sizes["topic"] == "trial_design")][
+        "value"
+    ].max()
+    assert studies.loc["KAVIAR", "patients"] == kaviar
     assert studies.loc["FREE", "funding"].startswith("industry")
     cited = set(SUMMARY["source_ids"].str.split(";").explode())
     assert set(studies.index) == cited
+
+
+def test_chart_text_prints_both_labelled_texts() -> None:
+    text = kypho_aid.risk_view("new_fracture").text
+    assert text is not None
+    assert str(text) == f"Alt text: {text.alt}\nIn words: {text.long}"

@@ -69,8 +69,7 @@ view = kypho_aid.risk_view("natural_recovery")
 with theme():
     plot_risk_view(view)
     plt.show()
-print("Alt text:", view.text.alt)
-print("In words:", view.text.long)
+print(view.text)
 
 # %% [markdown]
 # ## Pain relief
@@ -86,9 +85,7 @@ pain = kypho_aid.summarize_outcomes(
 with theme():
     plot_outcome_comparison(pain)
     plt.show()
-text = kypho_aid.comparison_text(pain)
-print("Alt text:", text.alt)
-print("In words:", text.long)
+print(kypho_aid.comparison_text(pain))
 
 # %% [markdown]
 # Every figure on pain and on everyday activities, for all three options, in words:
@@ -106,8 +103,7 @@ view = kypho_aid.risk_view("new_fracture")
 with theme():
     plot_risk_view(view)
     plt.show()
-print("Alt text:", view.text.alt)
-print("In words:", view.text.long)
+print(view.text)
 
 # %% [markdown]
 # ## Cement leaking out of the bone
@@ -117,8 +113,7 @@ view = kypho_aid.risk_view("leakage_any")
 with theme():
     plot_risk_view(view)
     plt.show()
-print("Alt text:", view.text.alt)
-print("In words:", view.text.long)
+print(view.text)
 
 # %% [markdown]
 # ## Cement reaching the lungs
@@ -130,8 +125,7 @@ view = kypho_aid.risk_view("cement_embolism")
 with theme():
     plot_risk_view(view)
     plt.show()
-print("Alt text:", view.text.alt)
-print("In words:", view.text.long)
+print(view.text)
 
 # %% [markdown]
 # ## Other harms, and bone height
@@ -157,8 +151,7 @@ view = kypho_aid.risk_view("procedure_time")
 with theme():
     plot_risk_view(view)
     plt.show()
-print("Alt text:", view.text.alt)
-print("In words:", view.text.long)
+print(view.text)
 
 # %%
 items = kypho_aid.load_dataset("preparation_recovery")
@@ -166,9 +159,7 @@ kyphoplasty_day = items[items["applies_to"].str.contains("kyphoplasty")]
 with theme():
     plot_timeline(kyphoplasty_day)
     plt.show()
-timeline = kypho_aid.timeline_text(kyphoplasty_day)
-print("Alt text:", timeline.alt)
-print("In words:", timeline.long)
+print(kypho_aid.timeline_text(kyphoplasty_day))
 
 # %% [markdown]
 # What the sources say about cost, in words:
