@@ -10,13 +10,15 @@ tests can count icons instead of comparing pixels. Alt text and long description
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
 
 from kypho_aid import style
@@ -24,10 +26,14 @@ from kypho_aid.exceptions import KyphoAidError
 
 __all__ = [
     "PERSON_MARKER",
+    "draw_elements",
     "plot_icon_array",
     "plot_outcome_comparison",
+    "plot_procedure_step",
+    "plot_procedure_strip",
     "plot_timeline",
     "render_png",
+    "render_step_png",
     "theme",
 ]
 
@@ -381,6 +387,588 @@ def render_png(view: object) -> bytes:
         )
         figure = Figure(figsize=size, dpi=style.FIGURE_DPI)
         plot_risk_view(view, ax=figure.subplots())
+        figure.tight_layout()
+        buffer = BytesIO()
+        figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+# --- procedure drawings ---------------------------------------------------------------
+# A schematic side view of three spine bones, the front of the body on the left and the
+# back (with the skin) on the right, in data units of a 10 x 10 box. Each element named in
+# a step's ``elements`` is drawn by one function below, and every artist it makes carries
+# that element's name as its gid; the bone around it is "context".
+
+_BODY_LEFT, _BODY_RIGHT = 1.5, 4.5
+_BODIES = {"upper": (7.7, 9.8), "middle": (5.0, 7.2), "lower": (2.3, 4.5)}
+_DISCS = ((7.2, 7.7), (4.5, 5.0))
+_SINK = 0.9  # how far the front of the broken bone has sunk (schematic)
+_SKIN_X = 8.3
+_TIP = (3.1, 6.05)
+_HUB = (9.95, 7.45)
+_SPACE = {"xy": (2.95, 6.0), "width": 1.9, "height": 1.05}
+_DIAL = (9.2, 9.05)
+
+
+def _needle_y(x: float) -> float:
+    """Height of the needle's line at ``x``."""
+    (x0, y0), (x1, y1) = _TIP, _HUB
+    return y0 + (x - x0) * (y1 - y0) / (x1 - x0)
+
+
+def _needle_angle() -> float:
+    (x0, y0), (x1, y1) = _TIP, _HUB
+    return float(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
+
+
+def _label(ax: Axes, xy: tuple[float, float], text: str, gid: str, **kwargs: object) -> None:
+    ax.text(
+        *xy,
+        text,
+        fontsize=style.DRAWING_LABEL_SIZE,
+        color=style.TEXT_COLOR,
+        gid=f"label-{gid}",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _middle_body(fractured: bool) -> list[tuple[float, float]]:
+    bottom, top = _BODIES["middle"]
+    front_top = top - _SINK if fractured else top
+    return [
+        (_BODY_LEFT, bottom),
+        (_BODY_RIGHT, bottom),
+        (_BODY_RIGHT, top),
+        (_BODY_LEFT, front_top),
+    ]
+
+
+def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import Polygon, Rectangle
+
+    edge = {"edgecolor": style.OUTLINE_COLOR, "linewidth": 1.1, "joinstyle": "round"}
+    for bottom, top in _DISCS:
+        ax.add_patch(
+            Rectangle(
+                (_BODY_LEFT + 0.1, bottom),
+                _BODY_RIGHT - _BODY_LEFT - 0.2,
+                top - bottom,
+                facecolor=style.DISC_COLOR,
+                gid="vertebra",
+                **edge,
+            )
+        )
+    for name, (bottom, top) in _BODIES.items():
+        outline = (
+            _middle_body("fracture" in elements)
+            if name == "middle"
+            else [
+                (_BODY_LEFT, bottom),
+                (_BODY_RIGHT, bottom),
+                (_BODY_RIGHT, top),
+                (_BODY_LEFT, top),
+            ]
+        )
+        ax.add_patch(Polygon(outline, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
+        middle = (bottom + top) / 2 + 0.15
+        back = [
+            (_BODY_RIGHT, middle + 0.45),
+            (5.7, middle + 0.5),
+            (7.5, middle - 0.25),
+            (7.6, middle - 0.85),
+            (5.7, middle - 0.35),
+            (_BODY_RIGHT, middle - 0.45),
+        ]
+        ax.add_patch(Polygon(back, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
+    _label(ax, (_BODY_LEFT, 10.05), "front of body", "vertebra", ha="left", va="bottom")
+    _label(ax, (_SKIN_X, 10.05), "back", "vertebra", ha="center", va="bottom")
+    # the skin of the back, a gentle curve
+    y = np.linspace(1.9, 10.0, 40)
+    ax.plot(
+        _SKIN_X + 0.12 * np.sin(y / 2.2),
+        y,
+        color=style.MUTED_TEXT_COLOR,
+        linewidth=1.0,
+        gid="context-skin",
+    )
+
+
+def _draw_fracture(ax: Axes, elements: frozenset[str]) -> None:
+    cracks = (
+        [(1.6, 5.95), (2.1, 5.7), (2.5, 6.05), (3.0, 5.75), (3.5, 6.0)],
+        [(1.6, 5.35), (2.0, 5.5), (2.3, 5.3)],
+        [(3.9, 6.9), (4.05, 6.6), (4.35, 6.7)],
+    )
+    for crack in cracks:
+        xs, ys = zip(*crack, strict=True)
+        ax.plot(xs, ys, color=style.TEXT_COLOR, linewidth=1.0, gid="fracture")
+    _label(ax, (0.1, 7.1), "broken\nbone", "fracture", ha="left", va="center")
+
+
+def _draw_patient_prone(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    ax.plot([0.2, 4.4], [0.55, 0.55], color=style.OUTLINE_COLOR, linewidth=3, gid="patient_prone")
+    ax.add_patch(
+        FancyBboxPatch(
+            (1.0, 0.72),
+            3.1,
+            0.5,
+            boxstyle="round,pad=0.05,rounding_size=0.25",
+            facecolor=style.UNAFFECTED_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            gid="patient_prone",
+        )
+    )
+    ax.add_patch(
+        Circle(
+            (0.65, 0.98),
+            0.3,
+            facecolor=style.UNAFFECTED_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            gid="patient_prone",
+        )
+    )
+    _label(ax, (0.2, 0.3), "lying face down", "patient_prone", ha="left", va="top")
+
+
+def _draw_monitoring(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(
+        FancyBboxPatch(
+            (6.0, 0.45),
+            3.8,
+            1.1,
+            boxstyle="round,pad=0.05,rounding_size=0.15",
+            facecolor=style.BACKGROUND_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            gid="monitoring",
+        )
+    )
+    x = [6.2, 7.0, 7.2, 7.4, 7.6, 7.8, 8.6, 8.8, 9.0, 9.2, 9.6]
+    y = [1.0, 1.0, 1.4, 0.6, 1.0, 1.0, 1.0, 1.4, 0.6, 1.0, 1.0]
+    ax.plot(x, y, color=style.TEXT_COLOR, linewidth=1.0, gid="monitoring")
+    _label(ax, (7.9, 0.3), "heart and blood pressure", "monitoring", ha="center", va="top")
+
+
+def _draw_skin_numbing(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import Rectangle
+
+    y = _needle_y(_SKIN_X) + 0.9
+    ax.add_patch(
+        Rectangle(
+            (9.0, y - 0.17),
+            1.0,
+            0.34,
+            facecolor=style.BACKGROUND_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            gid="skin_numbing",
+        )
+    )
+    ax.plot([_SKIN_X + 0.05, 9.0], [y - 0.25, y], color=style.NEEDLE_COLOR, gid="skin_numbing")
+    _label(ax, (9.5, y + 0.3), "numbing\nshot", "skin_numbing", ha="center", va="bottom")
+
+
+def _draw_incision(ax: Axes, elements: frozenset[str]) -> None:
+    y = _needle_y(_SKIN_X)
+    ax.plot(
+        [_SKIN_X + 0.05, _SKIN_X + 0.05],
+        [y - 0.25, y + 0.25],
+        color=style.TEXT_COLOR,
+        linewidth=2.2,
+        gid="incision",
+    )
+    _label(ax, (_SKIN_X + 0.3, y), "tiny cut", "incision", ha="left", va="center")
+
+
+def _draw_xray(ax: Axes, elements: frozenset[str], *, check: bool = False) -> None:
+    from matplotlib.patches import FancyBboxPatch, Polygon
+
+    gid = "xray_check" if check else "xray"
+    bottom, top = _BODIES["middle"]
+    ax.add_patch(
+        Polygon(
+            [(1.0, 5.95), (1.0, 5.35), (_BODY_RIGHT, bottom - 0.1), (_BODY_RIGHT, top + 0.1)],
+            facecolor=style.XRAY_COLOR,
+            alpha=style.XRAY_ALPHA,
+            edgecolor="none",
+            gid=gid,
+        )
+    )
+    ax.add_patch(
+        FancyBboxPatch(
+            (0.05, 5.15),
+            0.95,
+            1.0,
+            boxstyle="round,pad=0.04,rounding_size=0.12",
+            facecolor=style.XRAY_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            gid=gid,
+        )
+    )
+    if check:
+        ax.plot(
+            [0.25, 0.45, 0.85], [5.65, 5.4, 5.95], color=style.TEXT_COLOR, linewidth=1.8, gid=gid
+        )
+    _label(ax, (0.52, 5.05), "X-ray\ncheck" if check else "X-ray", gid, ha="center", va="top")
+
+
+def _draw_xray_check(ax: Axes, elements: frozenset[str]) -> None:
+    _draw_xray(ax, elements, check=True)
+
+
+def _draw_contrast(ax: Axes, elements: frozenset[str]) -> None:
+    rng = np.random.default_rng(7)  # fixed: the same dots every time
+    points = rng.normal(loc=_TIP, scale=(0.3, 0.18), size=(14, 2))
+    ax.scatter(points[:, 0], points[:, 1], s=5, color=style.DYE_COLOR, gid="contrast", zorder=4)
+    _label(ax, (_TIP[0], 6.95), "dye", "contrast", ha="center", va="bottom")
+
+
+def _draw_needle(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import Rectangle
+
+    ax.plot(
+        [_TIP[0], _HUB[0] - 0.35],
+        [_TIP[1], _needle_y(_HUB[0] - 0.35)],
+        color=style.NEEDLE_COLOR,
+        linewidth=2.4,
+        solid_capstyle="butt",
+        gid="needle",
+        zorder=5,
+    )
+    ax.add_patch(
+        Rectangle(
+            (_HUB[0] - 0.45, _HUB[1] - 0.3),
+            0.4,
+            0.6,
+            angle=_needle_angle(),
+            rotation_point="center",
+            facecolor=style.NEEDLE_COLOR,
+            gid="needle",
+            zorder=5,
+        )
+    )
+    _label(
+        ax,
+        (6.6, _needle_y(6.6) + 0.12),
+        "needle",
+        "needle",
+        ha="center",
+        va="bottom",
+        rotation=_needle_angle(),
+        rotation_mode="anchor",
+        zorder=6,
+    )
+
+
+def _space(**kwargs: object) -> object:
+    from matplotlib.patches import Ellipse
+
+    return Ellipse(**_SPACE, angle=_needle_angle(), **kwargs)  # type: ignore[arg-type]
+
+
+def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
+    ax.add_patch(
+        _space(  # type: ignore[arg-type]
+            facecolor=style.CAVITY_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            linestyle=(0, (2, 1.5)),
+            linewidth=1.0,
+            gid="cavity",
+            zorder=3,
+        )
+    )
+    if not elements & {"balloon", "cement"}:
+        _label(ax, (2.95, 5.3), "space", "cavity", ha="center", va="top", zorder=6)
+
+
+def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import FancyArrowPatch
+
+    ax.add_patch(
+        _space(  # type: ignore[arg-type]
+            facecolor=style.BALLOON_COLOR,
+            edgecolor=style.BALLOON_EDGE_COLOR,
+            linewidth=1.4,
+            gid="balloon",
+            zorder=4,
+        )
+    )
+    x, y = _SPACE["xy"]  # type: ignore[misc]
+    for dx, dy in ((0, 0.45), (0, -0.5), (-0.85, 0.05)):
+        ax.add_patch(
+            FancyArrowPatch(
+                (x + dx * 0.55, y + dy * 0.55),
+                (x + dx * 1.15, y + dy * 1.15),
+                arrowstyle="-|>",
+                mutation_scale=7,
+                color=style.BALLOON_EDGE_COLOR,
+                gid="balloon",
+                zorder=6,
+            )
+        )
+    _label(ax, (2.95, 4.85), "balloon", "balloon", ha="center", va="top", zorder=6)
+
+
+def _draw_balloon_deflated(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import Ellipse, FancyArrowPatch
+
+    ax.add_patch(
+        Ellipse(
+            (3.6, _needle_y(3.6)),
+            1.1,
+            0.22,
+            angle=_needle_angle(),
+            facecolor=style.BALLOON_COLOR,
+            edgecolor=style.BALLOON_EDGE_COLOR,
+            gid="balloon_deflated",
+            zorder=6,
+        )
+    )
+    ax.add_patch(
+        FancyArrowPatch(
+            (5.0, _needle_y(5.0) - 0.4),
+            (6.4, _needle_y(6.4) - 0.4),
+            arrowstyle="-|>",
+            mutation_scale=8,
+            color=style.BALLOON_EDGE_COLOR,
+            gid="balloon_deflated",
+            zorder=6,
+        )
+    )
+    _label(ax, (6.5, _needle_y(6.5) - 0.55), "balloon out", "balloon_deflated", ha="left", va="top")
+
+
+def _blob(center: tuple[float, float], rx: float, ry: float, wobble: float) -> np.ndarray:
+    """An irregular closed outline: cement spreading through the spongy bone."""
+    theta = np.linspace(0, 2 * np.pi, 90, endpoint=False)
+    radius = 1 + wobble * (np.sin(5 * theta) + 0.6 * np.cos(9 * theta + 1.0))
+    return np.column_stack(
+        [center[0] + rx * radius * np.cos(theta), center[1] + ry * radius * np.sin(theta)]
+    )
+
+
+def _cement_shape(elements: frozenset[str], **kwargs: object) -> object:
+    from matplotlib.patches import Polygon
+
+    if "cavity" in elements:  # kyphoplasty: the cement fills the space the balloon made
+        return _space(**kwargs)
+    else:  # vertebroplasty: pushed straight into the bone, it spreads wider
+        outline = _blob((2.95, 6.0), 1.3, 0.78, 0.12)
+    return Polygon(outline, closed=True, **kwargs)  # type: ignore[arg-type]
+
+
+def _draw_cement(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import Polygon
+
+    shape = _cement_shape(
+        elements,
+        facecolor=style.CEMENT_COLOR,
+        edgecolor=style.OUTLINE_COLOR,
+        hatch=style.CEMENT_HATCH,
+        linewidth=0.8,
+        gid="cement",
+        zorder=4,
+    )
+    ax.add_patch(shape)  # type: ignore[arg-type]
+    body = Polygon(_middle_body("fracture" in elements), transform=ax.transData)
+    shape.set_clip_path(body)  # type: ignore[attr-defined]
+    _label(ax, (2.95, 4.85), "cement", "cement", ha="center", va="top")
+
+
+def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
+    from matplotlib.patches import Circle
+
+    ax.add_patch(
+        _cement_shape(  # type: ignore[arg-type]
+            elements,
+            fill=False,
+            edgecolor=style.TEXT_COLOR,
+            hatch=style.CEMENT_SET_HATCH,
+            linewidth=0,
+            gid="cement_hardening",
+            zorder=5,
+        )
+    )
+    x, y = _DIAL
+    ax.add_patch(
+        Circle(
+            (x, y),
+            0.5,
+            facecolor=style.BACKGROUND_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            linewidth=1.2,
+            gid="cement_hardening",
+        )
+    )
+    ax.plot([x, x], [y, y + 0.38], color=style.TEXT_COLOR, gid="cement_hardening")
+    ax.plot([x, x + 0.28], [y, y - 0.1], color=style.TEXT_COLOR, gid="cement_hardening")
+    _label(ax, (x, y - 0.6), "setting\nhard", "cement_hardening", ha="center", va="top")
+
+
+def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
+    from matplotlib.patches import Wedge
+
+    gid = "high_pressure" if high else "low_pressure"
+    x, y = _DIAL
+    ax.add_patch(
+        Wedge(
+            (x, y - 0.25),
+            0.65,
+            0,
+            180,
+            facecolor=style.BACKGROUND_COLOR,
+            edgecolor=style.OUTLINE_COLOR,
+            linewidth=1.2,
+            gid=gid,
+        )
+    )
+    angle = np.radians(35 if high else 145)
+    ax.plot(
+        [x, x + 0.55 * np.cos(angle)],
+        [y - 0.25, y - 0.25 + 0.55 * np.sin(angle)],
+        color=style.TEXT_COLOR,
+        linewidth=1.8,
+        gid=gid,
+    )
+    _label(
+        ax,
+        (x, y - 0.4),
+        "high\npressure" if high else "low\npressure",
+        gid,
+        ha="center",
+        va="top",
+    )
+
+
+def _draw_low_pressure(ax: Axes, elements: frozenset[str]) -> None:
+    _draw_pressure(ax, elements, high=False)
+
+
+def _draw_high_pressure(ax: Axes, elements: frozenset[str]) -> None:
+    _draw_pressure(ax, elements, high=True)
+
+
+#: One drawing function per element, in drawing order (later ones on top).
+_DRAW_ELEMENT = {
+    "vertebra": _draw_vertebra,
+    "fracture": _draw_fracture,
+    "patient_prone": _draw_patient_prone,
+    "monitoring": _draw_monitoring,
+    "skin_numbing": _draw_skin_numbing,
+    "incision": _draw_incision,
+    "xray": _draw_xray,
+    "xray_check": _draw_xray_check,
+    "cavity": _draw_cavity,
+    "balloon": _draw_balloon,
+    "cement": _draw_cement,
+    "cement_hardening": _draw_cement_hardening,
+    "needle": _draw_needle,
+    "balloon_deflated": _draw_balloon_deflated,
+    "contrast": _draw_contrast,
+    "low_pressure": _draw_low_pressure,
+    "high_pressure": _draw_high_pressure,
+}
+
+
+def draw_elements(elements: Iterable[str], *, ax: Axes | None = None, title: str = "") -> Axes:
+    """Draw a schematic side view of the spine showing exactly the named elements.
+
+    Parameters
+    ----------
+    elements : iterable of str
+        Names from the ``elements`` column of the ``steps`` dataset.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Every artist of an element has that element's name as its gid.
+    """
+    chosen = frozenset(elements)
+    unknown = chosen - set(_DRAW_ELEMENT)
+    if unknown:
+        raise KyphoAidError(
+            f"no drawing for {', '.join(sorted(unknown))}; known: {', '.join(_DRAW_ELEMENT)}"
+        )
+    ax = _axes(ax, style.STEP_SIZE)
+    for name, draw in _DRAW_ELEMENT.items():
+        if name in chosen:
+            draw(ax, chosen)
+    ax.set_xlim(-0.1, 10.3)
+    ax.set_ylim(-0.35, 10.6)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, loc="left", fontsize=style.STEP_TITLE_SIZE, wrap=True)
+    return ax
+
+
+def plot_procedure_step(
+    option: str, step: int, *, ax: Axes | None = None, data_dir: str | Path | None = None
+) -> Axes:
+    """Draw one step of a procedure, as the ``steps`` dataset names it.
+
+    Parameters
+    ----------
+    option : {"kyphoplasty", "vertebroplasty"}
+    step : int
+        The step number, from 1.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Titled "Step n: label"; :func:`kypho_aid.procedure.drawing_text` gives its alt text.
+    """
+    from kypho_aid.procedure import step_row
+
+    row = step_row(option, step, data_dir=data_dir)
+    return draw_elements(row["elements"], ax=ax, title=f"Step {step}: {row['label']}")
+
+
+def plot_procedure_strip(option: str, *, data_dir: str | Path | None = None) -> Figure:
+    """Draw every step of a procedure side by side, in order, for print and slides.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per step, :data:`kypho_aid.style.STRIP_COLUMNS` to a row.
+    """
+    from kypho_aid.procedure import procedure_steps
+
+    steps = procedure_steps(option, data_dir=data_dir)
+    columns = min(style.STRIP_COLUMNS, len(steps))
+    rows = -(-len(steps) // columns)
+    width, height = style.STRIP_PANEL_SIZE
+    with theme():
+        figure, axes = plt.subplots(
+            rows, columns, figsize=(width * columns, height * rows), squeeze=False
+        )
+        for ax, row in zip(axes.flat, steps.itertuples(index=False), strict=False):
+            draw_elements(row.elements, ax=ax, title=f"Step {row.step_number}: {row.label}")
+        for ax in axes.flat[len(steps) :]:
+            ax.set_axis_off()
+        figure.suptitle(
+            f"{steps.attrs['option_label']}, step by step "
+            "(side view of the spine; the front of the body is on the left)",
+            x=0.01,
+            ha="left",
+            fontsize=style.STEP_TITLE_SIZE + 2,
+        )
+        figure.tight_layout()
+    return figure
+
+
+def render_step_png(option: str, step: int, *, data_dir: str | Path | None = None) -> bytes:
+    """One step drawing as PNG bytes (a standalone Figure, no pyplot state), for widgets."""
+    from io import BytesIO
+
+    with theme():
+        figure = Figure(figsize=style.STEP_SIZE, dpi=style.FIGURE_DPI)
+        plot_procedure_step(option, step, ax=figure.subplots(), data_dir=data_dir)
         figure.tight_layout()
         buffer = BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None})

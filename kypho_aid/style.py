@@ -81,6 +81,33 @@ RC_PARAMS: Final = {
 }
 
 
+# --- procedure drawings (kypho_aid.plotting.plot_procedure_step) ----------------------
+
+#: Size of one step drawing and of one panel in the strip of all steps (inches).
+STEP_SIZE: Final = (4.2, 4.2)
+STRIP_PANEL_SIZE: Final = (3.0, 3.25)
+STRIP_COLUMNS: Final = 4
+#: Bone is a warm off-white, discs a cool light grey; both carry dark outlines (shape, not
+#: colour, tells the parts apart). Cement is a mid grey, as it looks on X-ray, with a dot
+#: texture; once set it is cross-hatched. The balloon takes the kyphoplasty colour.
+BONE_COLOR: Final = "#f3ead7"
+DISC_COLOR: Final = "#dfe3e8"
+OUTLINE_COLOR: Final = ICON_EDGE_COLOR
+CEMENT_COLOR: Final = "#8a8a8a"
+CEMENT_HATCH: Final = ".."
+CEMENT_SET_HATCH: Final = "xx"
+CAVITY_COLOR: Final = BACKGROUND_COLOR
+BALLOON_COLOR: Final = "#9cc9e6"
+BALLOON_EDGE_COLOR: Final = PROCEDURE_COLORS["kyphoplasty"]
+NEEDLE_COLOR: Final = "#333333"
+#: The X-ray beam: Okabe–Ito yellow, faint, so that it never hides the bone.
+XRAY_COLOR: Final = "#F0E442"
+XRAY_ALPHA: Final = 0.35
+DYE_COLOR: Final = "#000000"
+DRAWING_LABEL_SIZE: Final = 7.5
+STEP_TITLE_SIZE: Final = 9.5
+
+
 # --- colour science used by the accessibility tests ---------------------------------
 
 Deficiency = Literal["protan", "deutan", "tritan"]

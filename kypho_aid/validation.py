@@ -23,7 +23,9 @@ Value = str | int | float | bool | dt.date | tuple[str, ...] | None
 _INTEGER = re.compile(r"[+-]?\d+")
 _TRUE, _FALSE = frozenset({"true", "yes"}), frozenset({"false", "no"})
 #: Drawing elements that only a kyphoplasty step may show.
-KYPHOPLASTY_ONLY_ELEMENTS = frozenset({"balloon", "cavity"})
+KYPHOPLASTY_ONLY_ELEMENTS = frozenset({"balloon", "balloon_deflated", "cavity"})
+#: Drawing elements that only make sense with cement in the same step.
+WITH_CEMENT_ELEMENTS = frozenset({"low_pressure", "high_pressure", "cement_hardening"})
 
 
 @dataclass(frozen=True)
@@ -328,18 +330,39 @@ def check_faq_complete(tables: Mapping[str, ParsedTable]) -> list[Problem]:
 
 
 def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
-    """Check that only kyphoplasty steps show a balloon or a cavity."""
+    """Check the drawing elements of the steps.
+
+    Only kyphoplasty steps show a balloon or a cavity; pressure marks and hardening need
+    cement in the same step; and once an option's cement is in, every later step shows it.
+    """
     steps = tables.get("steps")
     if steps is None:
         return []
     problems = []
+    cement_from: dict[object, int] = {}
     for row in steps.rows:
-        elements = row.values.get("elements") or ()
-        wrong = KYPHOPLASTY_ONLY_ELEMENTS.intersection(
-            elements if isinstance(elements, tuple) else ()
-        )
+        raw = row.values.get("elements")
+        elements = set(raw) if isinstance(raw, tuple) else set()
+        wrong = KYPHOPLASTY_ONLY_ELEMENTS & elements
         if wrong and row.values.get("option_id") != Option.KYPHOPLASTY:
             message = f"{', '.join(sorted(wrong))} belong only to kyphoplasty steps"
+            problems.append(Problem(steps.shown, row.line, "elements", message))
+        lonely = WITH_CEMENT_ELEMENTS & elements
+        if lonely and "cement" not in elements:
+            message = f"{', '.join(sorted(lonely))} need cement in the same step"
+            problems.append(Problem(steps.shown, row.line, "elements", message))
+        number = row.values.get("step_number")
+        if "cement" in elements and isinstance(number, int):
+            option = row.values.get("option_id")
+            cement_from[option] = min(cement_from.get(option, number), number)
+    for row in steps.rows:
+        raw = row.values.get("elements")
+        elements = set(raw) if isinstance(raw, tuple) else set()
+        number = row.values.get("step_number")
+        first = cement_from.get(row.values.get("option_id"))
+        still = first is None or not isinstance(number, int) or number <= first
+        if not still and "cement" not in elements:
+            message = f"cement went in at step {first}, so step {number} must still show cement"
             problems.append(Problem(steps.shown, row.line, "elements", message))
     return problems
 

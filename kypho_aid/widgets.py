@@ -27,6 +27,7 @@ __all__ = [
     "KnowledgeCheck",
     "RiskExplorer",
     "SessionApp",
+    "StepExplorer",
     "SureCheck",
     "ValuesRater",
 ]
@@ -545,3 +546,64 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             f"href='data:text/html;charset=utf-8;base64,{encoded}'>"
             "Save or print my summary (HTML)</a>. Open it and use Print to make a PDF.</p>"
         )
+
+
+class StepExplorer(w.VBox):  # type: ignore[misc]
+    """Walk through a procedure step by step: pick the procedure, move the slider, see the drawing.
+
+    A thin view over :func:`kypho_aid.procedure.step_view` and
+    :func:`kypho_aid.plotting.render_step_png`. ``.value`` is the :class:`StepView` shown.
+    """
+
+    def __init__(
+        self,
+        *,
+        option: str = "kyphoplasty",
+        step: int = 1,
+        data_dir: str | Path | None = None,
+    ) -> None:
+        from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
+
+        self._data_dir = data_dir
+        labels = load_dataset("options", data_dir=data_dir).set_index("option_id")["label"]
+        first = step_view(option, step, data_dir=data_dir)  # checks option and step
+        self.option = w.ToggleButtons(
+            options=[(str(labels[o]), o) for o in DRAWN_OPTIONS],
+            value=option,
+            description="Procedure",
+        )
+        self.step = w.IntSlider(
+            value=step,
+            min=1,
+            max=len(procedure_steps(option, data_dir=data_dir)),
+            description="Step",
+            continuous_update=False,
+        )
+        self.drawing = w.Image(format="png")
+        self.words = w.HTML()
+        for control, name in ((self.option, "option"), (self.step, "step"), (self.words, "words")):
+            control.add_class(f"kypho-steps-{name}")
+        super().__init__([self.option, self.step, w.HBox([self.drawing, self.words])])
+        self.value = first
+        self._render()
+        self.option.observe(self._switch, names="value")
+        self.step.observe(self._render, names="value")
+
+    def _switch(self, change: dict[str, Any] | None = None) -> None:
+        from kypho_aid.procedure import procedure_steps
+
+        total = len(procedure_steps(self.option.value, data_dir=self._data_dir))
+        with self.step.hold_trait_notifications():
+            self.step.value = min(self.step.value, total)
+            self.step.max = total
+        self._render()
+
+    def _render(self, change: dict[str, Any] | None = None) -> None:
+        from kypho_aid.plotting import render_step_png
+        from kypho_aid.procedure import step_view
+
+        self.value = step_view(self.option.value, self.step.value, data_dir=self._data_dir)
+        self.drawing.value = render_step_png(
+            self.option.value, self.step.value, data_dir=self._data_dir
+        )
+        self.words.value = self.value.html

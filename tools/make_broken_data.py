@@ -220,6 +220,18 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "rule_id",
         "a screening rule implementing a candidacy rule that does not exist",
     ),
+    "balloon-in-vertebroplasty": (
+        "steps.csv",
+        replace_in_row("S015,", "xray;needle;", "xray;needle;balloon;"),
+        "elements",
+        "a balloon drawn in a vertebroplasty step",
+    ),
+    "cement-vanishes": (
+        "steps.csv",
+        replace_in_row("S017,", "cement;cement_hardening;", ""),
+        "elements",
+        "a step after the injection that no longer shows the cement",
+    ),
     "missing-core-attribute": (
         "attributes.csv",
         append_line("price,afterwards,Price,What does it cost?,true,99\n"),
