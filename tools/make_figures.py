@@ -5,7 +5,7 @@ Usage
     python tools/make_figures.py
 
 Draws with the public API only, exactly as the notebooks do, so the pictures show what a
-reader of notebook 02 sees.
+reader of notebooks 02 and 10 sees.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import kypho_aid
-from kypho_aid.plotting import plot_outcome_comparison, plot_risk_view, plot_timeline, theme
+from kypho_aid.plotting import (
+    plot_outcome_comparison,
+    plot_procedure_strip,
+    plot_risk_view,
+    plot_timeline,
+    theme,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 
@@ -46,6 +52,9 @@ def main() -> int:
         items = kypho_aid.load_dataset("preparation_recovery")
         plot_timeline(items[items["applies_to"].str.contains("kyphoplasty")])
         _save("timeline-kyphoplasty.png")
+        for option in ("kyphoplasty", "vertebroplasty"):
+            plot_procedure_strip(option)
+            _save(f"procedure-strip-{option}.png")
     return 0
 
 
