@@ -108,9 +108,10 @@ def bench_kernel_widgets(runs: int) -> dict[str, tuple[float, float]]:
     import matplotlib
 
     matplotlib.use("Agg")
-    from kypho_aid.widgets import RiskExplorer, SureCheck, ValuesRater
+    from kypho_aid.widgets import RiskExplorer, StepExplorer, SureCheck, ValuesRater
 
     explorer, values, sure = RiskExplorer(), ValuesRater(), SureCheck()
+    steps = StepExplorer()
     outcomes = ["new_fracture", "leakage_any", "cement_embolism", "natural_recovery"]
     views = ["numbers", "words"]
     slider = values.sliders["avoid_leakage"]
@@ -128,11 +129,15 @@ def bench_kernel_widgets(runs: int) -> dict[str, tuple[float, float]]:
     def sure_toggle(i: int) -> None:
         sure.answers["S"].value = bool(i % 2)
 
+    def step(i: int) -> None:
+        steps.step.value = 1 + i % steps.step.max
+
     return {
         "chart: risk explorer outcome (icons)": _timed(chart, runs),
         "text: risk explorer view (numbers/words)": _timed(words, runs),
         "table: values rating": _timed(rating, runs),
         "text: SURE answer": _timed(sure_toggle, runs),
+        "chart: step explorer slider (drawing)": _timed(step, runs),
     }
 
 

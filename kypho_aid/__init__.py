@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the lazily loaded names, for type checkers and editors
         summarize_outcomes,
         timeline_text,
     )
+    from kypho_aid.procedure import drawing_text, procedure_steps
 
 # Everything beyond loading and checking the data is imported on first use, so that
 # `import kypho_aid` costs little more than importing pandas.
@@ -62,8 +63,10 @@ _LAZY = {
     "build_handout": "handout",
     "check_answer": "decision",
     "comparison_text": "outcomes",
+    "drawing_text": "procedure",
     "icon_array_text": "outcomes",
     "outcome_sentences": "outcomes",
+    "procedure_steps": "procedure",
     "risk_view": "outcomes",
     "screen": "candidacy",
     "screening_sentences": "candidacy",
@@ -119,10 +122,12 @@ __all__ = [
     "content_info",
     "data_dir",
     "describe_dataset",
+    "drawing_text",
     "icon_array_text",
     "list_datasets",
     "load_dataset",
     "outcome_sentences",
+    "procedure_steps",
     "risk_view",
     "screen",
     "screening_sentences",
