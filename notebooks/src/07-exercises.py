@@ -1,0 +1,146 @@
+# %% [markdown]
+# # Exercises
+#
+# > **Please read first.** These exercises use general facts from kypho-aid to practise
+# > reading evidence. They are not medical advice and they do not tell anyone which option
+# > to choose.
+
+# %% [markdown]
+# ## Overview
+#
+# Five short exercises. Each one prints its question; you write the answer in the cell below
+# it, where it says `answer = None  # your turn`, and run that cell. The library checks the
+# answer against the knowledge base and prints **Right** or **Not yet**, with what to look at.
+#
+# 1. A difference out of 100
+# 2. Find the source
+# 3. Build a comparison
+# 4. Why a sham matters
+# 5. How sure can we be?
+#
+# Try each one before you look at the [exercise solutions](08-exercise-solutions.ipynb).
+#
+# ## Prerequisites
+#
+# | Concepts | Importance | Notes |
+# | --- | --- | --- |
+# | [Risks and benefits](02-risks-and-benefits.ipynb) | Necessary | Figures as "out of 100" |
+# | [The evidence](03-the-evidence.ipynb) | Necessary | Where each figure comes from |
+# | pandas DataFrames | Helpful | Picking rows with `.loc` and columns by name |
+#
+# **Time to do:** about thirty minutes.
+
+# %% [markdown]
+# ## Imports
+
+# %%
+import pandas as pd
+
+import kypho_aid
+from kypho_aid import exercises
+
+# %% [markdown]
+# ## A difference out of 100
+#
+# A figure such as "out of 100" counts people. The difference between two options' figures,
+# taken from the same source, says how many more or fewer people out of 100 had the outcome
+# with one option than with the other. This is the absolute difference: it keeps the size of
+# the risk in view, which a ratio hides.
+
+# %%
+pd.set_option("display.max_colwidth", None)
+difference = exercises.difference_question()
+print(difference)
+
+# %% [markdown]
+# The figures table, with the columns you need:
+
+# %%
+figures = kypho_aid.load_dataset("outcome_figures").set_index("figure_id")
+figures.loc[list(difference.ids), ["outcome", "option_id", "events", "denominator", "timepoint"]]
+
+# %%
+answer = None  # your turn: one number, the first option's count minus the second's
+print(exercises.check_difference(answer))
+
+# %% [markdown]
+# ## Find the source
+#
+# Every figure and fact in the aid names its source (`source_ids`) and where in that source
+# it is (`locators`), one locator per source, in the same order. The `figures` table above
+# holds both columns.
+
+# %%
+source = exercises.source_question()
+print(source)
+
+# %%
+answer = None  # your turn: a pair, (source id, locator)
+print(exercises.check_source(answer))
+
+# %% [markdown]
+# ## Build a comparison
+#
+# `kypho_aid.compare` lays the options side by side. It can show only some topics. A fair
+# comparison keeps every option, including care without a procedure.
+
+# %%
+comparison = exercises.comparison_question()
+print(comparison)
+
+# %%
+answer = None  # your turn: what kypho_aid.compare returns for these topics
+print(exercises.check_comparison(answer))
+
+# %% [markdown]
+# ## Why a sham matters
+#
+# The design of a study changes what its figures can tell us. The [evidence](03-the-evidence.ipynb)
+# notebook has a section on trials against a sham (fake) procedure.
+
+# %%
+sham = exercises.sham_question()
+print(sham)
+
+# %%
+answer = None  # your turn: one letter
+print(exercises.check_sham(answer))
+
+# %% [markdown]
+# ## How sure can we be?
+#
+# Each figure carries a certainty level, rated from the evidence behind it. The aid's
+# sentences are worded to match it: "probably" for moderate, "may" for low.
+
+# %%
+certainty = exercises.certainty_question()
+print(certainty)
+
+# %%
+answer = None  # your turn: a certainty level, as text
+print(exercises.check_certainty(answer))
+
+# %% [markdown]
+# ## Summary
+#
+# You practised turning two figures into a difference out of 100, tracing a figure to its
+# source, building a comparison that keeps every option, and reading what a sham-controlled
+# trial and a certainty level say about a figure.
+#
+# ### What's next?
+#
+# Compare your answers with the [exercise solutions](08-exercise-solutions.ipynb). The
+# [glossary](09-glossary.ipynb) explains the words used here.
+#
+# ## Sources
+#
+# The sources behind the questions, numbered:
+
+# %%
+questions = [difference, source, comparison, sham, certainty]
+kypho_aid.bibliography([s for q in questions for s in q.source_ids])[
+    ["number", "citation"]
+].set_index("number")
+
+# %%
+print(kypho_aid.content_info().footer)
