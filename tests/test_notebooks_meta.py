@@ -22,6 +22,15 @@ def test_there_are_notebooks_and_sources_for_each() -> None:
     assert sorted(p.stem for p in (ROOT / "notebooks" / "src").glob("*.py")) == names
 
 
+def test_the_index_and_the_readme_list_every_notebook() -> None:
+    index = jupytext.read(ROOT / "notebooks" / "src" / "00-index.py")
+    text = "\n".join(c.source for c in index.cells if c.cell_type == "markdown")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"]({path.name})" in text, f"00-index does not link {path.name}"
+        assert f"](notebooks/{path.name})" in readme, f"README does not link {path.name}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_name_and_skeleton(path: Path) -> None:
     assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb", path.name)

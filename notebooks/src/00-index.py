@@ -57,8 +57,13 @@ import kypho_aid
 # | [03 The evidence](03-the-evidence.ipynb) | Clinicians, educators, students | The studies behind each number and how each figure was worked out |
 # | [04 About this aid](04-about-this-aid.ipynb) | Everyone | Who made it, who paid, how the evidence was handled, readability and the standards |
 # | [05 The shared-decision session](05-shared-decision-session.ipynb) | Clinicians with a patient | The session app: compare, risks, is it for me, what matters, a summary to take home (`make app`) |
+# | [06 The teaching deck](06-teaching-deck.ipynb) | Educators | Slides for class: the condition, the options, the drawings, the comparison, the risks, the evidence, questions (`make slides`) |
+# | [07 Exercises](07-exercises.ipynb) | Students | Exercises with the library, each with a check that says what is right or wrong |
+# | [08 Exercise solutions](08-exercise-solutions.ipynb) | Students, educators | Worked answers to every exercise, all checks passing |
+# | [09 Glossary](09-glossary.ipynb) | Everyone | The words used in the aid, in plain language, with sources |
+# | [10 The procedures, step by step](10-the-procedures-step-by-step.ipynb) | Everyone | Drawings of each step of both procedures, a step slider and a strip to print |
 #
-# Teaching material will join this table as it is written.
+# All of them can also be read without Python as a static website (`make site`).
 
 # %% [markdown]
 # ## What is in the knowledge base

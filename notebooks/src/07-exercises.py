@@ -38,6 +38,7 @@ import pandas as pd
 
 import kypho_aid
 from kypho_aid import exercises
+from kypho_aid.widgets import KnowledgeCheck
 
 # %% [markdown]
 # ## A difference out of 100
@@ -119,6 +120,27 @@ print(certainty)
 # %%
 answer = None  # your turn: a certainty level, as text
 print(exercises.check_certainty(answer))
+
+# %% [markdown]
+# ## Check what you know
+#
+# A short quiz in teach-back style: pick an answer to each question and the aid says
+# whether it is right and why, with its sources. The same quiz closes the shared-decision
+# session app, where a patient can say back what they have learned.
+
+# %%
+quiz = KnowledgeCheck()
+quiz
+
+# %% [markdown]
+# What the quiz tells someone who picks vertebroplasty for the first question:
+
+# %%
+first = next(iter(quiz.questions))
+quiz.questions[first].value = "Vertebroplasty"
+result = kypho_aid.check_answer(first, quiz.questions[first].value)
+verdict = "right" if result.correct else "not right"
+print(f"That choice is {verdict}. The answer is {result.answer}. {result.explanation}")
 
 # %% [markdown]
 # ## Summary
