@@ -11,7 +11,7 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env \
 	--nbval-kernel-startup-timeout=120
 
 .DEFAULT_GOAL := help
-.PHONY: help setup app bench readability lab test lint typecheck unit nbval notebooks figures validate compare lock clean
+.PHONY: help setup app bench readability lab test lint typecheck unit nbval notebooks figures slides site validate compare lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -63,6 +63,12 @@ nbval: $(STAMP)  ## run every notebook and compare its outputs strictly
 
 notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from notebooks/src/*.py, executed
 	$(BIN)/python tools/build_notebooks.py
+
+slides: $(STAMP)  ## the teaching deck as offline reveal.js slides and a PDF in build/slides/
+	$(BIN)/python tools/build_slides.py --out build/slides
+
+site: $(STAMP)  ## every notebook as code-free offline HTML with navigation in build/site/
+	$(BIN)/python tools/build_site.py --out build/site
 
 readability: $(STAMP)  ## score every patient-facing text (SMOG, Flesch-Kincaid); target grade 8 or lower
 	$(BIN)/python -m kypho_aid.readability

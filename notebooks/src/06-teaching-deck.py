@@ -1,0 +1,332 @@
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Broken bones in the spine: three options
+#
+# Balloon kyphoplasty, vertebroplasty and care without a procedure, for teaching.
+#
+# > **Please read first.** A teaching deck for educators. It shows general facts and figures
+# > from the sources listed at the end. It is not medical advice and it does not tell anyone
+# > which option to choose.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Overview
+#
+# 1. The condition
+# 2. The three options, and how the procedures are done
+# 3. Side by side
+# 4. Benefits and risks, as pictures
+# 5. What the evidence shows, and how certain it is
+# 6. Questions for discussion
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ## Prerequisites
+#
+# | Concepts | Importance | Notes |
+# | --- | --- | --- |
+# | [Compare the options](01-compare-the-options.ipynb) | Helpful | The full side-by-side table |
+# | [Risks and benefits](02-risks-and-benefits.ipynb) | Helpful | How to read the pictures and the certainty words |
+# | [The evidence](03-the-evidence.ipynb) | Helpful | The studies behind each figure |
+#
+# **Time to present:** about thirty minutes, with discussion. Present it with `make slides`
+# (an offline deck and a PDF in `build/slides/`).
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## Imports
+
+# %% slideshow={"slide_type": "skip"}
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown
+
+import kypho_aid
+from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.plotting import plot_outcome_comparison, plot_procedure_strip, plot_risk_view, theme
+from kypho_aid.procedure import drawing_text
+
+pd.set_option("display.max_colwidth", None)
+
+
+def bullets(lines):
+    """The library's sentences as a Markdown list, one per line."""
+    return Markdown("\n".join(f"- {line}" for line in lines))
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The condition
+#
+# ### What it is
+
+# %%
+condition = kypho_aid.load_dataset("condition")
+bullets(condition.loc[condition["topic"] == "what_it_is", "statement"])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Signs
+
+# %%
+bullets(condition.loc[condition["topic"] == "symptoms", "statement"])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How it often goes
+
+# %%
+bullets(condition.loc[condition["topic"] == "natural_course", "statement"])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The options
+#
+# Care without a procedure is always one of them.
+
+# %%
+options = kypho_aid.load_dataset("options").set_index("label")
+options[["also_called", "summary"]].fillna("").rename_axis(None)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Balloon kyphoplasty, step by step
+
+# %%
+with theme():
+    plot_procedure_strip("kyphoplasty")
+    plt.show()
+print(drawing_text("kyphoplasty"))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Vertebroplasty, step by step
+
+# %%
+with theme():
+    plot_procedure_strip("vertebroplasty")
+    plt.show()
+print(drawing_text("vertebroplasty"))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Care without a procedure
+
+# %%
+steps = kypho_aid.load_dataset("steps")
+care = steps[steps["option_id"] == "non_surgical"]
+bullets(f"**{row.label}.** {row.description}" for row in care.itertuples())
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Side by side
+#
+# ### How it works
+#
+# Numbers in brackets point to the sources in the speaker notes.
+
+# %%
+how = kypho_aid.compare(topics=["balloon_use", "injection_pressure"])
+how.labelled().replace("\n", " ", regex=True).rename_axis(None)
+
+# %% slideshow={"slide_type": "notes"}
+how.sources[["number", "citation"]].set_index("number")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The day of the procedure
+
+# %%
+day = kypho_aid.compare(topics=["setting", "time_at_facility"])
+day.labelled().replace("\n", " ", regex=True).rename_axis(None)
+
+# %% slideshow={"slide_type": "notes"}
+day.sources[["number", "citation"]].set_index("number")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Afterwards
+
+# %%
+after = kypho_aid.compare(topics=["pain_relief_onset", "return_to_activity"])
+after.labelled().replace("\n", " ", regex=True).rename_axis(None)
+
+# %% slideshow={"slide_type": "notes"}
+after.sources[["number", "citation"]].set_index("number")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Benefits
+#
+# ### Pain settling on its own
+
+# %%
+view = kypho_aid.risk_view("natural_recovery")
+with theme():
+    plot_risk_view(view)
+    plt.show()
+print(view.text)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Pain relief against a sham procedure
+
+# %%
+pain = kypho_aid.summarize_outcomes(
+    ["pain_relief_early", "pain_relief_later"], kind="mean_difference"
+)
+with theme():
+    plot_outcome_comparison(pain)
+    plt.show()
+print(kypho_aid.comparison_text(pain))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Pain in studies where people knew their care
+
+# %%
+later = kypho_aid.summarize_outcomes("pain_relief_later", kind="mean")
+later = later.assign(evidence=later["design"].astype(str).map(DESIGN_WORDS))
+later.set_index("option_label")[["figure", "timepoint", "evidence", "certainty_label"]].rename_axis(
+    None
+)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Risks
+#
+# ### A new break in the spine
+
+# %%
+view = kypho_aid.risk_view("new_fracture")
+with theme():
+    plot_risk_view(view)
+    plt.show()
+print(view.text)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Cement leaking out of the bone
+
+# %%
+view = kypho_aid.risk_view("leakage_any")
+with theme():
+    plot_risk_view(view)
+    plt.show()
+print(view.text)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Cement reaching the lungs
+#
+# A rare event: the pictures count out of 1000 people.
+
+# %%
+view = kypho_aid.risk_view("cement_embolism")
+with theme():
+    plot_risk_view(view)
+    plt.show()
+print(view.text)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Serious problems
+
+# %%
+view = kypho_aid.risk_view("serious_complications")
+with theme():
+    plot_risk_view(view)
+    plt.show()
+print(view.text)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Risks of care without a procedure
+
+# %%
+risks = kypho_aid.load_dataset("risks")
+bullets(risks.loc[risks["option_id"] == "non_surgical", "risk"])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What the evidence shows
+#
+# ### Sham-controlled or unblinded
+#
+# In a sham-controlled trial some people have a fake procedure, so nobody knows who had the
+# real one. Pain is rated by the person, so this matters.
+
+# %%
+design = kypho_aid.summarize_outcomes(["pain_relief_early", "pain_relief_later"])
+kinds = design.groupby("option_label", observed=True, sort=False)["design"].unique()
+bullets(
+    f"**{label}:** " + "; ".join(DESIGN_WORDS[d] for d in found) for label, found in kinds.items()
+)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How certain, outcome by outcome
+
+# %%
+summary = kypho_aid.summarize_outcomes()
+summary.pivot_table(
+    index="label",
+    columns="option_label",
+    values="certainty_label",
+    aggfunc=lambda levels: ", ".join(sorted(set(levels))),
+    sort=False,
+).rename_axis(index=None, columns=None)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The studies behind the figures
+
+# %%
+studies = kypho_aid.study_table()
+pd.crosstab(studies["design"], studies["certainty"]).rename_axis(index=None, columns=None)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Questions for discussion
+#
+# ### Check what you know
+
+# %%
+quiz = kypho_aid.load_dataset("quiz")
+bullets(f"{row.question} *({row.choices.replace(';', ' / ')})*" for row in quiz.itertuples())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The answers
+
+# %%
+bullets(f"**{row.answer}.** {row.explanation}" for row in quiz.itertuples())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What matters to the person?
+#
+# A decision aid asks people what matters to them. Discuss how each answer could change the
+# choice.
+
+# %%
+values = kypho_aid.load_dataset("considerations")
+bullets(values["question"])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - Each option has benefits and harms, and care without a procedure is always an option.
+# - Vertebroplasty has been tested against a sham procedure; kyphoplasty only in trials
+#   where people knew their care.
+# - Much of the evidence is of low or moderate certainty.
+# - The choice belongs to the person and their care team.
+#
+# ### What's next?
+#
+# Back to the [index](00-index.ipynb), or go through the choice with a patient in
+# [the shared-decision session](05-shared-decision-session.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Sources
+#
+# ### Trials
+
+# %%
+shown = [condition, options, care, risks[risks["option_id"] == "non_surgical"], summary, quiz]
+tables = [how.facts, day.facts, after.facts]
+cited = pd.concat([frame["source_ids"] for frame in shown + tables])
+sources = kypho_aid.bibliography(cited).set_index("number")
+trials = sources["kind"] == "rct"
+sources.loc[trials, ["citation"]]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reviews, studies of records and trial registries
+
+# %%
+records = sources["kind"].isin(
+    ["meta_analysis", "systematic_review", "observational", "trial_registry"]
+)
+sources.loc[records, ["citation"]]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Guidelines and information pages
+
+# %%
+sources.loc[~trials & ~records, ["citation"]]
+
+# %%
+print(kypho_aid.content_info().footer)

@@ -1,0 +1,138 @@
+"""`make slides`: the teaching deck as offline reveal.js slides and a PDF, one page per slide.
+
+Runs the real build (tools/build_slides.py, npm included) into a scratch folder, then checks
+the deck in Debian's chromium: nothing but local files is loaded, there is one slide per
+slide or subslide cell of the notebook and one PDF page per slide, every slide fits, and no
+code is shown. Skipped where chromium is absent, except in CI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kypho_aid.handout import count_pdf_pages
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium
+from .test_site import external_references
+
+NOTEBOOK = ROOT / "notebooks" / "06-teaching-deck.ipynb"
+WIDTH, HEIGHT = 960, 700  # nbconvert's default reveal.js slide size, which the build keeps
+
+
+def _cells() -> list[dict[str, Any]]:
+    return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]  # type: ignore[no-any-return]
+
+
+def expected_slides() -> int:
+    """Slides the notebook asks for: its cells marked slide or subslide."""
+    kinds = [c["metadata"].get("slideshow", {}).get("slide_type", "-") for c in _cells()]
+    assert kinds[0] == "slide", "the title cell opens the deck"
+    return sum(kind in {"slide", "subslide"} for kind in kinds)
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_chromium()
+    out = tmp_path_factory.mktemp("slides")
+    result = subprocess.run(
+        [sys.executable, "tools/build_slides.py", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning" not in result.stderr, result.stderr  # a slide too big for the page
+    return out
+
+
+@pytest.fixture(scope="module")
+def browsed(deck: Path) -> dict[str, Any]:
+    """Open the deck and its print view in chromium; record every request and page error."""
+    from playwright.sync_api import sync_playwright
+
+    html = (deck / f"{NOTEBOOK.stem}.slides.html").resolve().as_uri()
+    requests: list[str] = []
+    errors: list[str] = []
+    seen: dict[str, Any] = {"requests": requests, "errors": errors}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        context.on("request", lambda request: requests.append(request.url))
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(html, wait_until="load")
+        page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        seen["number"] = page.locator(".slide-number").inner_text()
+        seen["leaves"] = page.locator(".slides section:not(:has(section))").count()
+        seen["code"] = page.locator(".jp-InputArea-editor, .jp-InputPrompt, .jp-CodeMirrorEditor")
+        seen["code"] = seen["code"].count()
+        for _ in range(seen["leaves"] - 1):  # step through every slide, as a presenter would
+            page.keyboard.press("Space")
+        page.wait_for_load_state("networkidle")
+        seen["last"] = page.locator(".slide-number").inner_text()
+        page.goto(f"{html}?print-pdf", wait_until="load")
+        page.wait_for_selector(".pdf-page", state="attached", timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        seen["sizes"] = page.evaluate(
+            "() => [...document.querySelectorAll('.pdf-page > section')]"
+            ".map(s => [s.scrollWidth, s.scrollHeight])"
+        )
+        browser.close()
+    return seen
+
+
+def test_deck_and_pdf_are_written(deck: Path) -> None:
+    assert (deck / "node_modules" / "reveal.js" / "dist" / "reveal.js").is_file()
+    assert (deck / "node_modules" / "requirejs" / "require.js").is_file()
+    assert (deck / f"{NOTEBOOK.stem}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_deck_references_no_external_url(deck: Path) -> None:
+    html = (deck / f"{NOTEBOOK.stem}.slides.html").read_text(encoding="utf-8")
+    assert external_references(html) == []
+    assert 'src="node_modules/requirejs/require.js"' in html
+    assert "node_modules/reveal.js/dist/reveal.js" in html
+
+
+def test_deck_loads_only_local_files_in_chromium(browsed: dict[str, Any]) -> None:
+    assert browsed["requests"], "the browser saw no request at all"
+    remote = [url for url in browsed["requests"] if not url.startswith(("file://", "data:"))]
+    assert remote == []
+    assert browsed["errors"] == []
+
+
+def test_one_slide_per_slide_cell_and_one_pdf_page_per_slide(
+    deck: Path, browsed: dict[str, Any]
+) -> None:
+    expected = expected_slides()
+    assert browsed["leaves"] == expected
+    assert browsed["number"].split() == ["1", "/", str(expected)]  # slide numbers: current/total
+    assert browsed["last"].split() == [str(expected), "/", str(expected)]
+    assert len(browsed["sizes"]) == expected
+    assert count_pdf_pages(deck / f"{NOTEBOOK.stem}.pdf") == expected
+
+
+def test_every_slide_fits_on_its_page(browsed: dict[str, Any]) -> None:
+    too_big = [
+        (number, size)
+        for number, size in enumerate(browsed["sizes"], start=1)
+        if size[0] > WIDTH or size[1] > HEIGHT
+    ]
+    assert too_big == [], "these slides are cut off in the PDF"
+
+
+def test_no_code_is_shown(deck: Path, browsed: dict[str, Any]) -> None:
+    assert browsed["code"] == 0
+    html = (deck / f"{NOTEBOOK.stem}.slides.html").read_text(encoding="utf-8")
+    sources = ["".join(c["source"]) for c in _cells() if c["cell_type"] == "code"]
+    assert "import kypho_aid" in sources[0]
+    shown = [line for s in sources for line in s.splitlines() if len(line) > 20 and line in html]
+    assert shown == []
