@@ -31,6 +31,7 @@ __all__ = [
     "plot_outcome_comparison",
     "plot_procedure_step",
     "plot_procedure_strip",
+    "plot_step_comparison",
     "plot_timeline",
     "render_png",
     "render_step_png",
@@ -929,28 +930,44 @@ def plot_procedure_step(
     return draw_elements(row["elements"], ax=ax, title=f"Step {step}: {row['label']}")
 
 
-def plot_procedure_strip(option: str, *, data_dir: str | Path | None = None) -> Figure:
+def _panels(count: int, columns: int | None) -> tuple[Figure, np.ndarray]:
+    """A pyplot figure of ``count`` drawing panels, ``columns`` to a row; spare panels blank."""
+    columns = min(columns or style.STRIP_COLUMNS, count)
+    if columns < 1:
+        raise KyphoAidError(f"columns must be 1 or more, got {columns}")
+    rows = -(-count // columns)
+    width, height = style.STRIP_PANEL_SIZE
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(width * columns, height * rows), squeeze=False
+    )
+    for ax in axes.flat[count:]:
+        ax.set_axis_off()
+    return figure, axes.flat[:count]
+
+
+def plot_procedure_strip(
+    option: str, *, columns: int | None = None, data_dir: str | Path | None = None
+) -> Figure:
     """Draw every step of a procedure side by side, in order, for print and slides.
+
+    Parameters
+    ----------
+    option : {"kyphoplasty", "vertebroplasty"}
+    columns : int, optional
+        Panels per row; :data:`kypho_aid.style.STRIP_COLUMNS` unless given (slides suit more).
 
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per step, :data:`kypho_aid.style.STRIP_COLUMNS` to a row.
+        One panel per step, titled "Step n: label".
     """
     from kypho_aid.procedure import procedure_steps
 
     steps = procedure_steps(option, data_dir=data_dir)
-    columns = min(style.STRIP_COLUMNS, len(steps))
-    rows = -(-len(steps) // columns)
-    width, height = style.STRIP_PANEL_SIZE
     with theme():
-        figure, axes = plt.subplots(
-            rows, columns, figsize=(width * columns, height * rows), squeeze=False
-        )
-        for ax, row in zip(axes.flat, steps.itertuples(index=False), strict=False):
+        figure, axes = _panels(len(steps), columns)
+        for ax, row in zip(axes, steps.itertuples(index=False), strict=True):
             draw_elements(row.elements, ax=ax, title=f"Step {row.step_number}: {row.label}")
-        for ax in axes.flat[len(steps) :]:
-            ax.set_axis_off()
         figure.suptitle(
             f"{steps.attrs['option_label']}, step by step "
             "(side view of the spine; the front of the body is on the left)",
@@ -958,6 +975,34 @@ def plot_procedure_strip(option: str, *, data_dir: str | Path | None = None) -> 
             ha="left",
             fontsize=style.STEP_TITLE_SIZE + 2,
         )
+        figure.tight_layout()
+    return figure
+
+
+def plot_step_comparison(
+    steps: Iterable[tuple[str, int]], *, data_dir: str | Path | None = None
+) -> Figure:
+    """Draw chosen steps of either procedure side by side, e.g. where the two differ.
+
+    Parameters
+    ----------
+    steps : iterable of (option, step number)
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per step, in the order given, titled "Option, step n: label".
+    """
+    from kypho_aid.procedure import step_view
+
+    views = [step_view(option, step, data_dir=data_dir) for option, step in steps]
+    if not views:
+        raise KyphoAidError("give at least one (option, step) pair to draw")
+    with theme():
+        figure, axes = _panels(len(views), len(views))
+        for ax, view in zip(axes, views, strict=True):
+            title = f"{view.option_label}, step {view.step}:\n{view.label}"
+            draw_elements(view.elements, ax=ax, title=title)
         figure.tight_layout()
     return figure
 

@@ -9,6 +9,7 @@ else; :func:`drawing_text` says in words what each drawing shows.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -24,7 +25,9 @@ __all__ = [
     "ELEMENT_WORDS",
     "StepView",
     "drawing_text",
+    "first_step_with",
     "procedure_steps",
+    "step_comparison_text",
     "step_row",
     "step_view",
 ]
@@ -116,6 +119,21 @@ def step_row(option: str, step: int, *, data_dir: str | Path | None = None) -> p
     return match.iloc[0]
 
 
+def first_step_with(option: str, element: str, *, data_dir: str | Path | None = None) -> int:
+    """The number of the first step of ``option`` whose drawing shows ``element``.
+
+    Raises
+    ------
+    KyphoAidError
+        If no step of that procedure shows the element (e.g. a balloon in vertebroplasty).
+    """
+    steps = procedure_steps(option, data_dir=data_dir)
+    found = steps[[element in elements for elements in steps["elements"]]]
+    if found.empty:
+        raise KyphoAidError(f"no step of {option} shows {element!r}")
+    return int(found["step_number"].iloc[0])
+
+
 def _option_label(option: str, data_dir: str | Path | None) -> str:
     options = load_dataset("options", data_dir=data_dir)
     return str(options.loc[options["option_id"].astype(str) == option, "label"].iloc[0])
@@ -205,3 +223,21 @@ def step_view(option: str, step: int, *, data_dir: str | Path | None = None) -> 
         text=drawing_text(option, step, data_dir=data_dir),
         sources=bibliography(str(row["source_ids"]).split(";"), data_dir=data_dir),
     )
+
+
+def step_comparison_text(
+    steps: Iterable[tuple[str, int]], *, data_dir: str | Path | None = None
+) -> ChartText:
+    """Alt text and long description of :func:`kypho_aid.plotting.plot_step_comparison`."""
+    views = [step_view(option, step, data_dir=data_dir) for option, step in steps]
+    if not views:
+        raise KyphoAidError("give at least one (option, step) pair to describe")
+    names = "; ".join(f"{v.option_label.lower()}, step {v.step} ({v.label.lower()})" for v in views)
+    alt = f"Drawings of {len(views)} steps side by side: {names}."
+    shared = set.intersection(*(set(v.elements) for v in views))
+    parts = [f"Every drawing shows {_shows(shared)}."] if shared else []
+    parts += [
+        f"{v.option_label}, step {v.step}: {_shows(set(v.elements) - shared) or 'nothing more'}."
+        for v in views
+    ]
+    return ChartText(alt, " ".join(parts))

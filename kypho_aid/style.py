@@ -87,6 +87,8 @@ RC_PARAMS: Final = {
 STEP_SIZE: Final = (4.2, 4.2)
 STRIP_PANEL_SIZE: Final = (3.0, 3.25)
 STRIP_COLUMNS: Final = 4
+#: Panels per row of a strip on a wide (16:9) slide.
+SLIDE_STRIP_COLUMNS: Final = 6
 #: Bone is a warm off-white, discs a cool light grey; both carry dark outlines (shape, not
 #: colour, tells the parts apart). Cement is a mid grey, as it looks on X-ray, with a dot
 #: texture; once set it is cross-hatched. The balloon takes the kyphoplasty colour.

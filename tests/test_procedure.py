@@ -16,12 +16,19 @@ import pytest
 from matplotlib.axes import Axes
 
 from kypho_aid import KyphoAidError, UnknownOptionError
-from kypho_aid.plotting import draw_elements, plot_procedure_step, plot_procedure_strip
+from kypho_aid.plotting import (
+    draw_elements,
+    plot_procedure_step,
+    plot_procedure_strip,
+    plot_step_comparison,
+)
 from kypho_aid.procedure import (
     DRAWN_OPTIONS,
     ELEMENT_WORDS,
     drawing_text,
+    first_step_with,
     procedure_steps,
+    step_comparison_text,
     step_view,
 )
 
@@ -238,3 +245,36 @@ def test_the_step_explorer_follows_its_controls() -> None:
     assert explorer.step.max == explorer.step.value == len(vertebroplasty)
     assert explorer.value.label == vertebroplasty[-1]["label"]
     assert "Vertebroplasty, step" in explorer.words.value
+
+
+def test_first_step_with_finds_the_injection_and_refuses_a_balloon_in_vertebroplasty() -> None:
+    for option in DRAWN_OPTIONS:
+        rows = [r for r in ROWS if r["option_id"] == option]
+        expected = next(int(r["step_number"]) for r in rows if "cement" in r["elements"].split(";"))
+        assert first_step_with(option, "cement") == expected
+    with pytest.raises(KyphoAidError, match="no step of vertebroplasty shows 'balloon'"):
+        first_step_with("vertebroplasty", "balloon")
+
+
+def test_the_step_comparison_draws_the_chosen_steps_in_order() -> None:
+    chosen = [("kyphoplasty", 7), ("vertebroplasty", 5)]
+    figure = plot_step_comparison(chosen)
+    panels = [ax for ax in figure.axes if ax.get_title(loc="left")]
+    rows = {(r["option_id"], int(r["step_number"])): r for r in ROWS}
+    assert [_drawn(ax) for ax in panels] == [set(rows[c]["elements"].split(";")) for c in chosen]
+    assert [ax.get_title(loc="left").split("\n")[1] for ax in panels] == [
+        rows[c]["label"] for c in chosen
+    ]
+    text = step_comparison_text(chosen)
+    assert "2 steps side by side" in text.alt
+    assert ELEMENT_WORDS["balloon"] in text.long and ELEMENT_WORDS["high_pressure"] in text.long
+    with pytest.raises(KyphoAidError, match="at least one"):
+        plot_step_comparison([])
+
+
+def test_the_strip_takes_a_number_of_columns() -> None:
+    figure = plot_procedure_strip("kyphoplasty", columns=6)
+    panels = [ax for ax in figure.axes if ax.get_title(loc="left")]
+    assert len({round(ax.get_position().y0, 3) for ax in panels}) == 2  # two rows of six
+    with pytest.raises(KyphoAidError, match="columns must be 1 or more"):
+        plot_procedure_strip("kyphoplasty", columns=-1)

@@ -39,9 +39,16 @@ import pandas as pd
 from IPython.display import Markdown
 
 import kypho_aid
+from kypho_aid import style
 from kypho_aid.outcomes import DESIGN_WORDS
-from kypho_aid.plotting import plot_outcome_comparison, plot_procedure_strip, plot_risk_view, theme
-from kypho_aid.procedure import drawing_text
+from kypho_aid.plotting import (
+    plot_outcome_comparison,
+    plot_procedure_strip,
+    plot_risk_view,
+    plot_step_comparison,
+    theme,
+)
+from kypho_aid.procedure import drawing_text, first_step_with, step_comparison_text
 
 pd.set_option("display.max_colwidth", None)
 
@@ -86,7 +93,7 @@ options[["also_called", "summary"]].fillna("").rename_axis(None)
 
 # %%
 with theme():
-    plot_procedure_strip("kyphoplasty")
+    plot_procedure_strip("kyphoplasty", columns=style.SLIDE_STRIP_COLUMNS)
     plt.show()
 print(drawing_text("kyphoplasty"))
 
@@ -95,9 +102,26 @@ print(drawing_text("kyphoplasty"))
 
 # %%
 with theme():
-    plot_procedure_strip("vertebroplasty")
+    plot_procedure_strip("vertebroplasty", columns=style.SLIDE_STRIP_COLUMNS)
     plt.show()
 print(drawing_text("vertebroplasty"))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Where the two procedures differ
+#
+# A balloon makes a space first, so the cement goes in with a gentle push; without it, the
+# cement is pushed straight into the bone under higher pressure.
+
+# %%
+key_steps = [
+    ("kyphoplasty", first_step_with("kyphoplasty", "balloon")),
+    ("kyphoplasty", first_step_with("kyphoplasty", "cement")),
+    ("vertebroplasty", first_step_with("vertebroplasty", "cement")),
+]
+with theme():
+    plot_step_comparison(key_steps)
+    plt.show()
+print(step_comparison_text(key_steps))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Care without a procedure
