@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -117,3 +118,17 @@ def serve_make_target(
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+def run_tool(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run one of tools/*.py with this Python from the repository root; fail on a non-zero exit."""
+    result = subprocess.run(
+        [sys.executable, f"tools/{script}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result

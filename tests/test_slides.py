@@ -8,8 +8,6 @@ code is shown. Skipped where chromium is absent, except in CI."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ import pytest
 
 from kypho_aid.handout import count_pdf_pages
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium
+from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium, run_tool
 from .test_site import external_references
 
 NOTEBOOK = ROOT / "notebooks" / "06-teaching-deck.ipynb"
@@ -39,15 +37,7 @@ def expected_slides() -> int:
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_chromium()
     out = tmp_path_factory.mktemp("slides")
-    result = subprocess.run(
-        [sys.executable, "tools/build_slides.py", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_tool("build_slides.py", "--out", str(out))
     assert "warning" not in result.stderr, result.stderr  # a slide too big for the page
     return out
 
