@@ -5,7 +5,7 @@ Usage
     python tools/build_slides.py [--out DIR] [--notebook PATH] [--no-pdf] [--screenshot PNG]
     (or: make slides, which writes build/slides/)
 
-1. reveal.js 4.6.0 and require.js are installed with npm into ``DIR/node_modules`` (skipped
+1. reveal.js 4.6.0 and require.js 2.3.8 are installed with npm into ``DIR/node_modules`` (skipped
    when already there); the deck loads them by relative path, so it works without a network.
 2. The executed notebook (``notebooks/06-teaching-deck.ipynb``, regenerated only by
    ``make notebooks``) is exported with nbconvert's SlidesExporter, code hidden
@@ -39,7 +39,8 @@ from build_site import static_widgets  # a sibling script in tools/
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06-teaching-deck.ipynb"
 OUT = ROOT / "build" / "slides"
-NPM_PACKAGES = ["reveal.js@4.6.0", "requirejs@2"]
+#: Exact versions, like constraints.txt for Python (neither package has dependencies).
+NPM_PACKAGES = ["reveal.js@4.6.0", "requirejs@2.3.8"]
 REVEAL = "node_modules/reveal.js"
 REQUIRE = "node_modules/requirejs/require.js"
 #: Headless chromium as root on a closed network (the flags the browser tests use).
@@ -116,7 +117,16 @@ def install_reveal(out: Path) -> None:
     if (out / REVEAL / "dist" / "reveal.js").is_file() and (out / REQUIRE).is_file():
         return
     subprocess.run(
-        ["npm", "install", "--prefix", str(out), "--no-audit", "--no-fund", *NPM_PACKAGES],
+        [
+            "npm",
+            "install",
+            "--prefix",
+            str(out),
+            "--no-audit",
+            "--no-fund",
+            "--save-exact",
+            *NPM_PACKAGES,
+        ],
         check=True,
     )
 
