@@ -87,6 +87,8 @@ RC_PARAMS: Final = {
 STEP_SIZE: Final = (4.2, 4.2)
 STRIP_PANEL_SIZE: Final = (3.0, 3.25)
 STRIP_COLUMNS: Final = 4
+#: Width of one step drawing in the step explorer, in CSS pixels (its natural size).
+STEP_IMAGE_WIDTH_PX: Final = round(STEP_SIZE[0] * FIGURE_DPI)
 #: Panels per row of a strip on a wide (16:9) slide.
 SLIDE_STRIP_COLUMNS: Final = 6
 #: Bone is a warm off-white, discs a cool light grey; both carry dark outlines (shape, not

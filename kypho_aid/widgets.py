@@ -7,6 +7,7 @@ and one drawing function; it computes nothing itself and never calls ``display``
 
 from __future__ import annotations
 
+import base64
 import html
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
 
 from kypho_aid.datasets import load_dataset
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
-from kypho_aid.style import DOWNLOAD_LINK_STYLE
+from kypho_aid.style import DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
 
 __all__ = [
     "CandidacyCheck",
@@ -390,7 +391,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
-        from kypho_aid.compare import compare
         from kypho_aid.datasets import content_info
         from kypho_aid.export import overview_html
 
@@ -406,6 +406,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.values: ValuesRater | None = None
         self.sure: SureCheck | None = None
         self.quiz: KnowledgeCheck | None = None
+        self.procedure: StepExplorer | None = None
         self.leaning = w.ToggleButtons(
             options=[
                 *zip(options["label"], options["option_id"].astype(str), strict=True),
@@ -428,7 +429,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         # Steps are built when first opened, so the first screen appears quickly.
         self._builders = [
             lambda: w.HTML(overview_html(data_dir=data_dir)),
-            lambda: w.HTML(compare(data_dir=data_dir).to_html()),
+            self._build_compare,
             self._build_risks,
             self._build_candidacy,
             self._build_values,
@@ -481,6 +482,21 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         if not self._built[index]:
             self._built[index] = True
             self.stack.children[index].children = (self._builders[index](),)
+
+    def _build_compare(self) -> w.Widget:
+        from kypho_aid.compare import compare
+
+        self.procedure = StepExplorer(data_dir=self._data_dir)
+        return w.VBox(
+            [
+                w.HTML(compare(data_dir=self._data_dir).to_html()),
+                w.HTML(
+                    "<h3>What happens, step by step</h3><p>Choose a procedure and move the "
+                    "slider to see each step. Care without a procedure has no steps to draw.</p>"
+                ),
+                self.procedure,
+            ]
+        )
 
     def _build_risks(self) -> w.Widget:
         self.risks = RiskExplorer(data_dir=self._data_dir)
@@ -552,7 +568,9 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
     """Walk through a procedure step by step: pick the procedure, move the slider, see the drawing.
 
     A thin view over :func:`kypho_aid.procedure.step_view` and
-    :func:`kypho_aid.plotting.render_step_png`. ``.value`` is the :class:`StepView` shown.
+    :func:`kypho_aid.plotting.render_step_png`. ``.value`` is the :class:`StepView` shown,
+    ``.png`` the drawing; the drawing is an ``<img>`` with the step's alt text, so screen
+    readers announce it.
     """
 
     def __init__(
@@ -579,9 +597,15 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
             description="Step",
             continuous_update=False,
         )
-        self.drawing = w.Image(format="png")
+        self.drawing = w.HTML(layout=w.Layout(flex="0 0 auto", max_width="100%"))
+        self.png = b""
         self.words = w.HTML()
-        for control, name in ((self.option, "option"), (self.step, "step"), (self.words, "words")):
+        for control, name in (
+            (self.option, "option"),
+            (self.step, "step"),
+            (self.drawing, "drawing"),
+            (self.words, "words"),
+        ):
             control.add_class(f"kypho-steps-{name}")
         super().__init__([self.option, self.step, w.HBox([self.drawing, self.words])])
         self.value = first
@@ -603,7 +627,11 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         from kypho_aid.procedure import step_view
 
         self.value = step_view(self.option.value, self.step.value, data_dir=self._data_dir)
-        self.drawing.value = render_step_png(
-            self.option.value, self.step.value, data_dir=self._data_dir
+        self.png = render_step_png(self.option.value, self.step.value, data_dir=self._data_dir)
+        encoded = base64.b64encode(self.png).decode("ascii")
+        self.drawing.value = (
+            f'<img src="data:image/png;base64,{encoded}" '
+            f'alt="{html.escape(self.value.text.alt)}" '
+            f'style="width: {STEP_IMAGE_WIDTH_PX}px; max-width: 100%;">'
         )
         self.words.value = self.value.html

@@ -97,6 +97,16 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
         page.locator(".kypho-next").click()
         expect(page.locator("table.kypho-aid-table").first).to_be_visible()
         expect(page.get_by_role("columnheader", name="Non-surgical care").first).to_be_visible()
+        drawing = page.locator(".kypho-steps-drawing img")
+        expect(drawing).to_have_attribute(
+            "alt", re.compile(r"step 1 of \d+ of balloon kyphoplasty")
+        )
+        page.locator(".kypho-steps-step .slider-container").scroll_into_view_if_needed()
+        page.locator(".kypho-steps-step .noUi-handle").focus()
+        page.keyboard.press("End")
+        expect(drawing).to_have_attribute("alt", re.compile(r"step (\d+) of \1 of balloon"))
+        expect(page.locator(".kypho-steps-words")).to_contain_text("needle")
+        page.locator(".kypho-next").scroll_into_view_if_needed()
         shot(2, "compare")
         # 3. risks
         page.locator(".kypho-next").click()

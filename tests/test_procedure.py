@@ -235,11 +235,12 @@ def test_the_step_explorer_follows_its_controls() -> None:
     explorer = StepExplorer()
     kyphoplasty = [r for r in ROWS if r["option_id"] == "kyphoplasty"]
     assert explorer.step.max == len(kyphoplasty)
-    assert explorer.drawing.value[:4] == b"\x89PNG"
-    first = explorer.drawing.value
+    assert explorer.png[:4] == b"\x89PNG"
+    assert f'alt="{explorer.value.text.alt}"' in explorer.drawing.value
+    first = explorer.png
     explorer.step.value = len(kyphoplasty)
     assert explorer.value.label == kyphoplasty[-1]["label"]
-    assert explorer.drawing.value != first
+    assert explorer.png != first
     explorer.option.value = "vertebroplasty"
     vertebroplasty = [r for r in ROWS if r["option_id"] == "vertebroplasty"]
     assert explorer.step.max == explorer.step.value == len(vertebroplasty)
