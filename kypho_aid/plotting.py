@@ -10,8 +10,11 @@ tests can count icons instead of comparing pixels. Alt text and long description
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -19,6 +22,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import (
+    Circle,
+    Ellipse,
+    FancyArrowPatch,
+    FancyBboxPatch,
+    Patch,
+    Polygon,
+    Rectangle,
+    Wedge,
+)
 from matplotlib.path import Path as MplPath
 
 from kypho_aid import style
@@ -369,25 +382,26 @@ def render_png(view: object) -> bytes:
 
     Uses a standalone Figure (no pyplot state), so widgets can redraw in place.
     """
-    from io import BytesIO
-
-    from matplotlib.figure import Figure
-
     from kypho_aid.outcomes import RiskView
 
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError("this view has no chart to draw")
+    rare = view.chart == "icons" and (view.figures["denominator"] == 1000).any()
+    size = (
+        style.CHART_SIZE
+        if view.chart != "icons"
+        else style.RARE_ICON_ARRAY_SIZE
+        if rare
+        else style.ICON_ARRAY_SIZE
+    )
+    return _png(size, lambda ax: plot_risk_view(view, ax=ax))
+
+
+def _png(size: tuple[float, float], draw: Callable[[Axes], object]) -> bytes:
+    """Draw on one Axes of a standalone Figure (no pyplot state) and return PNG bytes."""
     with theme():
-        rare = view.chart == "icons" and (view.figures["denominator"] == 1000).any()
-        size = (
-            style.CHART_SIZE
-            if view.chart != "icons"
-            else style.RARE_ICON_ARRAY_SIZE
-            if rare
-            else style.ICON_ARRAY_SIZE
-        )
         figure = Figure(figsize=size, dpi=style.FIGURE_DPI)
-        plot_risk_view(view, ax=figure.subplots())
+        draw(figure.subplots())
         figure.tight_layout()
         buffer = BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None})
@@ -407,7 +421,7 @@ _SINK = 0.9  # how far the front of the broken bone has sunk (schematic)
 _SKIN_X = 8.3
 _TIP = (3.1, 6.05)
 _HUB = (9.95, 7.45)
-_SPACE = {"xy": (2.95, 6.0), "width": 1.9, "height": 1.05}
+_SPACE_XY, _SPACE_SIZE = (2.95, 6.0), (1.9, 1.05)
 _DIAL = (9.2, 9.05)
 
 
@@ -433,6 +447,29 @@ def _label(ax: Axes, xy: tuple[float, float], text: str, gid: str, **kwargs: obj
     )
 
 
+def _rounded_box(
+    ax: Axes,
+    xy: tuple[float, float],
+    width: float,
+    height: float,
+    rounding: float,
+    facecolor: str,
+    gid: str,
+) -> None:
+    """A box with rounded corners and the drawing's outline colour."""
+    ax.add_patch(
+        FancyBboxPatch(
+            xy,
+            width,
+            height,
+            boxstyle=f"round,pad=0.05,rounding_size={rounding}",
+            facecolor=facecolor,
+            edgecolor=style.OUTLINE_COLOR,
+            gid=gid,
+        )
+    )
+
+
 def _middle_body(fractured: bool) -> list[tuple[float, float]]:
     bottom, top = _BODIES["middle"]
     front_top = top - _SINK if fractured else top
@@ -445,7 +482,6 @@ def _middle_body(fractured: bool) -> list[tuple[float, float]]:
 
 
 def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import Polygon, Rectangle
 
     edge = {"edgecolor": style.OUTLINE_COLOR, "linewidth": 1.1, "joinstyle": "round"}
     for bottom, top in _DISCS:
@@ -507,20 +543,9 @@ def _draw_fracture(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_patient_prone(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import Circle, FancyBboxPatch
 
     ax.plot([0.2, 4.4], [0.55, 0.55], color=style.OUTLINE_COLOR, linewidth=3, gid="patient_prone")
-    ax.add_patch(
-        FancyBboxPatch(
-            (1.0, 0.72),
-            3.1,
-            0.5,
-            boxstyle="round,pad=0.05,rounding_size=0.25",
-            facecolor=style.UNAFFECTED_COLOR,
-            edgecolor=style.OUTLINE_COLOR,
-            gid="patient_prone",
-        )
-    )
+    _rounded_box(ax, (1.0, 0.72), 3.1, 0.5, 0.25, style.UNAFFECTED_COLOR, "patient_prone")
     ax.add_patch(
         Circle(
             (0.65, 0.98),
@@ -534,19 +559,8 @@ def _draw_patient_prone(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_monitoring(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import FancyBboxPatch
 
-    ax.add_patch(
-        FancyBboxPatch(
-            (6.0, 0.45),
-            3.8,
-            1.1,
-            boxstyle="round,pad=0.05,rounding_size=0.15",
-            facecolor=style.BACKGROUND_COLOR,
-            edgecolor=style.OUTLINE_COLOR,
-            gid="monitoring",
-        )
-    )
+    _rounded_box(ax, (6.0, 0.45), 3.8, 1.1, 0.15, style.BACKGROUND_COLOR, "monitoring")
     x = [6.2, 7.0, 7.2, 7.4, 7.6, 7.8, 8.6, 8.8, 9.0, 9.2, 9.6]
     y = [1.0, 1.0, 1.4, 0.6, 1.0, 1.0, 1.0, 1.4, 0.6, 1.0, 1.0]
     ax.plot(x, y, color=style.TEXT_COLOR, linewidth=1.0, gid="monitoring")
@@ -554,7 +568,6 @@ def _draw_monitoring(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_skin_numbing(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import Rectangle
 
     y = _needle_y(_SKIN_X) + 0.9
     ax.add_patch(
@@ -584,7 +597,6 @@ def _draw_incision(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_xray(ax: Axes, elements: frozenset[str], *, check: bool = False) -> None:
-    from matplotlib.patches import FancyBboxPatch, Polygon
 
     gid = "xray_check" if check else "xray"
     bottom, top = _BODIES["middle"]
@@ -597,26 +609,12 @@ def _draw_xray(ax: Axes, elements: frozenset[str], *, check: bool = False) -> No
             gid=gid,
         )
     )
-    ax.add_patch(
-        FancyBboxPatch(
-            (0.05, 5.15),
-            0.95,
-            1.0,
-            boxstyle="round,pad=0.04,rounding_size=0.12",
-            facecolor=style.XRAY_COLOR,
-            edgecolor=style.OUTLINE_COLOR,
-            gid=gid,
-        )
-    )
+    _rounded_box(ax, (0.05, 5.15), 0.95, 1.0, 0.12, style.XRAY_COLOR, gid)
     if check:
         ax.plot(
             [0.25, 0.45, 0.85], [5.65, 5.4, 5.95], color=style.TEXT_COLOR, linewidth=1.8, gid=gid
         )
     _label(ax, (0.52, 5.05), "X-ray\ncheck" if check else "X-ray", gid, ha="center", va="top")
-
-
-def _draw_xray_check(ax: Axes, elements: frozenset[str]) -> None:
-    _draw_xray(ax, elements, check=True)
 
 
 def _draw_contrast(ax: Axes, elements: frozenset[str]) -> None:
@@ -627,7 +625,6 @@ def _draw_contrast(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_needle(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import Rectangle
 
     ax.plot(
         [_TIP[0], _HUB[0] - 0.35],
@@ -663,15 +660,14 @@ def _draw_needle(ax: Axes, elements: frozenset[str]) -> None:
     )
 
 
-def _space(**kwargs: object) -> object:
-    from matplotlib.patches import Ellipse
-
-    return Ellipse(**_SPACE, angle=_needle_angle(), **kwargs)  # type: ignore[arg-type]
+def _space(**kwargs: Any) -> Ellipse:
+    """The space the balloon makes (and the cement fills) in the broken bone."""
+    return Ellipse(_SPACE_XY, *_SPACE_SIZE, angle=_needle_angle(), **kwargs)
 
 
 def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
     ax.add_patch(
-        _space(  # type: ignore[arg-type]
+        _space(
             facecolor=style.CAVITY_COLOR,
             edgecolor=style.OUTLINE_COLOR,
             linestyle=(0, (2, 1.5)),
@@ -685,10 +681,9 @@ def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import FancyArrowPatch
 
     ax.add_patch(
-        _space(  # type: ignore[arg-type]
+        _space(
             facecolor=style.BALLOON_COLOR,
             edgecolor=style.BALLOON_EDGE_COLOR,
             linewidth=1.4,
@@ -696,7 +691,7 @@ def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
             zorder=4,
         )
     )
-    x, y = _SPACE["xy"]  # type: ignore[misc]
+    x, y = _SPACE_XY
     for dx, dy in ((0, 0.45), (0, -0.5), (-0.85, 0.05)):
         ax.add_patch(
             FancyArrowPatch(
@@ -713,7 +708,6 @@ def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_balloon_deflated(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import Ellipse, FancyArrowPatch
 
     ax.add_patch(
         Ellipse(
@@ -750,18 +744,16 @@ def _blob(center: tuple[float, float], rx: float, ry: float, wobble: float) -> n
     )
 
 
-def _cement_shape(elements: frozenset[str], **kwargs: object) -> object:
-    from matplotlib.patches import Polygon
+def _cement_shape(elements: frozenset[str], **kwargs: Any) -> Patch:
 
     if "cavity" in elements:  # kyphoplasty: the cement fills the space the balloon made
         return _space(**kwargs)
     else:  # vertebroplasty: pushed straight into the bone, it spreads wider
         outline = _blob((2.95, 6.0), 1.3, 0.78, 0.12)
-    return Polygon(outline, closed=True, **kwargs)  # type: ignore[arg-type]
+    return Polygon(outline, closed=True, **kwargs)
 
 
 def _draw_cement(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import Polygon
 
     shape = _cement_shape(
         elements,
@@ -772,17 +764,16 @@ def _draw_cement(ax: Axes, elements: frozenset[str]) -> None:
         gid="cement",
         zorder=4,
     )
-    ax.add_patch(shape)  # type: ignore[arg-type]
+    ax.add_patch(shape)
     body = Polygon(_middle_body("fracture" in elements), transform=ax.transData)
-    shape.set_clip_path(body)  # type: ignore[attr-defined]
+    shape.set_clip_path(body)
     _label(ax, (2.95, 4.85), "cement", "cement", ha="center", va="top")
 
 
 def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
-    from matplotlib.patches import Circle
 
     ax.add_patch(
-        _cement_shape(  # type: ignore[arg-type]
+        _cement_shape(
             elements,
             fill=False,
             edgecolor=style.TEXT_COLOR,
@@ -809,7 +800,6 @@ def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
 
 
 def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
-    from matplotlib.patches import Wedge
 
     gid = "high_pressure" if high else "low_pressure"
     x, y = _DIAL
@@ -843,14 +833,6 @@ def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
     )
 
 
-def _draw_low_pressure(ax: Axes, elements: frozenset[str]) -> None:
-    _draw_pressure(ax, elements, high=False)
-
-
-def _draw_high_pressure(ax: Axes, elements: frozenset[str]) -> None:
-    _draw_pressure(ax, elements, high=True)
-
-
 #: One drawing function per element, in drawing order (later ones on top).
 _DRAW_ELEMENT = {
     "vertebra": _draw_vertebra,
@@ -860,7 +842,7 @@ _DRAW_ELEMENT = {
     "skin_numbing": _draw_skin_numbing,
     "incision": _draw_incision,
     "xray": _draw_xray,
-    "xray_check": _draw_xray_check,
+    "xray_check": functools.partial(_draw_xray, check=True),
     "cavity": _draw_cavity,
     "balloon": _draw_balloon,
     "cement": _draw_cement,
@@ -868,8 +850,8 @@ _DRAW_ELEMENT = {
     "needle": _draw_needle,
     "balloon_deflated": _draw_balloon_deflated,
     "contrast": _draw_contrast,
-    "low_pressure": _draw_low_pressure,
-    "high_pressure": _draw_high_pressure,
+    "low_pressure": functools.partial(_draw_pressure, high=False),
+    "high_pressure": functools.partial(_draw_pressure, high=True),
 }
 
 
@@ -1007,14 +989,11 @@ def plot_step_comparison(
     return figure
 
 
-def render_step_png(option: str, step: int, *, data_dir: str | Path | None = None) -> bytes:
-    """One step drawing as PNG bytes (a standalone Figure, no pyplot state), for widgets."""
-    from io import BytesIO
+def render_step_png(view: object) -> bytes:
+    """The drawing of a :class:`kypho_aid.procedure.StepView` as PNG bytes, for widgets."""
+    from kypho_aid.procedure import StepView
 
-    with theme():
-        figure = Figure(figsize=style.STEP_SIZE, dpi=style.FIGURE_DPI)
-        plot_procedure_step(option, step, ax=figure.subplots(), data_dir=data_dir)
-        figure.tight_layout()
-        buffer = BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    if not isinstance(view, StepView):
+        raise KyphoAidError("render_step_png draws a StepView from kypho_aid.procedure.step_view")
+    title = f"Step {view.step}: {view.label}"
+    return _png(style.STEP_SIZE, lambda ax: draw_elements(view.elements, ax=ax, title=title))

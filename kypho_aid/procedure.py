@@ -81,7 +81,8 @@ def procedure_steps(option: str, *, data_dir: str | Path | None = None) -> pd.Da
         If the option has no steps to draw (non-surgical care).
     """
     steps = load_dataset("steps", data_dir=data_dir)
-    known = load_dataset("options", data_dir=data_dir)["option_id"].astype(str).tolist()
+    options = load_dataset("options", data_dir=data_dir)
+    known = options["option_id"].astype(str).tolist()
     if option not in known:
         raise UnknownOptionError(f"unknown option {option!r}; choose one of {', '.join(known)}")
     if option not in DRAWN_OPTIONS:
@@ -94,7 +95,7 @@ def procedure_steps(option: str, *, data_dir: str | Path | None = None) -> pd.Da
         ["step_id", "step_number", "label", "description", "elements", "source_ids", "locators"]
     ].reset_index(drop=True)
     table["step_number"] = table["step_number"].astype(int)
-    table.attrs["option_label"] = _option_label(option, data_dir)
+    table.attrs["option_label"] = str(options["label"].iloc[known.index(option)])
     table["elements"] = [
         tuple(str(value).split(";")) if pd.notna(value) and value else ()
         for value in table["elements"]
@@ -110,11 +111,16 @@ def step_row(option: str, step: int, *, data_dir: str | Path | None = None) -> p
     KyphoAidError
         If the procedure has no step with that number; the message gives the valid range.
     """
-    steps = procedure_steps(option, data_dir=data_dir)
+    return _pick(procedure_steps(option, data_dir=data_dir), step)
+
+
+def _pick(steps: pd.DataFrame, step: int) -> pd.Series:
+    """The row of ``steps`` (one procedure's) with number ``step``, or a KyphoAidError."""
     match = steps[steps["step_number"] == step]
     if isinstance(step, bool) or not isinstance(step, int) or match.empty:
+        name = steps.attrs["option_label"].lower()
         raise KyphoAidError(
-            f"step must be a whole number from 1 to {len(steps)} for {option}, got {step!r}"
+            f"step must be a whole number from 1 to {len(steps)} for {name}, got {step!r}"
         )
     return match.iloc[0]
 
@@ -134,14 +140,27 @@ def first_step_with(option: str, element: str, *, data_dir: str | Path | None = 
     return int(found["step_number"].iloc[0])
 
 
-def _option_label(option: str, data_dir: str | Path | None) -> str:
-    options = load_dataset("options", data_dir=data_dir)
-    return str(options.loc[options["option_id"].astype(str) == option, "label"].iloc[0])
-
-
 def _shows(elements: tuple[str, ...] | set[str]) -> str:
     """The elements in words, in the order of :data:`ELEMENT_WORDS` (the bone first)."""
     return "; ".join(words for element, words in ELEMENT_WORDS.items() if element in elements)
+
+
+def _shared_then_own(panels: list[tuple[str, tuple[str, ...]]]) -> str:
+    """Describe side-by-side drawings: what every panel shows once, then what each adds."""
+    shared = set.intersection(*(set(elements) for _, elements in panels))
+    parts = [f"Every drawing shows {_shows(shared)}."] if shared else []
+    parts += [
+        f"{heading}: {_shows(set(elements) - shared) or 'nothing more'}."
+        for heading, elements in panels
+    ]
+    return " ".join(parts)
+
+
+def _step_text(steps: pd.DataFrame, row: pd.Series) -> ChartText:
+    """Alt text and long description of the drawing of one row of ``steps``."""
+    name = steps.attrs["option_label"].lower()
+    alt = f"Drawing of step {row['step_number']} of {len(steps)} of {name}: {row['label'].lower()}."
+    return ChartText(alt, f"The drawing shows {_shows(row['elements'])}. {row['description']}")
 
 
 def drawing_text(
@@ -155,26 +174,20 @@ def drawing_text(
     step : int, optional
         The step number; without it, the text describes the whole strip.
     """
-    name = _option_label(option, data_dir)
     steps = procedure_steps(option, data_dir=data_dir)
-    total = len(steps)
     if step is not None:
-        row = step_row(option, step, data_dir=data_dir)
-        alt = f"Drawing of step {step} of {total} of {name.lower()}: {row['label'].lower()}."
-        long = f"The drawing shows {_shows(row['elements'])}. {row['description']}"
-        return ChartText(alt, long)
+        return _step_text(steps, _pick(steps, step))
     alt = (
-        f"Drawings of the {total} steps of {name.lower()}, side by side, "
-        "each a side view of the spine with the front of the body on the left."
+        f"Drawings of the {len(steps)} steps of {steps.attrs['option_label'].lower()}, side "
+        "by side, each a side view of the spine with the front of the body on the left."
     )
-    shared = set.intersection(*(set(e) for e in steps["elements"]))
-    parts = [f"Every drawing shows {_shows(shared)}."] if shared else []
-    for number, label, elements in zip(
-        steps["step_number"], steps["label"], steps["elements"], strict=True
-    ):
-        own = set(elements) - shared
-        parts.append(f"Step {number}, {str(label).lower()}: {_shows(own) or 'nothing more'}.")
-    return ChartText(alt, " ".join(parts))
+    panels = [
+        (f"Step {number}, {str(label).lower()}", elements)
+        for number, label, elements in zip(
+            steps["step_number"], steps["label"], steps["elements"], strict=True
+        )
+    ]
+    return ChartText(alt, _shared_then_own(panels))
 
 
 @dataclass(frozen=True)
@@ -188,9 +201,13 @@ class StepView:
     label: str
     description: str
     elements: tuple[str, ...]
-    shows: str
     text: ChartText
     sources: pd.DataFrame
+
+    @property
+    def shows(self) -> str:
+        """What the drawing shows, in words."""
+        return _shows(self.elements)
 
     @property
     def html(self) -> str:
@@ -210,17 +227,17 @@ def step_view(option: str, step: int, *, data_dir: str | Path | None = None) -> 
     """Everything the step explorer shows for one step of one procedure."""
     from kypho_aid.compare import bibliography
 
-    row = step_row(option, step, data_dir=data_dir)
+    steps = procedure_steps(option, data_dir=data_dir)
+    row = _pick(steps, step)
     return StepView(
         option=option,
-        option_label=_option_label(option, data_dir),
+        option_label=steps.attrs["option_label"],
         step=step,
-        total=len(procedure_steps(option, data_dir=data_dir)),
+        total=len(steps),
         label=str(row["label"]),
         description=str(row["description"]),
         elements=tuple(row["elements"]),
-        shows=_shows(row["elements"]),
-        text=drawing_text(option, step, data_dir=data_dir),
+        text=_step_text(steps, row),
         sources=bibliography(str(row["source_ids"]).split(";"), data_dir=data_dir),
     )
 
@@ -234,10 +251,5 @@ def step_comparison_text(
         raise KyphoAidError("give at least one (option, step) pair to describe")
     names = "; ".join(f"{v.option_label.lower()}, step {v.step} ({v.label.lower()})" for v in views)
     alt = f"Drawings of {len(views)} steps side by side: {names}."
-    shared = set.intersection(*(set(v.elements) for v in views))
-    parts = [f"Every drawing shows {_shows(shared)}."] if shared else []
-    parts += [
-        f"{v.option_label}, step {v.step}: {_shows(set(v.elements) - shared) or 'nothing more'}."
-        for v in views
-    ]
-    return ChartText(alt, " ".join(parts))
+    panels = [(f"{v.option_label}, step {v.step}", v.elements) for v in views]
+    return ChartText(alt, _shared_then_own(panels))

@@ -338,11 +338,18 @@ def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     steps = tables.get("steps")
     if steps is None:
         return []
-    problems = []
+    drawn = [
+        (row, set(raw) if isinstance(raw := row.values.get("elements"), tuple) else set())
+        for row in steps.rows
+    ]
     cement_from: dict[object, int] = {}
-    for row in steps.rows:
-        raw = row.values.get("elements")
-        elements = set(raw) if isinstance(raw, tuple) else set()
+    for row, elements in drawn:
+        number = row.values.get("step_number")
+        if "cement" in elements and isinstance(number, int):
+            option = row.values.get("option_id")
+            cement_from[option] = min(cement_from.get(option, number), number)
+    problems = []
+    for row, elements in drawn:
         wrong = KYPHOPLASTY_ONLY_ELEMENTS & elements
         if wrong and row.values.get("option_id") != Option.KYPHOPLASTY:
             message = f"{', '.join(sorted(wrong))} belong only to kyphoplasty steps"
@@ -352,16 +359,9 @@ def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
             message = f"{', '.join(sorted(lonely))} need cement in the same step"
             problems.append(Problem(steps.shown, row.line, "elements", message))
         number = row.values.get("step_number")
-        if "cement" in elements and isinstance(number, int):
-            option = row.values.get("option_id")
-            cement_from[option] = min(cement_from.get(option, number), number)
-    for row in steps.rows:
-        raw = row.values.get("elements")
-        elements = set(raw) if isinstance(raw, tuple) else set()
-        number = row.values.get("step_number")
         first = cement_from.get(row.values.get("option_id"))
-        still = first is None or not isinstance(number, int) or number <= first
-        if not still and "cement" not in elements:
+        after_injection = first is not None and isinstance(number, int) and number > first
+        if after_injection and "cement" not in elements:
             message = f"cement went in at step {first}, so step {number} must still show cement"
             problems.append(Problem(steps.shown, row.line, "elements", message))
     return problems

@@ -627,7 +627,7 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         from kypho_aid.procedure import step_view
 
         self.value = step_view(self.option.value, self.step.value, data_dir=self._data_dir)
-        self.png = render_step_png(self.option.value, self.step.value, data_dir=self._data_dir)
+        self.png = render_step_png(self.value)
         encoded = base64.b64encode(self.png).decode("ascii")
         self.drawing.value = (
             f'<img src="data:image/png;base64,{encoded}" '

@@ -132,3 +132,18 @@ def run_tool(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
+
+
+@pytest.fixture
+def charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Draw on the Agg backend, fail if a chart function calls plt.show(), close every figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(
+        plt, "show", lambda *a, **k: pytest.fail("a chart function called plt.show()")
+    )
+    yield
+    plt.close("all")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -25,13 +23,7 @@ from kypho_aid.plotting import (
 OUTCOMES = kypho_aid.load_dataset("outcome_definitions")["outcome"].astype(str).tolist()
 
 
-@pytest.fixture(autouse=True)
-def _close_and_forbid_show(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(
-        plt, "show", lambda *a, **k: pytest.fail("a chart function called plt.show()")
-    )
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("charts")
 
 
 def _icons(ax: plt.Axes, gid: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -45,13 +44,7 @@ ROWS = [r for r in _rows() if r["option_id"] in DRAWN_OPTIONS]
 ELEMENTS = set(ELEMENT_WORDS)
 
 
-@pytest.fixture(autouse=True)
-def _close_and_forbid_show(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(
-        plt, "show", lambda *a, **k: pytest.fail("a drawing function called plt.show()")
-    )
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("charts")
 
 
 def _drawn(ax: Axes) -> set[str]:
