@@ -86,6 +86,12 @@ def static_widgets(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def link_pages(body: str, prefix: str = "") -> str:
+    """``body`` with every link to a notebook (``NN-name.ipynb``) pointing at its page,
+    ``PREFIXNN-name.html``, anchor kept."""
+    return NOTEBOOK_LINK.sub(lambda m: f'href="{prefix}{m.group(1)}.html{m.group(2) or ""}"', body)
+
+
 def title(notebook: nbformat.NotebookNode, fallback: str) -> str:
     """The notebook's H1 title (its first line starting with "# ")."""
     for cell in notebook.cells:
@@ -146,7 +152,7 @@ def build(out: Path = OUT, notebooks: Path = NOTEBOOKS) -> list[Path]:
             "kypho_nav": nav(pages, number),
         }
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
-        body = NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+        body = link_pages(body)
         target = out / pages[number][0]
         target.write_text(body, encoding="utf-8")
         written.append(target)

@@ -22,19 +22,16 @@ as ``make site`` writes them beside the slides).
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+from build_site import link_pages, static_widgets  # a sibling script: tools/ is on sys.path
 from nbconvert import SlidesExporter
 
 from kypho_aid.handout import find_chromium
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_site import static_widgets  # a sibling script in tools/
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06-teaching-deck.ipynb"
@@ -109,8 +106,6 @@ require(
 {%- endblock footer_js -%}
 """
 
-NOTEBOOK_LINK = re.compile(r'href="(\d\d-[a-z0-9-]+)\.ipynb(#[^"]*)?"')
-
 
 def install_reveal(out: Path) -> None:
     """npm-install reveal.js and require.js into OUT/node_modules unless they are there."""
@@ -148,7 +143,7 @@ def export(notebook: Path, out: Path) -> Path:
         static_widgets(nbformat.read(notebook, as_version=4)),
         resources={"metadata": {"name": notebook.stem}},
     )
-    body = NOTEBOOK_LINK.sub(lambda m: f'href="../site/{m.group(1)}.html{m.group(2) or ""}"', body)
+    body = link_pages(body, "../site/")
     target = out / f"{notebook.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target

@@ -73,11 +73,12 @@ import kypho_aid
 
 # %%
 pd.set_option("display.max_colwidth", None)
+names = kypho_aid.list_datasets()
 datasets = pd.DataFrame(
     {
-        "dataset": kypho_aid.list_datasets(),
-        "title": [kypho_aid.describe_dataset(n).attrs["title"] for n in kypho_aid.list_datasets()],
-        "rows": [len(kypho_aid.load_dataset(n)) for n in kypho_aid.list_datasets()],
+        "dataset": names,
+        "title": [kypho_aid.describe_dataset(n).attrs["title"] for n in names],
+        "rows": [len(kypho_aid.load_dataset(n)) for n in names],
     }
 )
 datasets

@@ -36,6 +36,16 @@ import kypho_aid
 from kypho_aid.plotting import plot_outcome_comparison, plot_risk_view, plot_timeline, theme
 from kypho_aid.widgets import RiskExplorer
 
+
+def show_risk_view(outcome):
+    """The outcome's picture, then its alt text and long description in words."""
+    view = kypho_aid.risk_view(outcome)
+    with theme():
+        plot_risk_view(view)
+        plt.show()
+    print(view.text)
+
+
 # %% [markdown]
 # ## How to read the numbers
 #
@@ -65,11 +75,7 @@ summary[["label", "option_label", "figure", "timepoint", "certainty_label", "des
 # Many people's pain settles with time, with or without a procedure.
 
 # %%
-view = kypho_aid.risk_view("natural_recovery")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("natural_recovery")
 
 # %% [markdown]
 # ## Pain relief
@@ -99,21 +105,13 @@ print(
 # ## A new break in the spine
 
 # %%
-view = kypho_aid.risk_view("new_fracture")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("new_fracture")
 
 # %% [markdown]
 # ## Cement leaking out of the bone
 
 # %%
-view = kypho_aid.risk_view("leakage_any")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("leakage_any")
 
 # %% [markdown]
 # ## Cement reaching the lungs
@@ -121,11 +119,7 @@ print(view.text)
 # A rare event, so the pictures count out of 1000 people.
 
 # %%
-view = kypho_aid.risk_view("cement_embolism")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("cement_embolism")
 
 # %% [markdown]
 # ## Other harms, and bone height
@@ -147,11 +141,7 @@ print(
 # The time a procedure takes, and the day around it:
 
 # %%
-view = kypho_aid.risk_view("procedure_time")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("procedure_time")
 
 # %%
 items = kypho_aid.load_dataset("preparation_recovery")

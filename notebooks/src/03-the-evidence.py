@@ -55,9 +55,9 @@ summary[["label", "option_label", "figure", "derivation", "outcome_ids"]]
 # The evidence rows themselves, exactly as recorded from the sources:
 
 # %%
-outcomes = kypho_aid.load_dataset("outcomes").set_index("outcome_id")
+outcomes = kypho_aid.load_dataset("outcomes")
 used = summary["outcome_ids"].dropna().str.split(";").explode().unique()
-outcomes.loc[
+outcomes.set_index("outcome_id").loc[
     used,
     [
         "measure",
@@ -81,8 +81,7 @@ outcomes.loc[
 # trials where people knew which care they got.
 
 # %%
-designs = kypho_aid.load_dataset("outcomes")
-trials = designs[designs["design"].isin(["sham_controlled_rct", "unblinded_rct"])]
+trials = outcomes[outcomes["design"].isin(["sham_controlled_rct", "unblinded_rct"])]
 trials.groupby(["design", "arm"], observed=True).size().rename("figures").to_frame()
 
 # %% [markdown]
@@ -93,7 +92,7 @@ trials.groupby(["design", "arm"], observed=True).size().rename("figures").to_fra
 # the procedure did:
 
 # %%
-disputed = designs[designs["topic"].isin(["evidence_certainty", "mortality"])]
+disputed = outcomes[outcomes["topic"].isin(["evidence_certainty", "mortality"])]
 disputed[
     [
         "outcome_id",

@@ -53,6 +53,15 @@ from kypho_aid.procedure import drawing_text, first_step_with, step_comparison_t
 pd.set_option("display.max_colwidth", None)
 
 
+def show_risk_view(outcome):
+    """The outcome's picture, then its alt text and long description in words."""
+    view = kypho_aid.risk_view(outcome)
+    with theme():
+        plot_risk_view(view)
+        plt.show()
+    print(view.text)
+
+
 def bullets(lines):
     """The library's sentences as a Markdown list, one per line."""
     return Markdown("\n".join(f"- {line}" for line in lines))
@@ -171,11 +180,7 @@ after.sources[["number", "citation"]].set_index("number")
 # ### Pain settling on its own
 
 # %%
-view = kypho_aid.risk_view("natural_recovery")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("natural_recovery")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Pain relief against a sham procedure
@@ -205,21 +210,13 @@ later.set_index("option_label")[["figure", "timepoint", "evidence", "certainty_l
 # ### A new break in the spine
 
 # %%
-view = kypho_aid.risk_view("new_fracture")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("new_fracture")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Cement leaking out of the bone
 
 # %%
-view = kypho_aid.risk_view("leakage_any")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("leakage_any")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Cement reaching the lungs
@@ -227,28 +224,21 @@ print(view.text)
 # A rare event: the pictures count out of 1000 people.
 
 # %%
-view = kypho_aid.risk_view("cement_embolism")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("cement_embolism")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Serious problems
 
 # %%
-view = kypho_aid.risk_view("serious_complications")
-with theme():
-    plot_risk_view(view)
-    plt.show()
-print(view.text)
+show_risk_view("serious_complications")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Risks of care without a procedure
 
 # %%
 risks = kypho_aid.load_dataset("risks")
-bullets(risks.loc[risks["option_id"] == "non_surgical", "risk"])
+care_risks = risks[risks["option_id"] == "non_surgical"]
+bullets(care_risks["risk"])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What the evidence shows
@@ -330,7 +320,7 @@ bullets(values["question"])
 # ### Trials
 
 # %%
-shown = [condition, options, care, risks[risks["option_id"] == "non_surgical"], summary, quiz]
+shown = [condition, options, care, care_risks, summary, quiz]
 tables = [how.facts, day.facts, after.facts]
 cited = pd.concat([frame["source_ids"] for frame in shown + tables])
 sources = kypho_aid.bibliography(cited).set_index("number")

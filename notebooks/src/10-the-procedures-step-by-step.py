@@ -38,7 +38,7 @@ import pandas as pd
 
 import kypho_aid
 from kypho_aid.plotting import plot_procedure_step, plot_procedure_strip, theme
-from kypho_aid.procedure import drawing_text, procedure_steps
+from kypho_aid.procedure import drawing_text, first_step_with, procedure_steps
 from kypho_aid.widgets import StepExplorer
 
 # %% [markdown]
@@ -70,9 +70,7 @@ explorer
 
 # %%
 explorer.option.value = "vertebroplasty"
-vertebroplasty = procedure_steps("vertebroplasty")
-injection = vertebroplasty[vertebroplasty["label"].str.contains("cement")].iloc[0]
-explorer.step.value = int(injection["step_number"])
+explorer.step.value = first_step_with("vertebroplasty", "cement")
 print(f"{explorer.value.option_label}, step {explorer.value.step}: {explorer.value.label}")
 print(explorer.value.description)
 
@@ -105,6 +103,7 @@ with theme():
 print(drawing_text("vertebroplasty"))
 
 # %%
+vertebroplasty = procedure_steps("vertebroplasty")
 vertebroplasty[["step_number", "label", "description"]].set_index("step_number")
 
 # %% [markdown]
