@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -245,13 +245,20 @@ def compare(
     )
 
 
-def bibliography(source_ids: Iterable[str], *, data_dir: str | Path | None = None) -> pd.DataFrame:
+def bibliography(
+    source_ids: Iterable[str],
+    *,
+    data_dir: str | Path | None = None,
+    cite: Callable[[Mapping[str, Any]], str] = format_citation,
+) -> pd.DataFrame:
     """Number the given sources in order of first mention and format their citations.
 
     Parameters
     ----------
     source_ids : iterable of str
         Source ids, possibly repeated or semicolon-joined (as in a ``source_ids`` column).
+    cite : callable, optional
+        Formats one record of the ``sources`` dataset; defaults to :func:`format_citation`.
 
     Returns
     -------
@@ -280,6 +287,6 @@ def bibliography(source_ids: Iterable[str], *, data_dir: str | Path | None = Non
             "number": range(1, len(ordered) + 1),
             "source_id": ordered,
             "kind": [str(records[s]["kind"]) for s in ordered],
-            "citation": [format_citation(records[s]) for s in ordered],
+            "citation": [cite(records[s]) for s in ordered],
         }
     ).astype({"source_id": "str", "kind": "str", "citation": "str"})

@@ -159,7 +159,9 @@ def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd
                     else str(row.note)
                     for row in own.itertuples()
                 )
-            sources = LIST_SEPARATOR.join(dict.fromkeys(";".join(own["source_ids"]).split(";")))
+            sources = LIST_SEPARATOR.join(
+                dict.fromkeys(LIST_SEPARATOR.join(own["source_ids"]).split(LIST_SEPARATOR))
+            )
             rows.append(
                 {
                     "consideration_id": str(item.consideration_id),

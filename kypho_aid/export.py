@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.style import HTML_CSS
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
     number = dict(zip(cited["source_id"], cited["number"], strict=True))
 
     def marks(ids: str) -> str:
-        return "[" + ", ".join(str(number[i]) for i in ids.split(";")) + "]"
+        return "[" + ", ".join(str(number[i]) for i in ids.split(LIST_SEPARATOR)) + "]"
 
     facts = "".join(
         f"<li>{html.escape(str(r.statement))} <span class='kypho-aid-cite'>{marks(str(r.source_ids))}</span></li>"

@@ -28,10 +28,10 @@ from typing import Any
 
 import pandas as pd
 
-from kypho_aid.compare import NOT_STATED, compare, format_citation
+from kypho_aid.compare import NOT_STATED, bibliography, compare, format_citation
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.decision import RATING_LABELS, InputError, sure_result, values_table
-from kypho_aid.exceptions import KyphoAidError, UnknownTopicError
+from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import summarize_outcomes
 from kypho_aid.style import HANDOUT_CSS
@@ -50,7 +50,6 @@ __all__ = [
     "write_handout",
 ]
 
-#: The handout's title.
 #: Screening statuses in plain words (the ids are for code; "contraindication" is jargon).
 _STATUS_WORDS = {
     "no_contraindication_found": "no point found in these rules",
@@ -59,6 +58,7 @@ _STATUS_WORDS = {
     "more_information_needed": "more to find out",
 }
 
+#: The handout's title.
 TITLE = "Your decision: treating a painful spine fracture"
 #: Comparison attributes shown side by side (first fact of each cell only).
 HANDOUT_ATTRIBUTES = (
@@ -267,16 +267,6 @@ def _citation(record: Mapping[str, Any]) -> str:
         shown["authors"] = _short_authors(str(shown["authors"]))
     text = _no_web(format_citation(shown))
     return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", text)).strip()
-
-
-def _bibliography(order: Iterable[str], data_dir: str | Path | None) -> list[str]:
-    table = load_dataset("sources", data_dir=data_dir)
-    records = {str(r["source_id"]): r for r in table.to_dict("records")}
-    ordered = list(order)
-    unknown = [s for s in ordered if s not in records]
-    if unknown:
-        raise UnknownTopicError(f"unknown source id(s) {unknown!r}; see the sources dataset")
-    return [_citation({str(k): v for k, v in records[s].items()}) for s in ordered]
 
 
 # --- sections -------------------------------------------------------------------------
@@ -544,10 +534,10 @@ def _warning_section(
 
 
 def _sources_section(sources: _Sources, data_dir: str | Path | None) -> str:
-    citations = _bibliography(sources.order, data_dir)
+    cited = bibliography(sources.order, data_dir=data_dir, cite=_citation)
     items = "".join(
         f'<li value="{n}"><span class="n">[{n}]</span> {_esc(c)}</li>'
-        for n, c in enumerate(citations, start=1)
+        for n, c in zip(cited["number"], cited["citation"], strict=True)
     )
     return (
         '<section id="sources" class="long"><h2>Sources</h2>'
@@ -659,19 +649,24 @@ def build_handout(
 # --- files ----------------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, data: bytes, *, overwrite: bool) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    folder = path.parent
+def _check_target(path: Path, *, overwrite: bool) -> None:
+    """Raise KyphoAidError unless ``path`` can be written: its folder exists, it is no folder."""
     try:
-        folder_exists, is_folder, exists = folder.is_dir(), path.is_dir(), path.exists()
+        folder_exists, is_folder, exists = path.parent.is_dir(), path.is_dir(), path.exists()
     except OSError as err:  # such as a name too long for the file system
         raise KyphoAidError(f"cannot write {path}: {err.strerror or err}") from err
     if not folder_exists:
-        raise KyphoAidError(f"cannot write {path}: the folder {folder} does not exist")
+        raise KyphoAidError(f"cannot write {path}: the folder {path.parent} does not exist")
     if is_folder:
         raise KyphoAidError(f"cannot write {path}: it is a folder")
     if exists and not overwrite:
         raise KyphoAidError(f"{path} already exists; use overwrite=True (--force) to replace it")
+
+
+def _write_atomic(path: Path, data: bytes, *, overwrite: bool) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
+    _check_target(path, overwrite=overwrite)
+    folder = path.parent
     # a short stem keeps the temporary name within the file system's limit when path's is near it
     temporary = folder / f".{path.name[:32]}.{secrets.token_hex(6)}.tmp"
     try:
@@ -770,10 +765,7 @@ def handout_pdf(
     source, target = Path(html_path), Path(pdf_path)
     if not source.is_file():
         raise KyphoAidError(f"{source} is not a file; write the handout first")
-    if not target.parent.is_dir():
-        raise KyphoAidError(f"cannot write {target}: the folder {target.parent} does not exist")
-    if target.exists() and not overwrite:
-        raise KyphoAidError(f"{target} already exists; use overwrite=True (--force) to replace it")
+    _check_target(target, overwrite=overwrite)
     binary = find_chromium(chromium)
     with tempfile.TemporaryDirectory(prefix="kypho-aid-pdf-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)

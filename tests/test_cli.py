@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+import kypho_aid
 from kypho_aid.cli import main
 
 from .conftest import ROOT
+
+LABELS = kypho_aid.load_dataset("options").set_index("option_id")["label"].astype(str)
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -48,7 +51,7 @@ def test_compare_prints_each_format(fmt: str) -> None:
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
     expected = {
-        "md": "| Attribute | Balloon kyphoplasty",
+        "md": f"| Attribute | {LABELS.iloc[0]}",
         "csv": "attribute_id,attribute,",
         "html": "<!DOCTYPE html>",
     }[fmt]
@@ -60,7 +63,7 @@ def test_compare_with_options_and_topics() -> None:
         "compare", "--format", "csv", "--options", "non_surgical", "--topics", "afterwards"
     )
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["attribute_id", "attribute", "Non-surgical care", "sources"]
+    assert rows[0] == ["attribute_id", "attribute", LABELS["non_surgical"], "sources"]
     assert len(rows) > 2
 
 
@@ -81,7 +84,5 @@ def test_bad_usage_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
 def test_datasets_lists_row_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["datasets"]) == 0
     out = capsys.readouterr().out
-    import kypho_aid
-
     assert [line.split()[0] for line in out.splitlines()[:-1]] == kypho_aid.list_datasets()
     assert "content version" in out

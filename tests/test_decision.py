@@ -60,14 +60,17 @@ def test_sure_scores_and_flags_three_or_less() -> None:
 
 
 def test_quiz_explains_right_and_wrong_answers() -> None:
-    right = check_answer("K01", "Balloon kyphoplasty")
-    wrong = check_answer("K01", "Vertebroplasty")
+    question = kypho_aid.load_dataset("quiz").iloc[0]
+    qid, answer = str(question["question_id"]), str(question["answer"])
+    other = next(c for c in str(question["choices"]).split(";") if c != answer)
+    right = check_answer(qid, answer)
+    wrong = check_answer(qid, other)
     assert right.correct and not wrong.correct
     assert right.explanation == wrong.explanation and right.source_ids
     with pytest.raises(InputError, match="choice"):
-        check_answer("K01", "Surgery")
+        check_answer(qid, "Surgery")
     with pytest.raises(InputError, match="question_id"):
-        check_answer("K99", "Vertebroplasty")
+        check_answer("K99", other)
 
 
 def test_every_quiz_answer_is_one_of_its_choices() -> None:

@@ -27,6 +27,7 @@ from kypho_aid.handout import (
     handout_pdf,
     write_handout,
 )
+from kypho_aid.outcomes import summarize_outcomes
 
 from .conftest import ROOT, snapshot
 
@@ -159,14 +160,26 @@ def test_all_three_options_side_by_side_with_first_facts(full: str) -> None:
 
 def test_outcomes_use_one_denominator_and_state_both_sides(full: str) -> None:
     table = section_text(full, "options")
-    assert "11 out of 100 people had a new break in the spine; 89 out of 100 did not." in table
-    assert "22 out of 100 people had a new break in the spine; 78 out of 100 did not." in table
-    assert "73 out of 100 treated bones" in table and "27 out of 100 had no leak" in table
-    assert "between 60 and 90 out of 100 people" in table
-    assert "between 10 and 40 out of 100 still had pain" in table
-    assert "Certainty: low." in table and "Certainty: moderate." in table
-    assert "Numbers are out of 100 people" in table
-    assert not re.search(r"out of (?!100\b)\d+", table)
+    figures = summarize_outcomes(list(handout.HANDOUT_OUTCOMES))
+    first = figures.drop_duplicates(["outcome", "option_id"], keep="first")
+    frequencies = first[first["kind"] == "frequency"]
+    assert set(frequencies["outcome"]) == set(handout.HANDOUT_OUTCOMES)
+    (total,) = set(frequencies["denominator"].astype(int))
+    for row in frequencies.itertuples(index=False):
+        if pd.notna(row.events):
+            events = round(row.events)
+            expected = f"{row.figure} {row.event}; {total - events} out of {total} {row.no_event}."
+            assert expected in table, expected
+        else:  # a range: both ends of the other side
+            low, high = total - round(row.events_high), total - round(row.events_low)
+            assert (
+                f"between {round(row.events_low)} and {round(row.events_high)} out of {total}"
+                in table
+            )
+            assert f"between {low} and {high} out of {total} {row.no_event}" in table
+        assert f"Certainty: {row.certainty_label}." in table
+    assert f"Numbers are out of {total} people" in table
+    assert not re.search(rf"out of (?!{total}\b)\d+", table)
 
 
 def test_source_marks_point_to_the_numbered_sources(full: str) -> None:
