@@ -21,7 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from kypho_aid._files import display_value
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.exceptions import DataValidationError, KyphoAidError
 from kypho_aid.model import LIST_SEPARATOR, Option, Problem
 
@@ -611,7 +611,7 @@ def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd
     'not_suitable'
     """
     details = screen_details(profile, data_dir=data_dir)
-    labels = load_dataset("options", data_dir=data_dir).set_index("option_id")["label"]
+    labels = option_labels(data_dir=data_dir)
     rows = []
     for option in Option:
         mine = details[[option.value in options for options in details["applies_to"]]]

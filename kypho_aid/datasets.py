@@ -26,6 +26,7 @@ __all__ = [
     "describe_dataset",
     "list_datasets",
     "load_dataset",
+    "option_labels",
     "validate",
 ]
 
@@ -314,6 +315,12 @@ def validate(data_dir: str | Path | None = None) -> list[Problem]:
                 )
             )
     return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
+
+
+def option_labels(*, data_dir: str | Path | None = None) -> dict[str, str]:
+    """Each option's id and its name as patients see it, in the order of ``options.csv``."""
+    options = load_dataset("options", data_dir=data_dir)
+    return dict(zip(options["option_id"].astype(str), options["label"].astype(str), strict=True))
 
 
 def content_info(*, data_dir: str | Path | None = None) -> ContentInfo:

@@ -34,7 +34,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from kypho_aid.compare import ComparisonTable, bibliography, compare
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.exceptions import UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import DESIGN_WORDS, summarize_outcomes
@@ -233,11 +233,6 @@ def _items(value: object) -> list[str]:
 def _lower_first(label: str) -> str:
     """An option label inside a sentence: "Non-surgical care" → "non-surgical care"."""
     return label[:1].lower() + label[1:]
-
-
-def _option_labels(data_dir: str | Path | None) -> dict[str, str]:
-    options = load_dataset("options", data_dir=data_dir)
-    return dict(zip(options["option_id"].astype(str), options["label"].astype(str), strict=True))
 
 
 # --- a: a difference out of 100 ----------------------------------------------------------
@@ -630,7 +625,7 @@ def comparison_question(
         If a topic is not in the ``attributes`` table.
     """
     chosen, attributes = _topics(topics, data_dir)
-    labels = _option_labels(data_dir)
+    labels = option_labels(data_dir=data_dir)
     rows = "; ".join(
         f"{topic}: {', '.join(attributes.loc[attributes['topic'] == topic, 'label'])}"
         for topic in chosen
@@ -667,7 +662,7 @@ def check_comparison(
         Right, or which options or rows are missing or extra.
     """
     chosen, attributes = _topics(topics, data_dir)
-    labels = _option_labels(data_dir)
+    labels = option_labels(data_dir=data_dir)
     asked = " and ".join(chosen)
     expected = (
         f"Expected what kypho_aid.compare returns (or its .data table) for the topics {asked}, "
@@ -786,7 +781,7 @@ def check_sham(answer: object, *, data_dir: str | Path | None = None) -> Feedbac
     if letter != SHAM_ANSWER:
         return Feedback(False, f"({letter}) is not the reason: {SHAM_CHOICES[letter][1]}")
     trials = _sham_trials(data_dir)
-    labels = _option_labels(data_dir)
+    labels = option_labels(data_dir=data_dir)
     tested = [labels[o] for o in labels if o in set(trials["option_id"].astype(str))]
     studies = ", ".join(dict.fromkeys(trials["source_ids"].map(_items).explode()))
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from kypho_aid.compare import NOT_STATED, bibliography, compare, format_citation
-from kypho_aid.datasets import content_info, load_dataset
+from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import RATING_LABELS, InputError, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.model import LIST_SEPARATOR
@@ -599,8 +599,7 @@ def build_handout(
     kypho_aid.decision.InputError
         If an input is wrong; its ``field`` (and the message) names the input or the key.
     """
-    options = load_dataset("options", data_dir=data_dir)
-    labels = dict(zip(options["option_id"].astype(str), options["label"].astype(str), strict=True))
+    labels = option_labels(data_dir=data_dir)
     checked_leaning = _check_leaning(leaning, labels)
     checked_ratings = _check_mapping(ratings, "ratings", "consideration to rating (0 to 4)")
     checked_sure = _check_mapping(sure_answers, "sure_answers", "S, U, R, E to True or False")

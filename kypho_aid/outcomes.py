@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from kypho_aid._files import display_value
-from kypho_aid.datasets import data_stamp, load_dataset
+from kypho_aid.datasets import data_stamp, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 
 __all__ = [
@@ -229,12 +229,11 @@ def summarize_outcomes(
 def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
     """Every figure with its labels and sentence; built once per version of the data."""
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
-    option_rows = load_dataset("options", data_dir=data_dir)
     figures = load_dataset("outcome_figures", data_dir=data_dir)
     table = figures.merge(
         definitions.drop(columns=["question"]), on="outcome", how="left", validate="many_to_one"
     )
-    labels = dict(zip(option_rows["option_id"].astype(str), option_rows["label"], strict=True))
+    labels = option_labels(data_dir=data_dir)
     table["option_label"] = table["option_id"].astype(str).map(labels).astype("str")
     table["not_affected"] = (table["denominator"] - table["events"]).astype("Float64")
     table["sham_controlled"] = (table["design"] == "sham_controlled_rct").astype(bool)

@@ -19,7 +19,7 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
         "kypho_aid.widgets needs ipywidgets: pip install 'kypho-aid[widgets]'"
     ) from err
 
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
 from kypho_aid.style import DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
 
@@ -583,10 +583,10 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
 
         self._data_dir = data_dir
-        labels = load_dataset("options", data_dir=data_dir).set_index("option_id")["label"]
+        labels = option_labels(data_dir=data_dir)
         first = step_view(option, step, data_dir=data_dir)  # checks option and step
         self.option = w.ToggleButtons(
-            options=[(str(labels[o]), o) for o in DRAWN_OPTIONS],
+            options=[(labels[o], o) for o in DRAWN_OPTIONS],
             value=option,
             description="Procedure",
         )
