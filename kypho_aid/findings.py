@@ -1,0 +1,381 @@
+"""The summary of findings: each outcome as comparisons of two arms of one body of evidence.
+
+Reads ``findings``, ``comparisons``, ``arms``, ``options`` and ``outcome_definitions`` and
+returns a tidy table in GRADE / Cochrane summary-of-findings style: one row per comparison,
+outcome, source and time point, ranked so the least biased evidence comes first
+(sham-controlled, then randomised, then pooled non-randomised and observational; certainty
+breaks ties). Every row says in words which arm did better, by how much and how sure we can
+be. Only randomised rows may be drawn (:data:`DRAWABLE_DESIGNS`); observational figures always
+carry :data:`CANNOT_SHOW_CAUSE`. Plain pandas; nothing here draws.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from kypho_aid._files import display_value
+from kypho_aid.datasets import data_stamp, load_dataset, option_labels
+from kypho_aid.exceptions import UnknownTopicError
+
+__all__ = [
+    "CANNOT_SHOW_CAUSE",
+    "CERTAINTY_LEADS",
+    "DRAWABLE_DESIGNS",
+    "arm_labels",
+    "finding_figure",
+    "finding_statement",
+    "format_number",
+    "lead_finding",
+    "pairwise_panels",
+    "summary_of_findings",
+    "which_did_better",
+]
+
+#: Designs whose two arms may be drawn side by side (icon arrays, charts): randomised only.
+DRAWABLE_DESIGNS = frozenset({"sham_controlled_rct", "pooled_rcts", "open_rct"})
+
+#: Said of every figure from a design where chance did not decide who got which care.
+CANNOT_SHOW_CAUSE = (
+    "In this kind of study, chance did not decide who got which care, so it cannot show "
+    "that the care caused the result."
+)
+
+#: The opening words for each certainty level (GRADE informative statements).
+CERTAINTY_LEADS = {
+    "high": "",
+    "moderate": "Probably: ",
+    "low": "It may be that: ",
+    "very_low": "We are very uncertain, but: ",
+}
+
+#: GRADE's starting level by design: randomised evidence starts high, the rest low.
+_START = {
+    "sham_controlled_rct": 3,
+    "pooled_rcts": 3,
+    "open_rct": 3,
+    "pooled_mixed": 1,
+    "observational": 1,
+    "single_arm": 1,
+    "review": 1,
+}
+_LEVELS = ("very_low", "low", "moderate", "high")
+
+
+def expected_certainty(design: str, downgrades: int) -> str:
+    """The GRADE level a design reaches after ``downgrades`` levels are taken off."""
+    return _LEVELS[max(0, _START[design] - downgrades)]
+
+
+def format_number(value: float) -> str:
+    """A figure as the source gave it: whole numbers without decimals, a true minus sign."""
+    text = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+    return "−" + text if value < 0 and text != "0" else text
+
+
+def _present(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    return not (isinstance(value, float) and value != value)
+
+
+def arm_labels(*, data_dir: str | Path | None = None) -> dict[str, str]:
+    """Every arm's name: the three options, the sham procedure and both procedures together."""
+    arms = load_dataset("arms", data_dir=data_dir)
+    labels = option_labels(data_dir=data_dir)
+    labels.update(zip(arms["arm"].astype(str), arms["label"].astype(str), strict=True))
+    return labels
+
+
+def which_did_better(row: pd.Series) -> str:
+    """``intervention``, ``comparator``, ``neither`` (equal) or ``unknown`` for one finding."""
+    kind = str(row["kind"])
+    if kind == "single_group" or str(row.get("sign_reported")) == "no":
+        return "unknown"
+    if kind == "difference":
+        gap = float(row["effect"])
+    elif kind == "risk":
+        gap = float(row["intervention_per"]) - float(row["comparator_per"])
+    elif kind == "means":
+        gap = float(row["intervention_value"]) - float(row["comparator_value"])
+    else:  # counts
+        gap = float(row["intervention_events"]) / float(row["intervention_total"]) - float(
+            row["comparator_events"]
+        ) / float(row["comparator_total"])
+    if gap == 0:
+        return "neither"
+    lower_better = str(row["direction"]) == "lower_is_better"
+    return "intervention" if (gap < 0) == lower_better else "comparator"
+
+
+def _who(row: pd.Series) -> str:
+    return "treated bones" if row.get("counted") == "treated_bones" else "people"
+
+
+def finding_figure(row: pd.Series) -> str:
+    """The figures in a few words: "16 vs 25 out of 100 people", "−0.7 points (−1.7 to 0.3)"."""
+    kind = str(row["kind"])
+    if kind == "risk":
+        return (
+            f"{format_number(row['intervention_per'])} vs {format_number(row['comparator_per'])}"
+            f" out of {int(row['denominator'])} {_who(row)}"
+        )
+    if kind == "counts":
+        return (
+            f"{int(row['intervention_events'])} of {int(row['intervention_total'])} vs "
+            f"{int(row['comparator_events'])} of {int(row['comparator_total'])}"
+        )
+    if kind == "means":
+        return (
+            f"{format_number(row['intervention_value'])} vs "
+            f"{format_number(row['comparator_value'])} {row['unit']}"
+        )
+    if kind == "difference":
+        text = f"{format_number(row['effect'])} {row['unit']}"
+        if _present(row["low"]):
+            text += f" ({format_number(row['low'])} to {format_number(row['high'])})"
+        return text
+    if _present(row["intervention_per"]):
+        return f"{format_number(row['intervention_per'])} out of {int(row['denominator'])} {_who(row)}"
+    return (
+        f"{format_number(row['per_low'])} to {format_number(row['per_high'])} "
+        f"out of {int(row['denominator'])} {_who(row)}"
+    )
+
+
+def _gap_words(value: float, row: pd.Series) -> str:
+    """A signed gap on the measure's scale as "0.7 points less" or "5.2 points more"."""
+    return f"{format_number(abs(value))} {row['unit']} {'less' if value < 0 else 'more'}"
+
+
+def _chance_words(row: pd.Series) -> str:
+    chance = str(row.get("chance"))
+    if chance == "could_be_chance":
+        return " The gap could be due to chance."
+    if chance == "unlikely_chance":
+        return " The study's test says the gap is unlikely to be due to chance alone."
+    if chance == "not_tested":
+        return " Our source gives no test of whether the gap could be due to chance."
+    return ""
+
+
+def finding_statement(row: pd.Series) -> str:
+    """One finding in plain words: both arms, which did better and by how much, certainty."""
+    kind = str(row["kind"])
+    first, second = str(row["intervention_label"]), str(row["comparator_label"])
+    measure, when = str(row["measure"]), str(row["timepoint"])
+    better = str(row["better"])
+    winner = {"intervention": first, "comparator": second}.get(better)
+    if kind == "single_group":
+        body = f"{first}: {finding_figure(row)} had {measure}, {when}."
+    elif kind == "risk":
+        per = int(row["denominator"])
+        a, b = float(row["intervention_per"]), float(row["comparator_per"])
+        body = (
+            f"{measure[0].upper() + measure[1:]}, {when}: about {format_number(a)} out of {per} "
+            f"{_who(row)} with {first.lower()} and about {format_number(b)} out of {per} with "
+            f"{second.lower()}."
+        )
+        if winner:
+            body += (
+                f" {winner} did better, by about {format_number(abs(a - b))} out of {per}."
+            )
+        else:
+            body += " The two were the same."
+        if _present(row["effect"]) and _present(row["low"]):
+            body += (
+                f" The true gap is likely between {format_number(row['low'])} and "
+                f"{format_number(row['high'])} out of {per}."
+            )
+    elif kind == "counts":
+        body = (
+            f"{measure[0].upper() + measure[1:]}, {when}: {int(row['intervention_events'])} among "
+            f"{int(row['intervention_total'])} people with {first.lower()} and "
+            f"{int(row['comparator_events'])} among {int(row['comparator_total'])} with "
+            f"{second.lower()}. These counts are too small to form a rate."
+        )
+    elif kind == "means":
+        body = (
+            f"{measure[0].upper() + measure[1:]}, {when}: {format_number(row['intervention_value'])} "
+            f"{row['unit']} with {first.lower()} and {format_number(row['comparator_value'])} "
+            f"{row['unit']} with {second.lower()}."
+        )
+        gap = float(row["intervention_value"]) - float(row["comparator_value"])
+        body += (
+            f" {winner} did better, by {format_number(abs(gap))} {row['unit']}."
+            if winner
+            else " The two were the same."
+        )
+    else:  # difference
+        effect = float(row["effect"])
+        if better == "unknown":
+            body = (
+                f"{measure[0].upper() + measure[1:]}, {when}: the two groups differed by "
+                f"{format_number(abs(effect))} {row['unit']}. The report we hold does not say "
+                "which group did better."
+            )
+        else:
+            body = (
+                f"{measure[0].upper() + measure[1:]}, {when}: {_gap_words(effect, row)} with "
+                f"{first.lower()} than with {second.lower()}, so {winner.lower() if winner else 'neither'}"
+                " did better."
+            )
+        if _present(row["low"]):
+            body += (
+                f" The true gap is likely between {_gap_words(float(row['low']), row)} and "
+                f"{_gap_words(float(row['high']), row)}."
+            )
+    if kind != "single_group" and kind != "counts":
+        body += _chance_words(row)
+    if _present(row["threshold"]):
+        if row["threshold_kind"] == "within_patient":
+            body += (
+                f" For one person, a change of {format_number(row['threshold'])} {row['unit']}"
+                " was counted as one they notice. A gap between groups is judged in a"
+                " different way."
+            )
+        else:
+            body += (
+                f" A gap between groups smaller than {format_number(row['threshold'])} "
+                f"{row['unit']} is too small for most people to notice."
+            )
+    if str(row["design"]) not in DRAWABLE_DESIGNS:
+        body += " " + CANNOT_SHOW_CAUSE
+    lead = CERTAINTY_LEADS[str(row["certainty"])]
+    text = lead + body
+    if _present(row["note"]) and str(row["note"]):
+        text += " " + str(row["note"])
+    return text + f" How sure we can be: {str(row['certainty']).replace('_', ' ')}."
+
+
+def _choose(value: str | Iterable[str] | None, known: list[str], what: str) -> list[str]:
+    if value is None:
+        return known
+    chosen: list[object] = [value] if isinstance(value, str) else list(value)
+    unknown = [v for v in chosen if not isinstance(v, str) or v not in known]
+    if unknown or not chosen:
+        raise UnknownTopicError(
+            f"unknown {what} {display_value(unknown or chosen)}; use any of: {', '.join(known)}"
+        )
+    return [k for k in known if k in chosen]
+
+
+@functools.lru_cache(maxsize=8)
+def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+    """Every finding, labelled, ranked and worded; built once per version of the data."""
+    findings = load_dataset("findings", data_dir=data_dir)
+    comparisons = load_dataset("comparisons", data_dir=data_dir)
+    definitions = load_dataset("outcome_definitions", data_dir=data_dir)
+    labels = arm_labels(data_dir=data_dir)
+    table = findings.merge(
+        comparisons.rename(columns={"label": "comparison_label"}),
+        on="comparison",
+        how="left",
+        validate="many_to_one",
+    ).merge(
+        definitions[["outcome", "label", "group"]].rename(columns={"label": "outcome_label"}),
+        on="outcome",
+        how="left",
+        validate="many_to_one",
+    )
+    table["intervention"] = table["intervention"].astype(str)
+    table["comparator"] = table["comparator"].astype(str)
+    table["intervention_label"] = table["intervention"].map(labels).astype("str")
+    table["comparator_label"] = table["comparator"].map(labels).fillna("").astype("str")
+    table["drawable"] = (
+        table["design"].astype(str).isin(DRAWABLE_DESIGNS)
+        & table["kind"].astype(str).isin(["risk", "difference", "means"])
+    ).astype(bool)
+    design_rank = table["design"].cat.codes
+    certainty_rank = len(_LEVELS) - 1 - table["certainty"].cat.codes.map(
+        lambda code: _LEVELS.index(str(table["certainty"].cat.categories[code]))
+    )
+    table["rank"] = (design_rank * 10 + certainty_rank).astype(int)
+    table = table.sort_values(["outcome", "rank", "finding_id"], kind="stable").reset_index(
+        drop=True
+    )
+    table["better"] = pd.Series([which_did_better(r) for _, r in table.iterrows()], dtype="str")
+    table["figure"] = pd.Series([finding_figure(r) for _, r in table.iterrows()], dtype="str")
+    table["statement"] = pd.Series(
+        [finding_statement(r) for _, r in table.iterrows()], dtype="str"
+    )
+    return table
+
+
+def summary_of_findings(
+    outcome: str | Iterable[str] | None = None,
+    comparison: str | Iterable[str] | None = None,
+    *,
+    data_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Return the summary of findings as a tidy table, least biased evidence first.
+
+    Parameters
+    ----------
+    outcome : str or list of str, optional
+        Outcome keys of ``outcome_definitions`` (``new_fracture``, ...); all by default.
+    comparison : str or list of str, optional
+        Comparison keys of ``comparisons`` (``vp_vs_sham``, ``kp_vs_vp``, ...); all by default.
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding, ranked within each outcome (``rank``: lower is less biased).
+        Columns include ``comparison``, ``intervention``, ``comparator``, ``outcome``,
+        ``design``, ``studies``, ``participants``, ``timepoint``, ``effect``, ``low``,
+        ``high``, ``unit``, ``direction``, ``certainty``, ``downgrades``, ``source_ids``, the
+        arms' figures (``intervention_per``, ``comparator_per``, ``denominator``,
+        ``intervention_value``, ``comparator_value``), ``better`` (which arm did better),
+        ``drawable`` (randomised, so it may be drawn), ``figure`` and ``statement`` (words).
+
+    Raises
+    ------
+    UnknownTopicError
+        If an outcome or comparison is not in the knowledge base.
+    """
+    definitions = load_dataset("outcome_definitions", data_dir=data_dir)
+    comparisons = load_dataset("comparisons", data_dir=data_dir)
+    outcomes = _choose(outcome, definitions["outcome"].astype(str).tolist(), "outcome(s)")
+    chosen = _choose(comparison, comparisons["comparison"].astype(str).tolist(), "comparison(s)")
+    full = _full_table(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
+    keep = full["outcome"].astype(str).isin(outcomes) & full["comparison"].astype(str).isin(
+        chosen
+    )
+    return full[keep].reset_index(drop=True).copy()
+
+
+def lead_finding(
+    outcome: str, comparison: str | None = None, *, data_dir: str | Path | None = None
+) -> pd.Series | None:
+    """The least biased finding for an outcome (in one comparison if given), or None."""
+    rows = summary_of_findings(outcome, comparison, data_dir=data_dir)
+    return None if rows.empty else rows.iloc[0]
+
+
+def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The three-option view: per pairwise comparison, its least biased finding or none.
+
+    One row per pairwise comparison in ``comparisons`` order with ``comparison``,
+    ``comparison_label``, ``finding_id`` (empty where no study compared the two) and
+    ``randomised`` (whether that finding comes from a randomised design).
+    """
+    comparisons = load_dataset("comparisons", data_dir=data_dir)
+    rows = summary_of_findings(outcome, data_dir=data_dir)
+    panels = []
+    for _, comparison in comparisons[comparisons["pairwise"] == "yes"].iterrows():
+        own = rows[rows["comparison"] == comparison["comparison"]]
+        first = own.iloc[0] if len(own) else None
+        panels.append(
+            {
+                "comparison": str(comparison["comparison"]),
+                "comparison_label": str(comparison["label"]),
+                "finding_id": "" if first is None else str(first["finding_id"]),
+                "randomised": bool(first is not None and first["design"] in DRAWABLE_DESIGNS),
+            }
+        )
+    return pd.DataFrame(panels)
