@@ -135,6 +135,20 @@ def _same_number(ours: object, theirs: str) -> bool:
     return isinstance(ours, float) and math.isclose(ours, float(theirs))
 
 
+def _zero_width(source: dict[str, str]) -> bool:
+    """The dossier's low and high both equal its estimate ("19 to 19"): not a real interval."""
+    values = {source[c].strip() for c in ("value", "low", "high")}
+    return len(values) == 1 and values != {""}
+
+
+def test_no_outcome_carries_an_interval_equal_to_its_estimate() -> None:
+    """Defect 12: E113 read "19 to 19"; an interval that equals its estimate says nothing."""
+    outcomes = kypho_aid.load_dataset("outcomes")
+    both = outcomes[outcomes["low"].notna() & outcomes["high"].notna()]
+    degenerate = both[(both["low"] == both["high"]) & (both["low"] == both["value"])]
+    assert degenerate["outcome_id"].tolist() == []
+
+
 def test_outcome_figures_equal_the_evidence_file(shared: Path) -> None:
     evidence = _evidence(shared)
     outcomes = kypho_aid.load_dataset("outcomes")
@@ -148,8 +162,13 @@ def test_outcome_figures_equal_the_evidence_file(shared: Path) -> None:
             assert row.value_text == number, row.outcome_id
         else:  # the source gave only an interval
             assert pd.isna(row.value) and pd.isna(row.value_text), row.outcome_id
-        assert _same_number(row.low, source["low"]), row.outcome_id
-        assert _same_number(row.high, source["high"]), row.outcome_id
+        if _zero_width(source):  # an interval equal to its estimate is none: carried with a note
+            assert pd.isna(row.low) and pd.isna(row.high), row.outcome_id
+            said = f"{source['low']} to {source['high']}"
+            assert str(row.interval) == "none" and said in str(row.notes), row.outcome_id
+        else:
+            assert _same_number(row.low, source["low"]), row.outcome_id
+            assert _same_number(row.high, source["high"]), row.outcome_id
         assert (row.unit, row.source_ids, str(row.topic), str(row.arm)) == (
             source["unit"],
             source["source_id"],
