@@ -3,9 +3,12 @@
 A :class:`PatientProfile` holds what is known about one person; any field may be ``None``
 (not known yet). :func:`screen` checks it against ``data/screening_rules.csv``, the
 machine-checkable form of the rules in ``candidacy.csv``, and returns one row per option with
-a status, the plain reasons and the sources behind them. :func:`screening_sentences` words
-that result neutrally. The result only says what the rules found; it never says which option
-to choose, and a doctor checks more than these rules can.
+a status, the plain reasons and the sources behind them. A red flag (a new nerve problem, a
+possible infection) makes every option ``urgent_assessment``, non-surgical care included.
+:func:`screening_sentences` words that result neutrally, and :func:`screening_context` gives
+what guideline groups say about each option, to show beside it. The result only says what the
+rules found; it never says which option to choose, and a doctor checks more than these rules
+can.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ __all__ = [
     "CAUSES",
     "CONSERVATIVE_CARE",
     "PROFILE_FIELDS",
+    "RULE_STATUSES",
     "STATUSES",
     "WEEKS_PER_MONTH",
     "PatientProfile",
@@ -36,6 +40,8 @@ __all__ = [
     "ProfileField",
     "screen",
     "screen_details",
+    "screening_context",
+    "screening_rule_problems",
     "screening_sentences",
 ]
 
@@ -43,8 +49,18 @@ __all__ = [
 CAUSES = ("osteoporosis", "cancer", "trauma", "other")
 #: How care without a procedure is going.
 CONSERVATIVE_CARE = ("improving", "not_improving", "not_tried")
-#: Screening statuses from best to worst; the worst found for an option wins.
-STATUSES = ("no_contraindication_found", "more_information_needed", "caution", "not_suitable")
+#: Screening statuses from least to most serious; the most serious found for an option wins.
+#: ``urgent_assessment`` (a red flag: be checked urgently, whatever the option) tops
+#: ``not_suitable`` (an absolute contraindication), which tops ``caution``.
+STATUSES = (
+    "no_contraindication_found",
+    "more_information_needed",
+    "caution",
+    "not_suitable",
+    "urgent_assessment",
+)
+#: Statuses a screening rule can give when it is met, most serious first.
+RULE_STATUSES = ("urgent_assessment", "not_suitable", "caution")
 #: Weeks in an average month (365.25 days / 12 / 7), to compare a fracture age in weeks with
 #: a rule that states months.
 WEEKS_PER_MONTH = 365.25 / 12 / 7
@@ -162,14 +178,19 @@ PROFILE_FIELDS: Mapping[str, ProfileField] = MappingProxyType(
                 unit_factors={"fractures": 1.0},
             ),
             _boolean(
-                "neurological_deficit", "whether the break has harmed the nerves or spinal cord"
+                "neurological_deficit",
+                "whether there is new weakness or numbness, or a change in bladder or bowel control",
             ),
             _boolean(
                 "retropulsion_or_posterior_wall",
                 "whether the back wall of the bone is broken or bits of bone are pushed back",
             ),
-            _boolean("infection", "whether there are germs in the spine or body (an infection)"),
-            _boolean("bleeding_risk", "whether the blood clots poorly or blood thinners are taken"),
+            _boolean("infection", "whether there may be germs in the spine or body (an infection)"),
+            _boolean("blood_thinners", "whether you take medicine that thins the blood"),
+            _boolean(
+                "uncorrectable_bleeding",
+                "whether the blood clots poorly in a way that cannot be fixed first",
+            ),
             _boolean(
                 "cement_or_contrast_allergy",
                 "whether there was ever a bad reaction to cement or X-ray dye",
@@ -255,13 +276,16 @@ class PatientProfile:
     levels : int, optional
         Number of fractured vertebrae that would be treated at once, 1 to 10.
     neurological_deficit : bool, optional
-        The fracture has harmed the nerves or spinal cord.
+        New nerve or spinal-cord signs (weakness, numbness, bladder or bowel change): a red flag.
     retropulsion_or_posterior_wall : bool, optional
         Bone fragments pushed back toward the canal, or a broken posterior wall (a burst fracture).
     infection : bool, optional
-        An active infection, in the spine or elsewhere.
-    bleeding_risk : bool, optional
-        A bleeding disorder or blood thinners.
+        An active or suspected infection, in the spine or elsewhere (a red flag).
+    blood_thinners : bool, optional
+        Takes medicine that thins the blood (anticoagulant or antiplatelet); the care team
+        says whether to stop it.
+    uncorrectable_bleeding : bool, optional
+        A bleeding disorder (coagulopathy) that cannot be corrected before a procedure.
     cement_or_contrast_allergy : bool, optional
         A known reaction to bone cement or contrast dye.
     pregnant : bool, optional
@@ -303,7 +327,8 @@ class PatientProfile:
     neurological_deficit: bool | None = None
     retropulsion_or_posterior_wall: bool | None = None
     infection: bool | None = None
-    bleeding_risk: bool | None = None
+    blood_thinners: bool | None = None
+    uncorrectable_bleeding: bool | None = None
     cement_or_contrast_allergy: bool | None = None
     pregnant: bool | None = None
     conservative_care: str | None = None
@@ -375,12 +400,23 @@ class _Rule:
     source_ids: tuple[str, ...]
 
 
+class _RuleError(ValueError):
+    """A screening rule cell that does not fit the profile field it tests; ``column`` names it."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
 def _text(value: object) -> str | None:
     """The cell's text, or None for an empty cell."""
     return value if isinstance(value, str) and value else None
 
 
 def _items(value: object) -> tuple[str, ...]:
+    """A list cell's items, whether read as text (``a;b``) or already split (a tuple)."""
+    if isinstance(value, tuple):
+        return tuple(str(item) for item in value)
     text = _text(value)
     return tuple(text.split(LIST_SEPARATOR)) if text else ()
 
@@ -404,45 +440,126 @@ def _choice_value(spec: ProfileField, text: str) -> object:
     )
 
 
-def _parse_rule(record: Mapping[str, Any]) -> _Rule:
-    """Parse one row; raise ValueError saying what does not fit the profile field."""
-    spec = PROFILE_FIELDS[str(record["field"])]
-    test, text, unit = str(record["test"]), _text(record["value"]), _text(record["unit"])
-    value: float | str | None = None
+def _field_spec(record: Mapping[str, Any], column: str) -> ProfileField | None:
+    """The profile field a column names, None for an empty cell; raise if it is not one."""
+    name = _text(record.get(column))
+    if name is None:
+        return None
+    if name not in PROFILE_FIELDS:
+        raise _RuleError(
+            column, f"{name!r} is not a profile field; use any of: {', '.join(PROFILE_FIELDS)}"
+        )
+    return PROFILE_FIELDS[name]
+
+
+def _comparison(spec: ProfileField, record: Mapping[str, Any]) -> float | str | None:
+    """The value a rule's test compares with, checked against the field's kind and units."""
+    test, text, unit = (
+        _text(record.get("test")),
+        _text(record.get("value")),
+        _text(record.get("unit")),
+    )
     if test in _NUMERIC_TESTS:
         factors = spec.unit_factors or {}
-        if text is None or unit is None or unit not in factors or not _is_number(text):
-            units = ", ".join(factors) or "(none: not a number field)"
-            raise ValueError(
-                f"test {test} on {spec.name} needs a number as value and a unit of {units}"
+        if not factors:
+            raise _RuleError(
+                "test", f"test {test} needs a number field; {spec.name} is {spec.allowed}"
             )
-        value = float(text) * factors[unit]
-    elif test in _BOOLEAN_TESTS:
-        if spec.kind != "boolean" or text is not None or unit is not None:
-            raise ValueError(f"test {test} needs a true/false field and no value or unit")
-    else:  # equals
-        if spec.kind != "choice" or text not in spec.choices or unit is not None:
-            raise ValueError(f"test equals needs a value of {spec.name}: {spec.allowed}")
-        value = text
-    when_name = _text(record["when_field"])
-    when_values: tuple[object, ...] = ()
-    if when_name is not None:
-        when_values = tuple(
-            _choice_value(PROFILE_FIELDS[when_name], item) for item in _items(record["when_values"])
+        if text is None or not _is_number(text):
+            raise _RuleError("value", f"test {test} on {spec.name} needs a number as value")
+        if unit is None or unit not in factors:
+            raise _RuleError(
+                "unit", f"test {test} on {spec.name} needs a unit of {', '.join(factors)}"
+            )
+        return float(text) * factors[unit]
+    if test in _BOOLEAN_TESTS:
+        if spec.kind != "boolean":
+            raise _RuleError(
+                "test", f"test {test} needs a true/false field; {spec.name} is {spec.allowed}"
+            )
+    elif test == "equals":
+        if spec.kind != "choice":
+            raise _RuleError(
+                "test", f"test equals needs a choice field; {spec.name} is {spec.allowed}"
+            )
+        if text not in spec.choices:
+            raise _RuleError("value", f"test equals needs a value of {spec.name}: {spec.allowed}")
+        return text
+    else:
+        raise _RuleError(
+            "test",
+            f"unknown test {test!r}; use {', '.join(sorted(_NUMERIC_TESTS | _BOOLEAN_TESTS))} or equals",
         )
+    if text is not None:
+        raise _RuleError("value", f"test {test} takes no value")
+    if unit is not None:
+        raise _RuleError("unit", f"test {test} takes no unit")
+    return None
+
+
+def _parse_rule(record: Mapping[str, Any]) -> _Rule:
+    """Parse one row; raise :class:`_RuleError` naming the column that does not fit."""
+    spec = _field_spec(record, "field")
+    if spec is None:
+        raise _RuleError("field", "a rule needs the profile field it tests")
+    value = _comparison(spec, record)
+    when_spec = _field_spec(record, "when_field")
+    when_values: tuple[object, ...] = ()
+    if when_spec is not None:
+        items = _items(record.get("when_values"))
+        if not items:
+            raise _RuleError("when_values", f"when_field {when_spec.name} needs when_values")
+        try:
+            when_values = tuple(_choice_value(when_spec, item) for item in items)
+        except ValueError as err:
+            raise _RuleError("when_values", str(err)) from None
+    elif _items(record.get("when_values")):
+        raise _RuleError("when_values", "when_values needs a when_field")
+    status = _text(record.get("status"))
+    if status not in RULE_STATUSES:
+        raise _RuleError("status", f"status {status!r} is not one of {', '.join(RULE_STATUSES)}")
     return _Rule(
         screen_id=str(record["screen_id"]),
         rule_id=str(record["rule_id"]),
-        applies_to=_items(record["applies_to"]),
+        applies_to=_items(record.get("applies_to")),
         field=spec.name,
-        test=test,
+        test=str(record["test"]),
         value=value,
-        when_field=when_name,
+        when_field=None if when_spec is None else when_spec.name,
         when_values=when_values,
-        status=str(record["status"]),
+        status=status,
         reason=" ".join(str(record["reason"]).split()),
-        source_ids=_items(record["source_ids"]),
+        source_ids=_items(record.get("source_ids")),
     )
+
+
+def screening_rule_problems(tables: Mapping[str, Any]) -> list[Problem]:
+    """Check that every screening rule fits the profile field it tests, as :func:`screen` reads it.
+
+    The validator runs this so that ``validate()`` and :func:`screen` reject the same rules
+    (a choice a field does not have, a unit for a field without numbers, a when value that
+    is not true, false or a choice).
+
+    Parameters
+    ----------
+    tables : Mapping
+        Table name to the parsed table (:class:`kypho_aid.validation.ParsedTable`).
+
+    Returns
+    -------
+    list of Problem
+        One per rule that does not fit, naming ``screening_rules.csv``, the row and the column.
+    """
+    table = tables.get("screening_rules")
+    if table is None:
+        return []
+    problems = []
+    for row in table.rows:
+        try:
+            _parse_rule(row.values)
+        except _RuleError as err:
+            problems.append(Problem(table.shown, row.line, err.column, str(err)))
+    return problems
 
 
 def _load_rules(data_dir: str | Path | None) -> tuple[_Rule, ...]:
@@ -453,8 +570,8 @@ def _load_rules(data_dir: str | Path | None) -> tuple[_Rule, ...]:
     for line, record in enumerate(frame.to_dict("records"), start=2):
         try:
             rules.append(_parse_rule({str(k): v for k, v in record.items()}))
-        except ValueError as err:
-            problems.append(Problem(_RULES_FILE, line, "value", str(err)))
+        except _RuleError as err:
+            problems.append(Problem(_RULES_FILE, line, err.column, str(err)))
     if problems:
         raise DataValidationError(problems)
     return tuple(rules)
@@ -565,10 +682,12 @@ def _find_out(name: str) -> str:
 def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Check a profile against the screening rules and sum up the result for each option.
 
-    A met rule flags the options it applies to as ``caution`` or ``not_suitable``. A rule
-    whose field (or whose ``when_field``) is not known yet makes the option
-    ``more_information_needed`` and adds a reason naming what to find out. The worst status
-    wins: not_suitable, then caution, then more_information_needed, then
+    A met rule flags the options it applies to as ``urgent_assessment`` (a red flag, such as
+    a new nerve problem or a possible infection, for every option, non-surgical care
+    included), ``not_suitable`` or ``caution``. A rule whose field (or whose ``when_field``)
+    is not known yet makes the option ``more_information_needed`` and adds a reason naming
+    what to find out. The most serious status wins, in the order of :data:`STATUSES` read
+    backwards: urgent_assessment, not_suitable, caution, more_information_needed,
     no_contraindication_found. The result says what the rules found; it is not advice.
 
     Parameters
@@ -584,9 +703,9 @@ def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd
         One row per option, in the order kyphoplasty, vertebroplasty, non_surgical. Columns:
 
         - ``option_id`` and ``option_label``;
-        - ``status`` (ordered categorical, best to worst as in :data:`STATUSES`);
-        - ``reasons``: tuple of plain sentences, not_suitable ones first, then caution
-          ones, then one "Not known yet: …" per field to find out;
+        - ``status`` (ordered categorical, least to most serious as in :data:`STATUSES`);
+        - ``reasons``: tuple of plain sentences, urgent_assessment ones first, then
+          not_suitable, then caution ones, then one "Not known yet: …" per field to find out;
         - ``reason_statuses``: tuple, for each reason, the status it stands for;
         - ``screen_ids``, ``rule_ids``, ``source_ids``: tuples for the rules that were met;
         - ``to_find_out``: tuple of the profile fields whose values would settle a rule;
@@ -603,12 +722,15 @@ def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd
     --------
     screen_details : how each rule came out.
     screening_sentences : the result in neutral sentences.
+    screening_context : what guideline groups say about each option.
 
     Examples
     --------
-    >>> result = screen(PatientProfile(infection=True))
+    >>> result = screen(PatientProfile(uncorrectable_bleeding=True))
     >>> result.set_index("option_id").loc["vertebroplasty", "status"]
     'not_suitable'
+    >>> screen(PatientProfile(infection=True))["status"].tolist()
+    ['urgent_assessment', 'urgent_assessment', 'urgent_assessment']
     """
     details = screen_details(profile, data_dir=data_dir)
     labels = option_labels(data_dir=data_dir)
@@ -616,15 +738,13 @@ def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd
     for option in Option:
         mine = details[[option.value in options for options in details["applies_to"]]]
         met = mine[mine["outcome"] == "met"]
-        worst_first = pd.concat(
-            [met[met["status"] == "not_suitable"], met[met["status"] == "caution"]]
-        )
+        worst_first = pd.concat([met[met["status"] == status] for status in RULE_STATUSES])
         unknown = mine[mine["outcome"] == "unknown"]
         to_find_out = _unique(
             name for name in PROFILE_FIELDS for missing in unknown["missing"] if name in missing
         )
         if len(met):
-            status = "not_suitable" if (met["status"] == "not_suitable").any() else "caution"
+            status = max(met["status"], key=STATUSES.index)
         elif to_find_out:
             status = "more_information_needed"
         else:
@@ -659,8 +779,9 @@ def _lower_first(label: str) -> str:
 def screening_sentences(result: pd.DataFrame) -> list[str]:
     """Word the result of :func:`screen` as one neutral paragraph per option.
 
-    The wording states what the rules found and what is not known yet. It never says which
-    option to choose, and each paragraph ends by saying a doctor will check more.
+    The wording states what the rules found and what is not known yet, a red flag first. It
+    never says which option to choose, and each paragraph ends by saying a doctor will check
+    more.
 
     Parameters
     ----------
@@ -684,9 +805,15 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
         for reason, status in zip(record["reasons"], record["reason_statuses"], strict=True):
             by_status[str(status)].append(str(reason))
         parts = []
+        if by_status["urgent_assessment"]:
+            reasons = " ".join(by_status["urgent_assessment"])
+            parts.append(
+                f"These rules found a warning sign to have checked soon, whatever the choice: {reasons}"
+            )
         if by_status["not_suitable"]:
             reasons = " ".join(by_status["not_suitable"])
-            parts.append(f"These rules found a reason that {label} is not usually done: {reasons}")
+            lead = "They also found" if parts else "These rules found"
+            parts.append(f"{lead} a reason that {label} is not usually done: {reasons}")
         if by_status["caution"]:
             lead = (
                 "Some points also need care:" if parts else f"Some points need care with {label}:"
@@ -701,3 +828,52 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
             parts.append(f"No reason found in these rules not to consider {label}.")
         sentences.append(" ".join([*parts, "Your doctor will check more."]))
     return sentences
+
+
+#: Columns of :func:`screening_context`.
+_CONTEXT_COLUMNS = ["rule_id", "option_id", "option_label", "text", "source_ids", "funding"]
+
+
+def screening_context(*, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return what guideline groups say about each option, to show beside a screening result.
+
+    These are the ``guideline_position`` rows of ``candidacy.csv`` (for example the AAOS 2010
+    positions on vertebroplasty and kyphoplasty and the ASBMR 2019 task force). They are the
+    same for everyone: context for the talk with the care team, not a finding about the
+    person, and never a recommendation by this aid.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per position and option, in option order then file order. Columns
+        ``rule_id``, ``option_id``, ``option_label``, ``text`` (plain language),
+        ``source_ids`` (tuple) and ``funding`` (who paid, where the source says; else empty).
+
+    Examples
+    --------
+    >>> context = screening_context()
+    >>> sorted(set(context["option_id"]))
+    ['kyphoplasty', 'vertebroplasty']
+    """
+    rules = load_dataset("candidacy", data_dir=data_dir)
+    positions = rules[rules["kind"] == "guideline_position"]
+    labels = option_labels(data_dir=data_dir)
+    rows = [
+        {
+            "rule_id": str(record["rule_id"]),
+            "option_id": option.value,
+            "option_label": str(labels[option.value]),
+            "text": " ".join(str(record["plain"]).split()),
+            "source_ids": _items(record["source_ids"]),
+            "funding": _text(record.get("funding")) or "",
+        }
+        for option in Option
+        for record in positions.to_dict("records")
+        if option.value in _items(record["applies_to"])
+    ]
+    return pd.DataFrame(rows, columns=_CONTEXT_COLUMNS)

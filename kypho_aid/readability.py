@@ -265,7 +265,8 @@ def _profiles() -> list[PatientProfile]:
         "neurological_deficit": False,
         "retropulsion_or_posterior_wall": False,
         "infection": False,
-        "bleeding_risk": False,
+        "blood_thinners": False,
+        "uncorrectable_bleeding": False,
         "cement_or_contrast_allergy": False,
         "pregnant": False,
         "conservative_care": "not_improving",
@@ -278,7 +279,8 @@ def _profiles() -> list[PatientProfile]:
     return [
         PatientProfile(),
         PatientProfile.from_mapping(known),
-        PatientProfile(cause="cancer", pain_score=3, infection=True, bleeding_risk=True),
+        PatientProfile(cause="cancer", pain_score=3, infection=True, blood_thinners=True),
+        PatientProfile(neurological_deficit=True, cause="trauma", uncorrectable_bleeding=True),
         PatientProfile(
             fracture_age_weeks=20.0,
             conservative_care="improving",

@@ -394,6 +394,17 @@ def check_outcome_figures(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     return problems
 
 
+def check_screening_rules(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that each screening rule fits the profile field it tests, as ``screen()`` reads it.
+
+    The rule parser lives with the profile fields in :mod:`kypho_aid.candidacy`, so that this
+    check and ``screen()`` accept and reject the same rules.
+    """
+    from kypho_aid.candidacy import screening_rule_problems  # late: candidacy loads through datasets
+
+    return screening_rule_problems(tables)
+
+
 #: The checks across tables that ``validate()`` runs after the single-table ones.
 PACKAGE_CHECKS = (
     check_every_source_cited,
@@ -401,4 +412,5 @@ PACKAGE_CHECKS = (
     check_faq_complete,
     check_drawing_elements,
     check_outcome_figures,
+    check_screening_rules,
 )

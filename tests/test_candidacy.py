@@ -1,4 +1,5 @@
-"""Screening: every rule triggers on its own, unknowns ask, the worst status wins, nothing advises."""
+"""Screening: red flags are urgent for every option, every rule triggers on its own, unknowns
+ask, the most serious status wins, the validator and screen() agree, nothing advises."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from kypho_aid.candidacy import (
     ProfileError,
     screen,
     screen_details,
+    screening_context,
     screening_sentences,
 )
 from kypho_aid.model import Option
@@ -44,7 +46,8 @@ CLEAN: dict[str, Any] = {
     "neurological_deficit": False,
     "retropulsion_or_posterior_wall": False,
     "infection": False,
-    "bleeding_risk": False,
+    "blood_thinners": False,
+    "uncorrectable_bleeding": False,
     "cement_or_contrast_allergy": False,
     "pregnant": False,
     "conservative_care": "not_improving",
@@ -153,10 +156,14 @@ def test_named_thresholds_are_the_ones_in_the_brief() -> None:
 def test_status_follows_the_kind_of_rule() -> None:
     for row in RULES.itertuples():
         kind = CANDIDACY.loc[row.rule_id, "kind"]
-        if kind == "absolute_contraindication":
+        if kind == "red_flag":
+            assert row.status == "urgent_assessment", row.screen_id
+            assert set(_items(row.applies_to)) == {o.value for o in Option}, row.screen_id
+        elif kind == "absolute_contraindication":
             assert row.status == "not_suitable", row.screen_id
-        elif kind in ("relative_contraindication", "indication"):
+        elif kind in ("relative_contraindication", "indication", "referral"):
             assert row.status == "caution", row.screen_id
+        assert kind != "guideline_position", row.screen_id  # context, never screened
     payer_or_trial = {"EVICORE", "RAD601", "VERTOS2", "COCH2018_TBL", "BUCH2009", "EVOLVE_REG"}
     for row in RULES.itertuples():
         if set(_items(row.source_ids)) & (payer_or_trial | {"CAFE_ELIG"}):
@@ -277,7 +284,7 @@ def test_a_clean_profile_finds_nothing() -> None:
 
 def test_an_empty_profile_asks_for_everything_the_rules_use() -> None:
     result = _by_option(PatientProfile())
-    for option in ("kyphoplasty", "vertebroplasty"):
+    for option in (o.value for o in Option):
         found = result.loc[option]
         assert found["status"] == "more_information_needed"
         assert found["reasons"] and all(r.startswith("Not known yet: ") for r in found["reasons"])
@@ -285,7 +292,6 @@ def test_an_empty_profile_asks_for_everything_the_rules_use() -> None:
         used = set(mine["field"].astype(str)) | set(mine["when_field"].dropna().astype(str))
         assert set(found["to_find_out"]) == used
         assert found["screen_ids"] == ()
-    assert result.loc["non_surgical", "status"] == "no_contraindication_found"
 
 
 @pytest.mark.parametrize("field", TESTED_FIELDS)
@@ -308,13 +314,14 @@ def test_one_unknown_field_gives_more_information_needed(field: str) -> None:
 
 def test_the_worst_status_wins() -> None:
     caution = _by_option(PatientProfile(**{**CLEAN, "cement_or_contrast_allergy": True}))
-    assert caution.loc["vertebroplasty", "status"] == "caution"
+    assert caution.loc["kyphoplasty", "status"] == "caution"
+    assert caution.loc["vertebroplasty", "status"] == "not_suitable"
     both = _by_option(
         PatientProfile(**{**CLEAN, "cement_or_contrast_allergy": True, "infection": True})
     )
-    assert both.loc["vertebroplasty", "status"] == "not_suitable"
+    assert both.loc["vertebroplasty", "status"] == "urgent_assessment"
     statuses = both.loc["vertebroplasty", "reason_statuses"]
-    assert statuses[0] == "not_suitable" and "caution" in statuses
+    assert statuses[0] == "urgent_assessment" and {"not_suitable", "caution"} <= set(statuses)
     assert list(statuses) == sorted(statuses, key=STATUSES.index, reverse=True)
     unknown_too = _by_option(
         PatientProfile(**{**CLEAN, "cement_or_contrast_allergy": True, "levels": None})
@@ -330,14 +337,21 @@ def test_status_is_an_ordered_category_and_options_come_in_order() -> None:
     assert result["option_id"].tolist() == [o.value for o in Option]
     assert list(result["status"].cat.categories) == list(STATUSES)
     assert result["status"].cat.ordered
-    assert result["status"].max() == "not_suitable"
+    assert result["status"].max() == "urgent_assessment"
+    assert STATUSES[-2:] == ("not_suitable", "urgent_assessment")
 
 
-def test_non_surgical_care_is_never_flagged_without_rules() -> None:
-    assert not RULES["applies_to"].str.contains("non_surgical").any()
+def test_non_surgical_care_is_flagged_only_by_red_flags_and_referrals() -> None:
     for screen_id in SCREEN_IDS:
+        row = RULE_ROWS[screen_id]
+        kind = CANDIDACY.loc[row["rule_id"], "kind"]
         profile = PatientProfile.from_mapping(_profile_for(screen_id, met=True))
-        assert _by_option(profile).loc["non_surgical", "status"] == "no_contraindication_found"
+        found = _by_option(profile).loc["non_surgical"]
+        if "non_surgical" in _items(row["applies_to"]):
+            assert kind in ("red_flag", "referral"), screen_id
+            assert found["status"] == row["status"], screen_id
+        else:
+            assert screen_id not in found["screen_ids"], screen_id
 
 
 def test_screen_takes_only_a_profile() -> None:
@@ -352,7 +366,158 @@ def test_a_rule_that_does_not_fit_its_field_is_reported(data_copy: Path) -> None
     path.write_text(
         text.replace(first, first.replace(",levels,gt,3,fractures,", ",levels,gt,3,weeks,"))
     )
-    with pytest.raises(DataValidationError, match=r"screening_rules\.csv:\d+:value: .*levels"):
+    with pytest.raises(DataValidationError, match=r"screening_rules\.csv:\d+:unit: .*levels"):
+        screen(PatientProfile(), data_dir=data_copy)
+
+
+# --- red flags, absolute contraindications, bleeding, trauma (issue 10, item 6) ---------
+
+
+def _rules_of_kind(kind: str) -> pd.DataFrame:
+    return RULES[RULES["rule_id"].map(CANDIDACY["kind"]) == kind]
+
+
+def _met_by(result: pd.DataFrame, row: pd.Series) -> None:
+    """Every option the rule applies to shows its rule, its sources and its reason."""
+    for option in _items(row["applies_to"]):
+        found = result.loc[option]
+        assert row["rule_id"] in found["rule_ids"], (option, row["screen_id"])
+        assert set(_items(row["source_ids"])) <= set(found["source_ids"]), option
+        status_of = dict(zip(found["reasons"], found["reason_statuses"], strict=True))
+        assert status_of[str(row["reason"])] == row["status"], option
+
+
+@pytest.mark.parametrize(
+    ("field", "sign"), [("neurological_deficit", "nerve"), ("infection", "infection")]
+)
+def test_a_red_flag_is_urgent_for_every_option(field: str, sign: str) -> None:
+    red = _rules_of_kind("red_flag")
+    red = red[red["field"] == field]
+    assert len(red) == 1, field  # the red flag is wired to the field
+    row = red.iloc[0]
+    assert set(_items(row["source_ids"])) == set(
+        _items(CANDIDACY.loc[row["rule_id"], "source_ids"])
+    )
+    result = _by_option(PatientProfile(**{**CLEAN, field: True}))
+    assert result["status"].astype(str).tolist() == ["urgent_assessment"] * 3
+    _met_by(result, row)
+    for sentence in screening_sentences(result.reset_index()):
+        assert sentence.startswith("These rules found a warning sign to have checked soon")
+        assert str(row["reason"]) in sentence
+    assert sign in str(row["reason"]).lower()
+
+
+def test_a_nerve_warning_is_never_softened() -> None:
+    nerves = RULES[RULES["field"].isin(["neurological_deficit", "retropulsion_or_posterior_wall"])]
+    cited = {s for ids in nerves["source_ids"] for s in _items(ids)}
+    assert "PEREZ2021" not in cited  # a look back at records, not a reason to worry less
+    result = _by_option(
+        PatientProfile(
+            **{**CLEAN, "neurological_deficit": True, "retropulsion_or_posterior_wall": True}
+        )
+    )
+    for option in result.index:
+        assert not any("no harm" in reason for reason in result.loc[option, "reasons"]), option
+
+
+ABSOLUTE = [str(s) for s in _rules_of_kind("absolute_contraindication")["screen_id"]]
+
+
+@pytest.mark.parametrize("screen_id", ABSOLUTE)
+def test_each_absolute_contraindication_is_not_suitable_with_its_rule(screen_id: str) -> None:
+    row = RULE_ROWS[screen_id]
+    assert row["status"] == "not_suitable"
+    field = str(row["field"])
+    result = _by_option(PatientProfile(**{**CLEAN, field: _field_value(row, met=True)}))
+    for option in _items(row["applies_to"]):
+        red_flag_too = field in set(_rules_of_kind("red_flag")["field"])
+        expected = "urgent_assessment" if red_flag_too else "not_suitable"
+        assert result.loc[option, "status"] == expected, (screen_id, option)
+    _met_by(result, row)
+
+
+def test_the_expected_absolute_contraindications_are_encoded() -> None:
+    absolute = _rules_of_kind("absolute_contraindication")
+    fields = set(absolute["field"].astype(str))
+    assert {"uncorrectable_bleeding", "cement_or_contrast_allergy", "infection"} <= fields
+    assert {"pain_matches_fracture", "pregnant"} <= fields
+    cited = {s for ids in absolute["source_ids"] for s in _items(ids)}
+    assert {"RADIOPAEDIA_VP", "LCD_L38737"} <= cited
+
+
+def test_blood_thinners_are_caution_and_uncorrectable_bleeding_is_not_suitable() -> None:
+    assert "bleeding_risk" not in PROFILE_FIELDS
+    thinners = _by_option(PatientProfile(**{**CLEAN, "blood_thinners": True}))
+    assert set(thinners["status"].astype(str)) <= {"caution", "no_contraindication_found"}
+    assert thinners.loc["kyphoplasty", "status"] == "caution"
+    for row in RULES[RULES["field"] == "blood_thinners"].to_dict("records"):
+        assert row["status"] == "caution"
+        _met_by(thinners, pd.Series(row))
+    bleeding = _by_option(PatientProfile(**{**CLEAN, "uncorrectable_bleeding": True}))
+    absolute = _rules_of_kind("absolute_contraindication")
+    for row in absolute[absolute["field"] == "uncorrectable_bleeding"].to_dict("records"):
+        _met_by(bleeding, pd.Series(row))
+        for option in _items(row["applies_to"]):
+            assert bleeding.loc[option, "status"] == "not_suitable", option
+    assert bleeding.loc["kyphoplasty", "status"] != "no_contraindication_found"
+
+
+def test_a_fracture_from_an_injury_does_not_pass_silently() -> None:
+    trauma = RULES[(RULES["field"] == "cause") & (RULES["value"] == "trauma")]
+    assert "Q017" in set(trauma["rule_id"])  # the Hirsch pathway excludes high-velocity trauma
+    result = _by_option(PatientProfile(**{**CLEAN, "cause": "trauma"}))
+    for option in (o.value for o in Option):
+        assert result.loc[option, "status"] != "no_contraindication_found", option
+    for row in trauma.to_dict("records"):
+        _met_by(result, pd.Series(row))
+
+
+def test_guideline_positions_are_shown_beside_the_screening() -> None:
+    context = screening_context()
+    cited = {
+        (o, s)
+        for o, ids in zip(context["option_id"], context["source_ids"], strict=True)
+        for s in ids
+    }
+    assert {("vertebroplasty", "AAOS_VP"), ("kyphoplasty", "AAOS_KP")} <= cited
+    assert {("vertebroplasty", "ASBMR2019"), ("kyphoplasty", "ASBMR2019")} <= cited
+    positions = CANDIDACY[CANDIDACY["kind"] == "guideline_position"]
+    assert set(context["text"]) == {" ".join(str(p).split()) for p in positions["plain"]}
+    assert [t for t in context["text"] if ADVICE.search(t)] == []
+
+
+def test_industry_funding_is_flagged_where_recorded() -> None:
+    hirsch = CANDIDACY[CANDIDACY["source_ids"].str.contains("HIRSCH")]
+    assert len(hirsch) >= 3
+    assert all("Medtronic" in str(f) for f in hirsch["funding"])
+    screened = RULES[RULES["source_ids"].str.contains("HIRSCH")]
+    assert all("device maker paid" in str(reason) for reason in screened["reason"])
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column"),
+    [
+        (",cause,equals,cancer,,,,", ",cause,equals,sunburn,,,,", "value"),
+        (",cause,equals,other,,,,", ",cause,lt,5,weeks,,,", "test"),
+        (",hospitalised,true,", ",hospitalised,maybe,", "when_values"),
+        (",levels,gt,3,fractures,", ",levels,gt,3,weeks,", "unit"),
+    ],
+)
+def test_the_validator_and_screen_reject_the_same_rules(
+    data_copy: Path, old: str, new: str, column: str
+) -> None:
+    path = data_copy / "screening_rules.csv"
+    line = _line_of(path, old)
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[line - 1] = text[line - 1].replace(old, new, 1)
+    path.write_text("".join(text), encoding="utf-8")
+    where = f"screening_rules.csv:{line}:{column}"
+    assert [str(p) for p in kypho_aid.validate(data_copy) if where in str(p)], where
+    with pytest.raises(DataValidationError, match=where.replace(".", r"\.")):
         screen(PatientProfile(), data_dir=data_copy)
 
 
@@ -389,15 +554,12 @@ def test_sentences_are_neutral_and_one_per_option() -> None:
         )
     )
     first = screening_sentences(mixed)[0]
-    assert first.startswith(
-        "These rules found a reason that balloon kyphoplasty is not usually done: "
-    )
+    assert first.startswith("These rules found a warning sign to have checked soon, whatever ")
+    assert "They also found a reason that balloon kyphoplasty is not usually done: " in first
     assert "Some points also need care: " in first
     assert "Still to find out. How many broken bones would be treated at once." in first
     assert first.endswith("Your doctor will check more.")
-    caution = screening_sentences(
-        screen(PatientProfile(**{**CLEAN, "pregnant": None, "bleeding_risk": True}))
-    )
+    caution = screening_sentences(screen(PatientProfile(**{**CLEAN, "levels": 5})))
     assert caution[1].startswith("Some points need care with vertebroplasty: ")
     unknown = screening_sentences(screen(PatientProfile()))
     assert unknown[0].startswith("More needs to be known to check balloon kyphoplasty. ")
