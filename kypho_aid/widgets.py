@@ -296,13 +296,16 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
     """The candidacy check: a form for the patient profile, screened against the rules in data/.
 
     Every field may stay "not known". Bad values show an error naming the field instead of a
-    result. ``.value`` is the screening table (or None while the form has an error).
+    result. ``.value`` is the screening table (or None while the form has an error). A red
+    flag (status ``urgent_assessment``) is announced first, as an alert; what guideline groups
+    say about each option (:func:`kypho_aid.candidacy.screening_context`) follows the result.
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
-        from kypho_aid.candidacy import PROFILE_FIELDS
+        from kypho_aid.candidacy import PROFILE_FIELDS, screening_context
 
         self._data_dir = data_dir
+        self._context = self._context_html(screening_context(data_dir=data_dir))
         self.fields: dict[str, w.Widget] = {}
         rows = []
         for name, spec in PROFILE_FIELDS.items():
@@ -365,9 +368,34 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
             return
         self.value = screen(profile, data_dir=self._data_dir)
         items = "".join(f"<li>{html.escape(s)}</li>" for s in screening_sentences(self.value))
+        urgent = (self.value["status"] == "urgent_assessment").any()
+        alert = (
+            "<p class='kypho-urgent' role='alert'><strong>A warning sign was found.</strong> "
+            "Contact your care team soon, whatever you choose.</p>"
+            if urgent
+            else ""
+        )
         self.result.value = (
-            f"<ul>{items}</ul><p>These rules come from guidelines, insurers' policies and trials. "
-            "They do not decide for you; your doctor checks more.</p>"
+            f"{alert}<ul>{items}</ul><p>These rules come from guidelines, insurers' policies, "
+            "trials and reference texts. They do not decide for you; your doctor checks more.</p>"
+            f"{self._context}"
+        )
+
+    @staticmethod
+    def _context_html(context: Any) -> str:
+        """What guideline groups say about each option, as a short cited list (same for everyone)."""
+        items = "".join(
+            f"<li><strong>{html.escape(str(row.option_label))}:</strong> {html.escape(str(row.text))}"
+            f" <span class='kypho-source'>[{html.escape(', '.join(row.source_ids))}]</span>"
+            + (f" Paid for by: {html.escape(str(row.funding))}." if row.funding else "")
+            + "</li>"
+            for row in context.itertuples(index=False)
+        )
+        if not items:
+            return ""
+        return (
+            "<p><strong>What guideline groups say</strong> (the same for everyone, not about you; "
+            f"they do not all agree):</p><ul>{items}</ul>"
         )
 
 

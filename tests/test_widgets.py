@@ -77,10 +77,17 @@ def test_candidacy_check_names_bad_fields_and_screens() -> None:
     statuses = dict(
         zip(check.value["option_id"].astype(str), check.value["status"].astype(str), strict=True)
     )
-    assert (
-        statuses["kyphoplasty"] == "not_suitable"
-        and statuses["non_surgical"] == "no_contraindication_found"
+    # a possible infection is a red flag: urgent for every option, non-surgical care included
+    assert set(statuses.values()) == {"urgent_assessment"}
+    assert "role='alert'><strong>A warning sign was found." in check.result.value
+    assert "AAOS_VP" in check.result.value and "ASBMR2019" in check.result.value
+    check.fields["infection"].value = False
+    check.fields["uncorrectable_bleeding"].value = True
+    statuses = dict(
+        zip(check.value["option_id"].astype(str), check.value["status"].astype(str), strict=True)
     )
+    assert statuses["vertebroplasty"] == "not_suitable"
+    assert "A warning sign was found" not in check.result.value
 
 
 def _files_changed_since(roots: list, since: float) -> list[str]:  # type: ignore[type-arg]

@@ -220,6 +220,24 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "rule_id",
         "a screening rule implementing a candidacy rule that does not exist",
     ),
+    "screening-rule-choice-not-in-field": (
+        "screening_rules.csv",
+        replace_in_row("X038,", ",cause,equals,cancer,", ",cause,equals,sunburn,"),
+        "value",
+        "a screening rule comparing a field with a choice it does not have",
+    ),
+    "screening-rule-number-test-on-choice": (
+        "screening_rules.csv",
+        replace_in_row("X001,", ",cause,equals,other,,", ",cause,lt,5,weeks,"),
+        "test",
+        "a screening rule using a number test on a field of choices",
+    ),
+    "screening-rule-when-value-not-boolean": (
+        "screening_rules.csv",
+        replace_in_row("X013,", ",hospitalised,true,", ",hospitalised,maybe,"),
+        "when_values",
+        "a screening rule whose condition value is not true or false",
+    ),
     "balloon-in-vertebroplasty": (
         "steps.csv",
         replace_in_row("S015,", "xray;needle;", "xray;needle;balloon;"),
