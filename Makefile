@@ -30,15 +30,14 @@ LAB_OPTIONS := --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
 	--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The session app: loopback only, code and tracebacks hidden, skeleton cells tagged hide-in-app left out.
+# The session app: hardened standalone Voilà (deploy/app.py says what it changes): loopback
+# only, preheated kernels, each kernel tied to its browser and shut down when the tab closes.
 APP_NOTEBOOK := notebooks/05-shared-decision-session.ipynb
 APP_PORT ?= 8866
-APP_OPTIONS := --no-browser --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --Voila.port_retries=0 \
-	--template=kypho --VoilaConfiguration.extension_denylist=jupyterlab-jupytext \
-	--VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False
+APP_SERVER := JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/python deploy/app.py
 
 app: $(STAMP)  ## serve the shared-decision session app with Voilà on 127.0.0.1:8866
-	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila $(APP_NOTEBOOK) $(APP_OPTIONS) $(APP_ARGS)
+	$(APP_SERVER) $(APP_NOTEBOOK) --Voila.port=$(APP_PORT) $(APP_ARGS)
 
 lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
 	$(BIN)/jupyter lab $(LAB_OPTIONS) notebooks/00-index.ipynb $(LAB_ARGS)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -176,11 +177,16 @@ def _handout(args: argparse.Namespace) -> int:
                 raise KyphoAidError(
                     f"cannot write {target}: the folder {target.parent} does not exist"
                 )
-        chromium = find_chromium() if pdf is not None else None
+        if pdf is not None:
+            # Print from a draft first: if chromium fails, neither file is left behind and
+            # running the command again is not refused.
+            chromium = find_chromium()
+            with tempfile.TemporaryDirectory(prefix="kypho-aid-handout-") as folder:
+                draft = write_handout(Path(folder) / out.name, document)
+                handout_pdf(draft, pdf, overwrite=args.force, chromium=chromium)
         write_handout(out, document, overwrite=args.force)
         print(f"wrote {_printable(out)}")
         if pdf is not None:
-            handout_pdf(out, pdf, overwrite=args.force, chromium=chromium)
             pages = count_pdf_pages(pdf)
             print(f"wrote {_printable(pdf)} ({pages} page{'s' if pages != 1 else ''})")
     except DataValidationError:

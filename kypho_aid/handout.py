@@ -37,6 +37,7 @@ from kypho_aid.outcomes import summarize_outcomes
 from kypho_aid.style import HANDOUT_CSS
 
 __all__ = [
+    "CHROMIUM_ARGS",
     "HANDOUT_ATTRIBUTES",
     "HANDOUT_OUTCOMES",
     "HANDOUT_QUESTIONS",
@@ -84,6 +85,21 @@ MAX_NOTES_LINES = 10
 MAX_SCREENING_POINTS = 6
 #: How long chromium may take to print the handout, in seconds.
 CHROMIUM_TIMEOUT = 120
+#: Every chromium the project starts (handout PDF, slides, browser tests, benchmarks) gets
+#: these: headless-friendly as root, and silent on the network. Background networking off
+#: is not enough (it still looked up accounts.google.com and others); the resolver rule
+#: answers every name lookup with "not found" without asking DNS; 127.0.0.1 (the app and
+#: lab under test) is excepted, as the rule would otherwise map that address too.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-extensions",
+)
 
 # A web address with a scheme ("https://…", "ftp://…"), a protocol-relative one ("//…") or
 # one starting with "www.". A scheme is only looked for where a run of scheme characters
@@ -779,13 +795,8 @@ def handout_pdf(
         command = [
             binary,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
+            *CHROMIUM_ARGS,
             "--no-pdf-header-footer",
-            "--disable-background-networking",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-extensions",
             f"--user-data-dir={work / 'profile'}",
             f"--print-to-pdf={printed}",
             source.resolve().as_uri(),

@@ -10,11 +10,14 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from kypho_aid.handout import CHROMIUM_ARGS as HANDOUT_CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -59,13 +62,8 @@ def shared() -> Path:
 # --- servers started through the Makefile, for the browser tests -------------------------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-#: Headless Debian chromium as root, quiet on a closed network (no background requests).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-]
+#: The project's one set of chromium flags (as root, no DNS lookups), as Playwright takes them.
+CHROMIUM_ARGS = list(HANDOUT_CHROMIUM_ARGS)
 
 
 def require_chromium() -> None:
@@ -118,6 +116,54 @@ def serve_make_target(
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+def files_containing(marker: str, since: float, skip: Path) -> list[str]:
+    """Files below the checkout, the home folder and the temporary folder, modified since
+    ``since`` (a time.time()), holding ``marker``; ``skip`` and browser profiles excepted."""
+    found = []
+    for root in (ROOT, Path.home(), Path(tempfile.gettempdir())):
+        for path in root.rglob("*"):
+            try:
+                if (
+                    not path.is_file()
+                    or path.stat().st_mtime < since
+                    or skip in path.parents
+                    or path == skip
+                ):
+                    continue
+                if any(part.startswith("playwright") for part in path.parts):
+                    continue  # the test browser's own throw-away profile, not the app
+                if path.stat().st_size < 5_000_000 and marker.encode() in path.read_bytes():
+                    found.append(str(path))
+            except OSError:
+                continue
+    return found
+
+
+def kernel_running(kernel_id: str) -> bool:
+    """Whether a kernel process with this id (in its connection file's name) is running."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if f"kernel-{kernel_id}.json".encode() in cmdline.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+@contextlib.contextmanager
+def serve_app(home: Path, *app_args: str) -> Iterator[tuple[str, Path]]:
+    """``make app`` on a free loopback port with APP_ARGS; yields its URL and log file."""
+    require_chromium()
+    port = free_port()
+
+    def ready() -> None:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+    variables = [f"APP_PORT={port}", f"APP_ARGS={' '.join(app_args)}"]
+    with serve_make_target("app", variables, home, ready) as log:
+        yield f"http://127.0.0.1:{port}/", log
 
 
 def run_tool(script: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -9,51 +9,24 @@ was written anywhere but the download they asked for.
 from __future__ import annotations
 
 import re
-import socket
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, require_chromium, serve_make_target
+from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, files_containing, serve_app
 
 RESULTS = ROOT / "test-results"
-MARKER = "kypho-privacy-marker-7f3a"
+MARKER = f"kypho-privacy-marker-{uuid.uuid4().hex}"  # unique: no copy of this file has it
 HOSTILE = f"<script>alert(1)</script><img src=x onerror=alert(2)> {MARKER}"
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_chromium()
-    port = free_port()
-
-    def ready() -> None:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-
-    with serve_make_target("app", [f"APP_PORT={port}"], tmp_path_factory.mktemp("voila"), ready):
-        yield f"http://127.0.0.1:{port}/"
-
-
-def _files_containing(marker: str, roots: list[Path], since: float, skip: Path) -> list[str]:
-    found = []
-    for root in roots:
-        for path in root.rglob("*"):
-            try:
-                if (
-                    not path.is_file()
-                    or path.stat().st_mtime < since
-                    or skip in path.parents
-                    or path == skip
-                ):
-                    continue
-                if any(part.startswith("playwright") for part in path.parts):
-                    continue  # the test browser's own throw-away profile, not the app
-                if path.stat().st_size < 5_000_000 and marker.encode() in path.read_bytes():
-                    found.append(str(path))
-            except OSError:
-                continue
-    return found
+    with serve_app(tmp_path_factory.mktemp("voila")) as (url, _):
+        yield url
 
 
 def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
@@ -166,11 +139,4 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
     assert errors == [], errors
     assert external == [], external
     # Privacy: the typed note reached no file but the download the user asked for.
-    roots = [ROOT, Path.home(), Path(tempfile_root())]
-    assert _files_containing(MARKER, roots, started, skip=tmp_path) == []
-
-
-def tempfile_root() -> str:
-    import tempfile
-
-    return tempfile.gettempdir()
+    assert files_containing(MARKER, started, skip=tmp_path) == []

@@ -31,7 +31,7 @@ import nbformat
 from build_site import link_pages, static_widgets  # a sibling script: tools/ is on sys.path
 from nbconvert import SlidesExporter
 
-from kypho_aid.handout import find_chromium
+from kypho_aid.handout import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06-teaching-deck.ipynb"
@@ -40,13 +40,6 @@ OUT = ROOT / "build" / "slides"
 NPM_PACKAGES = ["reveal.js@4.6.0", "requirejs@2.3.8"]
 REVEAL = "node_modules/reveal.js"
 REQUIRE = "node_modules/requirejs/require.js"
-#: Headless chromium as root on a closed network (the flags the browser tests use).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-]
 
 # nbconvert's reveal template, minus every CDN reference, with reveal.js told to print
 # one page per slide; code cells are hidden by the exporter, not here.
@@ -174,7 +167,7 @@ def render(
 
     overflowing: list[tuple[int, str, int, int]] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
         try:
             if pdf is not None:
                 page = _open_deck(browser, f"{html.resolve().as_uri()}?print-pdf")
