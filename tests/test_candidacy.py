@@ -454,12 +454,16 @@ def test_blood_thinners_are_caution_and_uncorrectable_bleeding_is_not_suitable()
         assert row["status"] == "caution"
         _met_by(thinners, pd.Series(row))
     bleeding = _by_option(PatientProfile(**{**CLEAN, "uncorrectable_bleeding": True}))
-    absolute = _rules_of_kind("absolute_contraindication")
-    for row in absolute[absolute["field"] == "uncorrectable_bleeding"].to_dict("records"):
+    rules = RULES[
+        (RULES["field"] == "uncorrectable_bleeding") & (RULES["status"] == "not_suitable")
+    ]
+    covered = {o for value in rules["applies_to"] for o in _items(value)}
+    assert covered == {"kyphoplasty", "vertebroplasty"}
+    for row in rules.to_dict("records"):
         _met_by(bleeding, pd.Series(row))
-        for option in _items(row["applies_to"]):
-            assert bleeding.loc[option, "status"] == "not_suitable", option
-    assert bleeding.loc["kyphoplasty", "status"] != "no_contraindication_found"
+    for option in covered:
+        assert bleeding.loc[option, "status"] == "not_suitable", option
+    assert bleeding.loc["non_surgical", "status"] == "no_contraindication_found"
 
 
 def test_a_fracture_from_an_injury_does_not_pass_silently() -> None:
