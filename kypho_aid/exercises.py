@@ -1,18 +1,28 @@
 """Exercises for students, each with a check that says what is right and what to look at.
 
+Every exercise is grounded in the summary of findings
+(:func:`kypho_aid.findings.summary_of_findings`): one row per comparison of two arms, from
+one study or one pooled analysis, at one time point, on one measure. Exercises compare like
+with like: a difference is taken between the two arms *of one finding*, never between
+figures from different rows.
+
 Every exercise comes as a pair: a ``*_question`` function that returns the :class:`Question`
 a student reads, and a ``check_*`` function that marks an answer and returns
 :class:`Feedback`. The expected answers are worked out from the knowledge base each time, so
 they follow the data; nothing here types in a figure. A check never raises on a bad answer
-(``None``, text, NaN, the wrong type): it says what kind of answer it expected instead.
+(``None``, text, NaN, the wrong type): it says what kind of answer it expected instead. A
+bad *setting* (a ``finding_id`` that is not in the table, a finding of the wrong kind)
+raises :class:`~kypho_aid.UnknownTopicError` naming the argument.
 
 Exercises
 ---------
-- :func:`check_difference`: two options' figures for one outcome, as a difference out of 100.
-- :func:`check_source`: the source and the place in it behind one figure or evidence row.
+- :func:`check_difference`: the two arms of one finding, as a difference out of 100.
+- :func:`check_source`: the source and the place in it behind one finding or evidence row.
 - :func:`check_comparison`: a side-by-side comparison of chosen topics, with every option.
-- :func:`check_sham`: why a trial against a sham (fake) procedure matters.
-- :func:`check_certainty`: how sure we can be about one figure.
+- :func:`check_sham`: why a trial against a sham (fake) procedure matters, with the
+  sham-controlled findings.
+- :func:`check_certainty`: how sure we can be about one finding (its GRADE certainty) and
+  why it was rated down.
 
 Examples
 --------
@@ -34,10 +44,19 @@ from types import MappingProxyType
 import pandas as pd
 
 from kypho_aid.compare import ComparisonTable, bibliography, compare
-from kypho_aid.datasets import load_dataset, option_labels
+from kypho_aid.datasets import describe_dataset, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownTopicError
+from kypho_aid.findings import (
+    CANNOT_SHOW_CAUSE,
+    CERTAINTY_WORDS,
+    DRAWABLE_DESIGNS,
+    expected_certainty,
+    format_number,
+    lead_finding,
+    summary_of_findings,
+)
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.outcomes import DESIGN_WORDS, summarize_outcomes
+from kypho_aid.outcomes import DESIGN_WORDS
 
 __all__ = [
     "DIFFERENCE_TOLERANCE",
@@ -53,6 +72,7 @@ __all__ = [
     "check_source",
     "comparison_question",
     "difference_question",
+    "lead_risk_finding",
     "sham_question",
     "source_question",
 ]
@@ -92,6 +112,10 @@ SHAM_ANSWER = "b"
 # What a sham exercise's explanation quotes: the knowledge-check question on sham trials.
 _SHAM_QUIZ_ID = "K02"
 _SHOWN_LIMIT = 60
+# The arm a sham-controlled finding is compared with (``arms.csv``).
+_SHAM_ARM = "sham"
+# Answers that mean "it was not rated down".
+_NO_REASONS = frozenset({"", "none", "no", "nothing", "-", "nan", "n/a"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +149,8 @@ class Question:
     text : str
         The question, in words.
     ids : tuple of str
-        What the question is about: figure ids, an evidence row id, topics or choice letters.
+        What the question is about: finding ids (``SF…``), an evidence row id (``E…``) or
+        topics.
     source_ids : tuple of str
         The sources behind the question, for a numbered source list.
     """
@@ -235,135 +260,235 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-# --- a: a difference out of 100 ----------------------------------------------------------
+# --- findings: one row, both arms -------------------------------------------------------
+
+
+def _finding(finding_id: object, data_dir: str | Path | None) -> pd.Series:
+    """The finding with id ``finding_id``; raises naming the argument when there is none."""
+    findings = summary_of_findings(data_dir=data_dir)
+    found = (
+        findings[findings["finding_id"] == finding_id]
+        if isinstance(finding_id, str)
+        else findings.iloc[:0]
+    )
+    if not len(found):
+        ids = findings["finding_id"].astype(str)
+        raise UnknownTopicError(
+            f"finding_id {_shown(finding_id)} is not a finding of the summary of findings; "
+            f"use one of {ids.min()} to {ids.max()} (the finding_id column)"
+        )
+    return found.iloc[0]
+
+
+def lead_risk_finding(
+    outcome: str = "new_fracture", *, data_dir: str | Path | None = None
+) -> pd.Series:
+    """The least biased randomised finding for ``outcome`` that gives both arms out of 100.
+
+    The difference exercise uses it by default: a ``risk`` row whose design may be drawn
+    (:data:`kypho_aid.findings.DRAWABLE_DESIGNS`), first in the summary of findings' ranking.
+
+    Parameters
+    ----------
+    outcome : str
+        An outcome of ``outcome_definitions``.
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+
+    Returns
+    -------
+    pandas.Series
+        One row of :func:`kypho_aid.findings.summary_of_findings`.
+
+    Raises
+    ------
+    UnknownTopicError
+        If ``outcome`` is unknown or has no randomised finding with both arms as risks.
+    """
+    findings = summary_of_findings(outcome, data_dir=data_dir)
+    risks = findings[
+        (findings["kind"] == "risk")
+        & findings["drawable"]
+        & findings["intervention_per"].notna()
+        & findings["comparator_per"].notna()
+    ]
+    if not len(risks):
+        raise UnknownTopicError(
+            f"outcome {_shown(outcome)} has no randomised finding that gives both arms out of "
+            "the same number; choose another outcome"
+        )
+    return risks.iloc[0]
+
+
+def _risk_finding(finding_id: str | None, outcome: str, data_dir: str | Path | None) -> pd.Series:
+    """The finding of the difference exercise: the given one, or the outcome's lead risk."""
+    if finding_id is None:
+        return lead_risk_finding(outcome, data_dir=data_dir)
+    row = _finding(finding_id, data_dir)
+    if (
+        str(row["kind"]) != "risk"
+        or pd.isna(row["intervention_per"])
+        or pd.isna(row["comparator_per"])
+    ):
+        raise UnknownTopicError(
+            f"finding_id {_shown(finding_id)} is a {row['kind']!s} finding; the difference "
+            "exercise needs a 'risk' finding, with both arms out of the same number"
+        )
+    return row
+
+
+def _sources_of(row: pd.Series) -> tuple[str, ...]:
+    return tuple(_items(row["source_ids"]))
+
+
+def _about(row: pd.Series) -> str:
+    """A finding in a few words: "SF022 (vertebroplasty vs non-surgical care, ...)"."""
+    return (
+        f"finding {row['finding_id']} ({_lower_first(str(row['comparison_label']))}, "
+        f"{row['measure']}, {row['timepoint']}: {row['figure']})"
+    )
+
+
+def _design(row: pd.Series) -> str:
+    """Where a finding comes from, in words, with the caveat every non-randomised one has."""
+    words = f"This comes from {DESIGN_WORDS[str(row['design'])]}."
+    if str(row["design"]) not in DRAWABLE_DESIGNS:
+        words += " " + CANNOT_SHOW_CAUSE
+    return words
+
+
+def _sure(row: pd.Series) -> str:
+    return f"How sure we can be: {CERTAINTY_WORDS[str(row['certainty'])]}."
+
+
+# --- a: a difference out of 100 between the two arms of one finding ---------------------
 
 
 @dataclass(frozen=True)
-class _Pair:
-    """The two figures of the difference exercise, from one source."""
+class _Arms:
+    """The two arms of the difference exercise: one finding, one denominator."""
 
-    option: pd.Series
-    reference: pd.Series
-    option_label: str
-    reference_label: str
+    row: pd.Series
+    mine: str
+    theirs: str
+    per: float
+    other: float
     denominator: int
 
     @property
     def expected(self) -> float:
-        return float(self.option["events"]) - float(self.reference["events"])
+        return self.per - self.other
 
 
-def _difference_pair(
-    outcome: str, option: str, reference: str, source_id: str, data_dir: str | Path | None
-) -> _Pair:
-    figures = summarize_outcomes(outcome, [option, reference], kind="frequency", data_dir=data_dir)
-    figures = figures[
-        figures["events"].notna()
-        & figures["source_ids"].map(lambda ids: source_id in _items(ids)).astype(bool)
-    ]
-    rows: dict[str, pd.Series] = {}
-    for wanted in (option, reference):
-        found = figures[figures["option_id"].astype(str) == wanted]
-        if len(found) != 1:
-            raise UnknownTopicError(
-                f"the difference exercise needs one figure with a count for {wanted!r}, "
-                f"{outcome!r} and source {source_id!r}; found {len(found)}"
-            )
-        rows[wanted] = found.iloc[0]
-    denominators = {int(rows[option]["denominator"]), int(rows[reference]["denominator"])}
-    if len(denominators) != 1:
-        raise UnknownTopicError(
-            f"the two figures for {outcome!r} from {source_id!r} have different denominators"
-        )
-    return _Pair(
-        rows[option],
-        rows[reference],
-        str(rows[option]["option_label"]),
-        str(rows[reference]["option_label"]),
-        denominators.pop(),
+def _arms(finding_id: str | None, outcome: str, data_dir: str | Path | None) -> _Arms:
+    row = _risk_finding(finding_id, outcome, data_dir)
+    return _Arms(
+        row,
+        _lower_first(str(row["intervention_label"])),
+        _lower_first(str(row["comparator_label"])),
+        float(row["intervention_per"]),
+        float(row["comparator_per"]),
+        int(row["denominator"]),
     )
 
 
 def difference_question(
     *,
+    finding_id: str | None = None,
     outcome: str = "new_fracture",
-    option: str = "kyphoplasty",
-    reference: str = "non_surgical",
-    source_id: str = "PAPA2012",
     data_dir: str | Path | None = None,
 ) -> Question:
-    """Exercise a: turn two options' figures for one outcome into a difference out of 100.
+    """Exercise a: turn the two arms of one finding into a difference out of 100.
 
     Parameters
     ----------
+    finding_id : str, optional
+        A ``risk`` finding of the summary of findings (``SF…``). By default the outcome's
+        least biased randomised one (:func:`lead_risk_finding`).
     outcome : str
-        An outcome of ``outcome_definitions`` with a count for both options.
-    option, reference : str
-        The two option ids; the difference asked for is ``option`` minus ``reference``.
-    source_id : str
-        The source both figures come from, so that like is compared with like.
+        The outcome whose lead finding is used when ``finding_id`` is not given.
     data_dir : str or Path, optional
         Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
     Question
-        ``ids`` holds the two figure ids, ``option``'s first.
+        ``ids`` holds the finding id.
 
     Raises
     ------
-    UnknownTopicError, UnknownOptionError
-        If the knowledge base has no single counted figure for each option from that source.
+    UnknownTopicError
+        If ``finding_id`` is not a finding, or not one with both arms out of one number.
     """
-    pair = _difference_pair(outcome, option, reference, source_id, data_dir)
-    den = pair.denominator
-    first, second = str(pair.option["figure_id"]), str(pair.reference["figure_id"])
+    arms = _arms(finding_id, outcome, data_dir)
+    row, den = arms.row, arms.denominator
+    who = "treated bones" if str(row["counted"]) == "treated_bones" else "people"
     text = (
         f"Exercise: a difference out of {den}.\n"
-        f"Figures {first} and {second} of the outcome_figures table both come from source "
-        f"{source_id}. They count how many people out of {den} {pair.option['event']}, "
-        f"{pair.option['timepoint']}: {first} for {_lower_first(pair.option_label)} and "
-        f"{second} for {_lower_first(pair.reference_label)}.\n"
-        f"What is the difference out of {den}: {_lower_first(pair.option_label)} minus "
-        f"{_lower_first(pair.reference_label)}? A negative answer means fewer people with "
-        f"{_lower_first(pair.option_label)}."
+        f"Finding {row['finding_id']} of the summary of findings compares "
+        f"{arms.mine} with {arms.theirs} in one study ({', '.join(_sources_of(row))}). "
+        f"It counts how many {who} out of {den} had {row['measure']}, {row['timepoint']}, "
+        "in each of the two groups: intervention_per for the first and comparator_per for "
+        "the second.\n"
+        f"What is the difference out of {den}: {arms.mine} minus {arms.theirs}? "
+        f"A negative answer means fewer with {arms.mine}. Use only this finding's two figures."
     )
-    return Question("check_difference", text, (first, second), (source_id,))
+    return Question("check_difference", text, (str(row["finding_id"]),), _sources_of(row))
+
+
+def _mixed_rows(arms: _Arms, data_dir: str | Path | None) -> list[tuple[float, str]]:
+    """Differences a student gets by taking one figure from another finding of the outcome."""
+    this = str(arms.row["finding_id"])
+    findings = summary_of_findings(str(arms.row["outcome"]), data_dir=data_dir)
+    others = findings[
+        (findings["finding_id"] != this)
+        & findings["denominator"].eq(arms.denominator).fillna(False).astype(bool)
+    ]
+    mixed: list[tuple[float, str]] = []
+    for _, other in others.iterrows():
+        for value in (other["intervention_per"], other["comparator_per"]):
+            if pd.notna(value):
+                mixed.append((arms.per - float(value), str(other["finding_id"])))
+                mixed.append((float(value) - arms.other, str(other["finding_id"])))
+    return mixed
 
 
 def check_difference(
     answer: object,
     *,
+    finding_id: str | None = None,
     outcome: str = "new_fracture",
-    option: str = "kyphoplasty",
-    reference: str = "non_surgical",
-    source_id: str = "PAPA2012",
     data_dir: str | Path | None = None,
 ) -> Feedback:
-    """Check exercise a: the difference out of 100 between two options' figures.
+    """Check exercise a: the difference out of 100 between the two arms of one finding.
 
     Parameters
     ----------
     answer : object
-        The student's number: ``option``'s count minus ``reference``'s, out of the figures'
-        common denominator. Within :data:`DIFFERENCE_TOLERANCE` of it counts as right. A
-        number written as text (``"-11"``) is read as that number.
-    outcome, option, reference, source_id, data_dir
+        The student's number: the finding's ``intervention_per`` minus its
+        ``comparator_per``, out of its ``denominator``. Within :data:`DIFFERENCE_TOLERANCE`
+        of it counts as right. A number written as text (``"-9"``) is read as that number.
+    finding_id, outcome, data_dir
         As for :func:`difference_question`.
 
     Returns
     -------
     Feedback
-        Right, with the difference in words and how sure we can be; or what was expected,
-        naming a sign turned round, a proportion, a ratio or one figure alone when it sees one.
+        Right, with the difference in words, the design and how sure we can be; or what was
+        expected, naming a sign turned round, a proportion, a ratio, raw counts, one figure
+        alone or a figure from another finding when it sees one.
+
+    Raises
+    ------
+    UnknownTopicError
+        As for :func:`difference_question`: a bad setting, never a bad answer.
     """
-    pair = _difference_pair(outcome, option, reference, source_id, data_dir)
-    den, expected = pair.denominator, pair.expected
-    mine, theirs = _lower_first(pair.option_label), _lower_first(pair.reference_label)
-    first, second = str(pair.option["figure_id"]), str(pair.reference["figure_id"])
+    arms = _arms(finding_id, outcome, data_dir)
+    row, den, expected = arms.row, arms.denominator, arms.expected
+    mine, theirs, this = arms.mine, arms.theirs, str(row["finding_id"])
     where = (
-        f"Look at the events column of figures {first} ({mine}) and {second} ({theirs}) in "
-        f"outcome_figures, and take the second from the first."
+        f"Look at the intervention_per ({mine}) and comparator_per ({theirs}) columns of "
+        f"finding {this} in summary_of_findings(), and take the second from the first."
     )
     value = _as_number(answer)
     if value is None:
@@ -372,99 +497,139 @@ def check_difference(
     def near(target: float, tolerance: float = DIFFERENCE_TOLERANCE) -> bool:
         return abs(value - target) <= tolerance
 
-    events = (float(pair.option["events"]), float(pair.reference["events"]))
     if near(expected):
         if expected == 0:
-            words = f"the same number of people out of {den} {pair.option['event']}"
+            words = f"the same number out of {den} had {row['measure']}"
         else:
             more = "more" if expected > 0 else "fewer"
             words = (
-                f"about {_number(abs(expected))} {more} people out of {den} "
-                f"{pair.option['event']} with {mine} than with {theirs}"
+                f"about {_number(abs(expected))} {more} out of {den} had {row['measure']} "
+                f"with {mine} than with {theirs}"
             )
-        levels = dict.fromkeys(
-            (str(pair.option["certainty_label"]), str(pair.reference["certainty_label"]))
-        )
+        interval = ""
+        if pd.notna(row["low"]) and pd.notna(row["high"]):
+            interval = (
+                f" The true gap is likely between {format_number(row['low'])} and "
+                f"{format_number(row['high'])} out of {den}."
+            )
+        chance = {
+            "could_be_chance": " The gap could be due to chance.",
+            "unlikely_chance": " The study's test says the gap is not likely to be chance alone.",
+        }.get(str(row["chance"]), "")
         return Feedback(
             True,
-            f"{_number(events[0])} out of {den} ({mine}) minus {_number(events[1])} out of "
+            f"{_number(arms.per)} out of {den} ({mine}) minus {_number(arms.other)} out of "
             f"{den} ({theirs}) is {_number(expected)} out of {den}: {words}, "
-            f"{pair.option['timepoint']}. This comes from {DESIGN_WORDS[str(pair.option['design'])]}. "
-            f"How sure we can be: {' and '.join(levels)}.",
+            f"{row['timepoint']}. Both figures come from one finding, {this}, so like is "
+            f"compared with like.{interval}{chance} {_design(row)} {_sure(row)}",
         )
     if expected != 0 and near(-expected):
         return Feedback(
             False,
             f"the size is right but the sign is turned round. The question asks for {mine} "
-            f"minus {theirs}, so a negative answer means fewer people with {mine}.",
+            f"minus {theirs}, so a negative answer means fewer with {mine}.",
         )
     if expected != 0 and (near(expected / den, 0.005) or near(-expected / den, 0.005)):
         return Feedback(
             False,
             f"{_number(value)} looks like a proportion of one person. Give the difference out "
-            f"of {den}: how many people in {den}, not a share of one.",
+            f"of {den}: how many in {den}, not a share of one.",
         )
-    ratios = [a / b for a, b in (events, events[::-1]) if b]
+    pers = (arms.per, arms.other)
+    ratios = [a / b for a, b in (pers, pers[::-1]) if b]
     if any(near(r, 0.05) for r in ratios):
         return Feedback(
             False,
             f"{_number(value)} looks like one figure divided by the other. That is a ratio, "
-            f"a relative comparison. The question asks for the difference: take one count from "
-            f"the other.",
+            "a relative comparison. The question asks for the difference: take one figure from "
+            "the other.",
         )
-    if any(near(e) for e in events):
+    events = (row["intervention_events"], row["comparator_events"])
+    totals = (row["intervention_total"], row["comparator_total"])
+    if all(pd.notna(x) for x in (*events, *totals)):
+        raw = float(events[0]) - float(events[1])
+        if raw != expected and near(raw):
+            return Feedback(
+                False,
+                f"{_number(value)} is the difference between the raw counts "
+                f"({int(events[0])} of {int(totals[0])} and {int(events[1])} of "
+                f"{int(totals[1])}). The groups were not the same size, so first put both "
+                f"out of {den}. {where}",
+            )
+    if any(near(p) for p in pers):
+        return Feedback(
+            False, f"{_number(value)} is one group's figure on its own, not the difference. {where}"
+        )
+    crossed = [other for gap, other in _mixed_rows(arms, data_dir) if near(gap)]
+    if crossed:
         return Feedback(
             False,
-            f"{_number(value)} is one option's figure on its own, not the difference. {where}",
+            f"{_number(value)} looks like it takes one figure from another finding "
+            f"({crossed[0]}). Findings from other studies or times are not like with like: "
+            f"use both figures of finding {this}. {where}",
         )
     return Feedback(False, f"{_number(value)} is not the difference out of {den}. {where}")
 
 
-# --- b: the source and locator behind a figure ------------------------------------------
+# --- b: the source and locator behind a finding or evidence row -------------------------
 
 
-def _cited_row(row_id: str, data_dir: str | Path | None) -> tuple[str, pd.Series]:
-    """The table (``outcome_figures`` or ``outcomes``) and row with id ``row_id``."""
-    for table, key in (("outcome_figures", "figure_id"), ("outcomes", "outcome_id")):
-        frame = load_dataset(table, data_dir=data_dir)
-        found = frame[frame[key] == row_id]
+def _cited_row(row_id: object, data_dir: str | Path | None) -> tuple[str, pd.Series]:
+    """The table (``findings`` or ``outcomes``) and the row with id ``row_id``."""
+    if isinstance(row_id, str):
+        findings = summary_of_findings(data_dir=data_dir)
+        found = findings[findings["finding_id"] == row_id]
         if len(found):
-            return table, found.iloc[0]
+            return "findings", found.iloc[0]
+        evidence = load_dataset("outcomes", data_dir=data_dir)
+        found = evidence[evidence["outcome_id"] == row_id]
+        if len(found):
+            return "outcomes", found.iloc[0]
     raise UnknownTopicError(
-        f"{_shown(row_id)} is not a figure id of outcome_figures or an evidence row id of outcomes"
+        f"row_id {_shown(row_id)} is not a finding id (SF…) of the findings table or an "
+        "evidence row id (E…) of the outcomes table"
     )
 
 
-def source_question(*, row_id: str = "O024", data_dir: str | Path | None = None) -> Question:
-    """Exercise b: find the source of one figure (or evidence row) and where in it.
+def _source_row_id(row_id: str | None, data_dir: str | Path | None) -> str:
+    """The row of the source exercise: the given one, or the difference exercise's finding."""
+    return str(lead_risk_finding(data_dir=data_dir)["finding_id"]) if row_id is None else row_id
+
+
+def source_question(*, row_id: str | None = None, data_dir: str | Path | None = None) -> Question:
+    """Exercise b: find the source of one finding (or evidence row) and where in it.
 
     Parameters
     ----------
-    row_id : str
-        A ``figure_id`` of ``outcome_figures`` or an ``outcome_id`` of ``outcomes``.
+    row_id : str, optional
+        A ``finding_id`` of the summary of findings (``SF…``) or an ``outcome_id`` of the
+        evidence rows in ``outcomes`` (``E…``). By default the finding of the difference
+        exercise, so the student traces the figures they have just used.
     data_dir : str or Path, optional
         Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
     Question
-        ``ids`` holds ``row_id``.
+        ``ids`` holds the row id.
 
     Raises
     ------
     UnknownTopicError
         If ``row_id`` is in neither table.
     """
+    row_id = _source_row_id(row_id, data_dir)
     table, row = _cited_row(row_id, data_dir)
-    if table == "outcome_figures":
-        what = summarize_outcomes(data_dir=data_dir).set_index("figure_id").loc[row_id]
-        about = f"figure {row_id} ({what['label']}, {what['option_label']}: {what['figure']})"
+    if table == "findings":
+        about = _about(row)
+        where = "in the summary of findings (the findings table)"
     else:
         about = f"evidence row {row_id} ({row['measure']})"
+        where = "in the outcomes table, which holds the evidence rows"
     text = (
         "Exercise: find the source.\n"
-        f"Every fact in the aid names its source and where in it. Look up {about} in the "
-        f"{table} table. Which source is it from, and where in that source?\n"
+        f"Every fact in the aid names its source and where in it. Look up {about} {where}. "
+        "Which source is it from, and where in that source?\n"
         "Answer with a pair: (source id, locator), for example as a tuple of two texts."
     )
     return Question("check_source", text, (row_id,), tuple(_items(row["source_ids"])))
@@ -473,38 +638,47 @@ def source_question(*, row_id: str = "O024", data_dir: str | Path | None = None)
 def _source_pair(answer: object) -> tuple[object, object] | None:
     """The (source id, locator) a student gave, from a pair, a mapping or a Series."""
     try:
-        return _unpack_pair(answer)
+        return _unpack_pair(answer, ("source_id", "source_ids", "source"), ("locator", "locators"))
     except Exception:  # a hostile container that breaks on len() or indexing is not a pair
         return None
 
 
-def _unpack_pair(answer: object) -> tuple[object, object] | None:
+def _unpack_pair(
+    answer: object, first: Sequence[str], second: Sequence[str]
+) -> tuple[object, object] | None:
+    """Two values from a pair (tuple or list), or from a mapping or Series by key."""
     if isinstance(answer, pd.Series):
         answer = answer.to_dict()
     if isinstance(answer, Mapping):
         keys = {_as_text(k): k for k in answer}
-        source = next((keys[k] for k in ("source_id", "source_ids", "source") if k in keys), None)
-        locator = next((keys[k] for k in ("locator", "locators") if k in keys), None)
-        if source is None or locator is None:
+        one = next((keys[k] for k in first if k in keys), None)
+        two = next((keys[k] for k in second if k in keys), None)
+        if one is None or two is None:
             return None
-        return answer[source], answer[locator]
+        return answer[one], answer[two]
     if isinstance(answer, Sequence) and not isinstance(answer, str | bytes) and len(answer) == 2:
         return answer[0], answer[1]
     return None
 
 
 def _source_found(
-    row_id: str, pairs: list[tuple[str, str]], data_dir: str | Path | None
+    row_id: str, row: pd.Series, pairs: list[tuple[str, str]], data_dir: str | Path | None
 ) -> Feedback:
     citations = bibliography([s for s, _ in pairs], data_dir=data_dir)["citation"]
     found = "; ".join(f"{s}, at {p!r}" for s, p in pairs)
-    return Feedback(True, f"{row_id} comes from {found}. The source: {' '.join(citations)}")
+    evidence = _items(row.get("evidence_ids"))
+    rows = (
+        f" It was worked out from evidence row {', '.join(evidence)} of the outcomes table."
+        if evidence
+        else ""
+    )
+    return Feedback(True, f"{row_id} comes from {found}. The source: {' '.join(citations)}{rows}")
 
 
 def check_source(
-    answer: object, *, row_id: str = "O024", data_dir: str | Path | None = None
+    answer: object, *, row_id: str | None = None, data_dir: str | Path | None = None
 ) -> Feedback:
-    """Check exercise b: the source id and locator behind one row.
+    """Check exercise b: the source id and locator behind one finding or evidence row.
 
     Parameters
     ----------
@@ -520,6 +694,7 @@ def check_source(
     -------
     Feedback
     """
+    row_id = _source_row_id(row_id, data_dir)
     table, row = _cited_row(row_id, data_dir)
     pairs = list(zip(_items(row["source_ids"]), _items(row["locators"]), strict=True))
     where = f"Look at the source_ids and locators columns of {row_id} in the {table} table."
@@ -549,7 +724,7 @@ def check_source(
             )
         )
         if source.count(LIST_SEPARATOR) == locator.count(LIST_SEPARATOR) and listed == whole:
-            return _source_found(row_id, pairs, data_dir)
+            return _source_found(row_id, row, pairs, data_dir)
         return Feedback(
             False,
             "give one source id and its own locator. The two lists are paired in order, "
@@ -557,14 +732,15 @@ def check_source(
         )
     for pair, key in zip(pairs, whole, strict=True):
         if key == (source, locator):
-            return _source_found(row_id, [pair], data_dir)
+            return _source_found(row_id, row, [pair], data_dir)
     ids = {_as_text(s): s for s, _ in pairs}
     places = {_as_text(p) for _, p in pairs}
     if source in ids:
         return Feedback(
             False,
             f"the source {ids[source]} is right, but {_shown(given[1])} is not where this "
-            "row's fact is in it. The locator is the entry of locators in the same place as the source id.",
+            "row's fact is in it. The locator is the entry of locators in the same place as "
+            "the source id.",
         )
     if locator in places:
         return Feedback(
@@ -602,7 +778,7 @@ def _topics(
 
 def comparison_question(
     *,
-    topics: str | Iterable[str] = ("procedure_day", "afterwards"),
+    topics: str | Iterable[str] = ("how_well_it_works", "afterwards"),
     data_dir: str | Path | None = None,
 ) -> Question:
     """Exercise c: build a side-by-side comparison of some topics, with every option.
@@ -610,7 +786,9 @@ def comparison_question(
     Parameters
     ----------
     topics : str or iterable of str
-        Topics of the ``attributes`` table (``how_it_works``, ``procedure_day``, ``afterwards``).
+        Topics of the ``attributes`` table (``how_it_works``, ``how_well_it_works``,
+        ``procedure_day``, ``afterwards``). By default how well each works against a sham
+        (fake) procedure, which sums up the sham-controlled findings, and what comes after.
     data_dir : str or Path, optional
         Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
 
@@ -643,7 +821,7 @@ def comparison_question(
 def check_comparison(
     answer: object,
     *,
-    topics: str | Iterable[str] = ("procedure_day", "afterwards"),
+    topics: str | Iterable[str] = ("how_well_it_works", "afterwards"),
     data_dir: str | Path | None = None,
 ) -> Feedback:
     """Check exercise c: a comparison with exactly the asked topics and all three options.
@@ -719,51 +897,109 @@ def check_comparison(
 # --- d: why a sham-controlled trial matters ----------------------------------------------
 
 
-def _sham_trials(data_dir: str | Path | None) -> pd.DataFrame:
-    """The figures that come from trials against a sham procedure."""
-    figures = summarize_outcomes(data_dir=data_dir)
-    return figures[figures["design"] == "sham_controlled_rct"]
+@dataclass(frozen=True)
+class _ShamFindings:
+    """The findings behind the sham exercise for one outcome."""
+
+    sham: pd.DataFrame  # every finding against a sham, for the outcome, least biased first
+    open: pd.Series | None  # the lead finding of the same procedure where people knew their care
+    tested: pd.DataFrame  # every finding against a sham, for any outcome
 
 
-def sham_question(*, data_dir: str | Path | None = None) -> Question:
+def _sham_findings(outcome: str, data_dir: str | Path | None) -> _ShamFindings:
+    everything = summary_of_findings(data_dir=data_dir)
+    tested = everything[everything["comparator"] == _SHAM_ARM]
+    sham = tested[tested["outcome"] == outcome].reset_index(drop=True)
+    if not len(sham):
+        with_sham = ", ".join(dict.fromkeys(tested["outcome"].astype(str)))
+        raise UnknownTopicError(
+            f"outcome {_shown(outcome)} has no finding against a sham procedure; use one of: "
+            f"{with_sham}"
+        )
+    lead = sham.iloc[0]
+    rows = summary_of_findings(outcome, data_dir=data_dir)
+    known = rows[
+        (rows["design"] == "open_rct")
+        & (rows["intervention"] == lead["intervention"])
+        & (rows["comparator"] != _SHAM_ARM)
+    ]
+    return _ShamFindings(sham, known.iloc[0] if len(known) else None, tested)
+
+
+def sham_question(
+    *, outcome: str = "pain_relief_early", data_dir: str | Path | None = None
+) -> Question:
     """Exercise d: why a trial against a sham (fake) procedure matters; a multiple choice.
+
+    Parameters
+    ----------
+    outcome : str
+        An outcome with findings against a sham; by default pain in the first weeks.
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
     Question
-        ``ids`` holds the choice letters of :data:`SHAM_CHOICES`.
+        ``ids`` holds the outcome's least biased finding against a sham and, where there is
+        one, the lead finding for the same procedure from a trial where people knew their care.
+
+    Raises
+    ------
+    UnknownTopicError
+        If ``outcome`` has no finding against a sham.
     """
+    found = _sham_findings(outcome, data_dir)
+    lead = found.sham.iloc[0]
+    shown = [lead] if found.open is None else [lead, found.open]
+    lines = "\n".join(f"  - {_about(row)}: {DESIGN_WORDS[str(row['design'])]}." for row in shown)
     choices = "\n".join(f"  {letter}) {text}" for letter, (text, _) in SHAM_CHOICES.items())
     text = (
         "Exercise: why a sham matters.\n"
-        f"Some figures in the aid come from {DESIGN_WORDS['sham_controlled_rct']}. "
-        f"Others come from {DESIGN_WORDS['unblinded_rct']}. "
+        f"{'Two findings' if len(shown) > 1 else 'A finding'} on "
+        f"{str(lead['outcome_label']).lower()} from the summary of findings:\n"
+        f"{lines}\n"
+        + (
+            "They come from different trials, times and people, so do not set their numbers "
+            "against each other. "
+            if len(shown) > 1
+            else ""
+        )
+        + "Look at what the people in each trial knew. "
         "Why does a sham (fake) procedure matter when the outcome is pain?\n"
         f"{choices}\n"
         f"Answer with one letter, {', '.join(SHAM_CHOICES)}."
     )
-    sources = _sham_trials(data_dir)["source_ids"].map(_items).explode()
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
-    cited = dict.fromkeys([*sources, *_items(quiz.loc[_SHAM_QUIZ_ID, "source_ids"])])
-    return Question("check_sham", text, tuple(SHAM_CHOICES), tuple(cited))
+    cited = dict.fromkeys(
+        [s for row in shown for s in _sources_of(row)]
+        + _items(quiz.loc[_SHAM_QUIZ_ID, "source_ids"])
+    )
+    return Question(
+        "check_sham", text, tuple(str(row["finding_id"]) for row in shown), tuple(cited)
+    )
 
 
-def check_sham(answer: object, *, data_dir: str | Path | None = None) -> Feedback:
+def check_sham(
+    answer: object, *, outcome: str = "pain_relief_early", data_dir: str | Path | None = None
+) -> Feedback:
     """Check exercise d: why a trial against a sham procedure matters.
 
     Parameters
     ----------
     answer : object
         One letter of :data:`SHAM_CHOICES` (``"b"``, ``"B"``, ``"b)"``), or a choice's text.
-    data_dir : str or Path, optional
-        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+    outcome, data_dir
+        As for :func:`sham_question`.
 
     Returns
     -------
     Feedback
-        Right, with which options were tested against a sham in the aid's sources and the
-        knowledge check's explanation; or why the chosen reason is not it.
+        Right, with what the findings against a sham for the outcome say, which options were
+        tested against a sham and the knowledge check's explanation; or why the chosen
+        reason is not it.
     """
+    found = _sham_findings(outcome, data_dir)
     letters = ", ".join(SHAM_CHOICES)
     text = _as_text(answer)
     letter = None
@@ -780,98 +1016,229 @@ def check_sham(answer: object, *, data_dir: str | Path | None = None) -> Feedbac
         return Feedback(False, f"{start} Expected one letter: {letters}.")
     if letter != SHAM_ANSWER:
         return Feedback(False, f"({letter}) is not the reason: {SHAM_CHOICES[letter][1]}")
-    trials = _sham_trials(data_dir)
-    labels = option_labels(data_dir=data_dir)
-    tested = [labels[o] for o in labels if o in set(trials["option_id"].astype(str))]
-    studies = ", ".join(dict.fromkeys(trials["source_ids"].map(_items).explode()))
+    tested = ", ".join(dict.fromkeys(found.tested["intervention_label"].astype(str)))
+    studies = ", ".join(dict.fromkeys(found.tested["source_ids"].map(_items).explode()))
+    sham = found.sham
+    chance = int((sham["chance"] == "could_be_chance").sum())
+    lead = sham.iloc[0]
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
     return Feedback(
         True,
         f"that is the point of {DESIGN_WORDS['sham_controlled_rct']}. Pain is something each "
-        f"person rates, so in {DESIGN_WORDS['unblinded_rct']}, what they expect can colour "
-        "the answer. "
-        f"In the aid's figures, trials against a sham tested: {', '.join(tested)} ({studies}). "
+        f"person rates, so in {DESIGN_WORDS['open_rct']}, what they expect can colour the "
+        f"answer. In the summary of findings, trials against a sham tested: {tested} "
+        f"({studies}). For {str(lead['outcome_label']).lower()} there are {len(sham)} "
+        f"findings against a sham; in {chance} of them the gap could be due to chance. "
+        f"The least biased, {lead['finding_id']}: {lead['statement']} "
         f"{quiz.loc[_SHAM_QUIZ_ID, 'explanation']!s}",
     )
 
 
-# --- e: how sure we can be about a figure ------------------------------------------------
+# --- e: how sure we can be about a finding, and why -------------------------------------
 
 
-def _figure(figure_id: str, data_dir: str | Path | None) -> pd.Series:
-    figures = summarize_outcomes(data_dir=data_dir)
-    found = figures[figures["figure_id"] == figure_id]
-    if not len(found):
-        raise UnknownTopicError(f"{_shown(figure_id)} is not a figure id of outcome_figures")
-    return found.iloc[0]
+def _certainty_finding(
+    finding_id: str | None, outcome: str, data_dir: str | Path | None
+) -> pd.Series:
+    """The finding of the certainty exercise: the given one, or the outcome's lead finding."""
+    if finding_id is not None:
+        return _finding(finding_id, data_dir)
+    lead = lead_finding(outcome, data_dir=data_dir)
+    if lead is None:
+        raise UnknownTopicError(f"outcome {_shown(outcome)} has no finding; choose another outcome")
+    return lead
 
 
-def _levels(data_dir: str | Path | None) -> list[str]:
-    figures = load_dataset("outcome_figures", data_dir=data_dir)
-    return [str(c) for c in figures["certainty"].cat.categories]
+def _vocabulary(data_dir: str | Path | None) -> tuple[list[str], list[str]]:
+    """The certainty levels, best first, and the reasons for rating down, from the schema."""
+    fields = describe_dataset("findings", data_dir=data_dir).set_index("column")["allowed"]
+    return (
+        [str(x) for x in str(fields["certainty"]).split(", ")],
+        [str(x) for x in str(fields["downgrades"]).split(", ")],
+    )
 
 
-def certainty_question(*, figure_id: str = "O007", data_dir: str | Path | None = None) -> Question:
-    """Exercise e (optional): read how sure we can be about one figure.
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _key(text: str) -> str:
+    return text.strip().strip("'\"`.").replace(" ", "_").replace("-", "_")
+
+
+def _reasons(value: object) -> list[str] | None:
+    """The reasons a student gave, as keys; [] for none; None if it is not text or texts."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if isinstance(value, str):
+        if len(value) > 10 * _SHOWN_LIMIT:
+            return None
+        parts = value.replace(" and ", LIST_SEPARATOR).replace(",", LIST_SEPARATOR)
+        items: list[object] = list(parts.split(LIST_SEPARATOR))
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+    else:
+        return None
+    if len(items) > 10 or not all(isinstance(item, str) for item in items):
+        return None
+    keys = [_key(" ".join(str(item).split()).casefold()) for item in items]
+    return [k for k in keys if k not in _NO_REASONS]
+
+
+def _certainty_pair(answer: object) -> tuple[object, object] | None:
+    try:
+        return _unpack_pair(answer, ("certainty", "level"), ("downgrades", "reasons"))
+    except Exception:  # a hostile container is not a pair
+        return None
+
+
+def certainty_question(
+    *,
+    finding_id: str | None = None,
+    outcome: str = "pain_relief_early",
+    data_dir: str | Path | None = None,
+) -> Question:
+    """Exercise e: how sure can we be about one finding, and why was it rated down?
 
     Parameters
     ----------
-    figure_id : str
-        A ``figure_id`` of ``outcome_figures``.
+    finding_id : str, optional
+        A finding of the summary of findings (``SF…``). By default the least biased finding
+        for ``outcome``.
+    outcome : str
+        The outcome whose lead finding is used when ``finding_id`` is not given.
     data_dir : str or Path, optional
         Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
     Question
-        ``ids`` holds ``figure_id``.
+        ``ids`` holds the finding id.
+
+    Raises
+    ------
+    UnknownTopicError
+        If ``finding_id`` is not a finding, or ``outcome`` has none.
     """
-    row = _figure(figure_id, data_dir)
-    levels = ", ".join(level.replace("_", " ") for level in _levels(data_dir))
+    row = _certainty_finding(finding_id, outcome, data_dir)
+    levels, reasons = _vocabulary(data_dir)
     text = (
         "Exercise: how sure can we be?\n"
-        f"Figure {figure_id} is about {str(row['label']).lower()} with "
-        f"{_lower_first(str(row['option_label']))}: {row['figure']}, {row['timepoint']}. "
-        f"How sure can we be about it? Answer with its certainty level, one of: {levels}."
+        f"Look at {_about(row)} in the summary of findings. How sure can we be about it, "
+        "and why was it rated down? GRADE starts trials where chance decided the care at "
+        "high and other studies at low, then takes off one level per problem.\n"
+        "Answer with a pair: (certainty level, reasons). The level is one of: "
+        f"{', '.join(_words(x) for x in levels)}. The reasons are a list drawn from: "
+        f"{', '.join(_words(x) for x in reasons)}; give an empty list if there are none."
     )
-    return Question("check_certainty", text, (figure_id,), tuple(_items(row["source_ids"])))
+    return Question("check_certainty", text, (str(row["finding_id"]),), _sources_of(row))
 
 
 def check_certainty(
-    answer: object, *, figure_id: str = "O007", data_dir: str | Path | None = None
+    answer: object,
+    *,
+    finding_id: str | None = None,
+    outcome: str = "pain_relief_early",
+    data_dir: str | Path | None = None,
 ) -> Feedback:
-    """Check exercise e: the certainty level of one figure.
+    """Check exercise e: the GRADE certainty of one finding and the reasons it was rated down.
 
     Parameters
     ----------
     answer : object
-        A certainty level as text: ``"moderate"``, ``"very low"`` or ``"very_low"``.
-    figure_id, data_dir
+        A pair ``(level, reasons)``, or a mapping or Series with the keys ``certainty`` and
+        ``downgrades`` (as ``row[["certainty", "downgrades"]]`` gives). The level is text
+        (``"moderate"``, ``"very low"`` or ``"very_low"``); the reasons are a list of texts,
+        or one text as the table gives it (``"risk_of_bias;imprecision"``), or an empty list
+        or ``"none"``. A reason that took off two levels may be named once or twice. A level
+        on its own is marked, and asked for its reasons.
+    finding_id, outcome, data_dir
         As for :func:`certainty_question`.
 
     Returns
     -------
     Feedback
-        Right, with the figure's sentence, whose wording follows its certainty; or what to
-        look at.
+        Right, with the GRADE steps from the design's starting level and the finding's
+        statement; or what to look at.
     """
-    row = _figure(figure_id, data_dir)
-    levels = _levels(data_dir)
-    where = f"Look at the certainty column of figure {figure_id} in outcome_figures."
-    text = _as_text(answer)
-    level = None if text is None else text.replace(" ", "_").replace("-", "_")
+    row = _certainty_finding(finding_id, outcome, data_dir)
+    levels, known_reasons = _vocabulary(data_dir)
+    this = str(row["finding_id"])
+    where = f"Look at the certainty and downgrades columns of finding {this}."
+    named = ", ".join(_words(x) for x in levels)
+    expected = (
+        f"Expected a pair: (certainty level, reasons), the level one of: {named}; the reasons "
+        "a list, empty if there are none."
+    )
+    pair = None if isinstance(answer, str) else _certainty_pair(answer)
+    given_level, given_reasons = (answer, None) if pair is None else pair
+    text = _as_text(given_level)
+    level = None if text is None else _key(text)
     if level not in levels:
-        start = (
-            "no answer yet." if answer is None else f"{_shown(answer)} is not a certainty level."
-        )
-        named = ", ".join(x.replace("_", " ") for x in levels)
-        return Feedback(False, f"{start} Expected one of: {named}. {where}")
-    if level != str(row["certainty"]):
+        if answer is None:
+            start = "no answer yet."
+        elif pair is None and not isinstance(answer, str):
+            start = f"{_shown(answer)} is not a pair."
+        else:
+            start = f"{_shown(given_level)} is not a certainty level."
+        return Feedback(False, f"{start} {expected} {where}")
+    truth = str(row["certainty"])
+    rated = _items(row["downgrades"])
+    start_level = expected_certainty(str(row["design"]), 0)
+    if level != truth:
         return Feedback(
-            False, f"{level.replace('_', ' ')} is a certainty level, but not this figure's. {where}"
+            False,
+            f"{_words(level)} is a certainty level, but not this finding's. It comes from "
+            f"{DESIGN_WORDS[str(row['design'])]}, which starts at {_words(start_level)}; "
+            f"count the levels taken off. {where}",
         )
+    if pair is None:
+        return Feedback(
+            False,
+            f"{_words(level)} is right; now give the reasons it was rated down with it, as a "
+            f"pair: ({_words(level)!r}, [reasons]). {where}",
+        )
+    reasons = _reasons(given_reasons)
+    if reasons is None:
+        return Feedback(
+            False,
+            f"the level is right, but the reasons should be a list of texts; got "
+            f"{_shown(given_reasons)}. {where}",
+        )
+    unknown = [r for r in reasons if r not in known_reasons]
+    if unknown:
+        return Feedback(
+            False,
+            f"the level is right, but {_shown(_words(unknown[0]))} is not one of GRADE's "
+            f"reasons: {', '.join(_words(x) for x in known_reasons)}. {where}",
+        )
+    missing = [r for r in dict.fromkeys(rated) if r not in reasons]
+    extra = [r for r in dict.fromkeys(reasons) if r not in rated]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(
+                "one reason is missing"
+                if len(missing) == 1
+                else f"{len(missing)} reasons are missing"
+            )
+        if extra:
+            parts.append(f"{', '.join(_words(x) for x in extra)} was not a reason here")
+        return Feedback(False, f"the level is right, but {' and '.join(parts)}. {where}")
+    if rated:
+        counted = ", ".join(
+            _words(r) + (f" ({rated.count(r)} levels)" if rated.count(r) > 1 else "")
+            for r in dict.fromkeys(rated)
+        )
+        steps = (
+            f"it starts at {_words(start_level)} and was rated down {len(rated)} "
+            f"level{'s' if len(rated) > 1 else ''} for {counted}, to {_words(truth)}"
+        )
+    else:
+        steps = f"it starts at {_words(start_level)} and was not rated down"
     return Feedback(
         True,
-        f"{row['certainty_label']}. The aid's sentence for this figure is worded to match: "
-        f"{row['sentence']}",
+        f"{CERTAINTY_WORDS[truth]}. Finding {this} comes from "
+        f"{DESIGN_WORDS[str(row['design'])]}: {steps}. The aid's statement for it: "
+        f"{row['statement']}",
     )
