@@ -11,7 +11,7 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env \
 	--nbval-kernel-startup-timeout=120
 
 .DEFAULT_GOAL := help
-.PHONY: help setup app bench readability lab test lint typecheck unit nbval notebooks figures slides site validate compare lock clean
+.PHONY: help setup app hub bench readability lab test lint typecheck unit nbval notebooks figures slides site validate compare lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -38,6 +38,24 @@ APP_SERVER := JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/python deploy/app.py
 
 app: $(STAMP)  ## serve the shared-decision session app with Voilà on 127.0.0.1:8866
 	$(APP_SERVER) $(APP_NOTEBOOK) --Voila.port=$(APP_PORT) $(APP_ARGS)
+
+# Many users: JupyterHub on 127.0.0.1 (deploy/jupyterhub_config.py), each user a server of their
+# own; its proxy comes from the npm registry at an exact version, like the slides' reveal.js.
+CHP_VERSION := 5.3.0
+CHP := build/hub/node_modules/.bin/configurable-http-proxy
+HUB_PORT ?= 8000
+HUB_API_PORT ?= 8081
+HUB_PROXY_PORT ?= 8001
+HUB_STATE ?= build/hub/state
+
+$(CHP):
+	npm install --prefix build/hub --no-audit --no-fund --save-exact configurable-http-proxy@$(CHP_VERSION)
+
+hub: $(STAMP) $(CHP)  ## JupyterHub on 127.0.0.1:8000: each user their own session app (or JupyterLab)
+	mkdir -p $(HUB_STATE)
+	KYPHO_HUB_PORT=$(HUB_PORT) KYPHO_HUB_API_PORT=$(HUB_API_PORT) KYPHO_HUB_PROXY_PORT=$(HUB_PROXY_PORT) \
+	KYPHO_HUB_STATE="$(HUB_STATE)" KYPHO_HUB_PROXY="$(CURDIR)/$(CHP)" \
+	$(BIN)/jupyterhub -f deploy/jupyterhub_config.py $(HUB_ARGS)
 
 lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
 	$(BIN)/jupyter lab $(LAB_OPTIONS) notebooks/00-index.ipynb $(LAB_ARGS)

@@ -33,6 +33,8 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
+from kypho_aid.handout import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -209,7 +211,7 @@ def bench_browser(runs: int) -> dict[str, tuple[float, float]]:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                args=list(CHROMIUM_ARGS),
             )
 
             def first_widget(url: str, selector: str) -> float:
