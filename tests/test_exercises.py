@@ -14,6 +14,7 @@ import ast
 import csv
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -646,3 +647,23 @@ def test_the_exercises_notebook_leaves_every_answer_to_the_student() -> None:
     assert calls >= len(CHECKS) and marks == ["Not yet"] * calls
     code, _ = notebook("07-exercises")
     assert code.count("answer = None  # your turn") == calls
+
+
+@pytest.mark.parametrize(
+    ("name", "mark"), [("07-exercises", "Not yet"), ("08-exercise-solutions", "Right")]
+)
+def test_the_notebook_sources_run_and_mark_every_answer(name: str, mark: str) -> None:
+    """The jupytext sources, run as plain Python, before `make notebooks` stores outputs."""
+    path = ROOT / "notebooks" / "src" / f"{name}.py"
+    code = path.read_text(encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=ROOT / "notebooks",
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    calls = len(re.findall(r"exercises\.check_\w+\(", code))
+    assert calls >= len(CHECKS)
+    assert re.findall(r"^(Right|Not yet):", run.stdout, flags=re.M) == [mark] * calls

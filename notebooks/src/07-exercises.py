@@ -18,6 +18,10 @@
 # 4. Why a sham matters
 # 5. How sure can we be?
 #
+# Every exercise works on the summary of findings: one row per comparison of two groups,
+# from one study or one pooled analysis, at one time, on one measure. Each row is called a
+# finding and has an id such as `SF022`.
+#
 # Try each one before you look at the [exercise solutions](08-exercise-solutions.ipynb).
 #
 # ## Prerequisites
@@ -25,7 +29,7 @@
 # | Concepts | Importance | Notes |
 # | --- | --- | --- |
 # | [Risks and benefits](02-risks-and-benefits.ipynb) | Necessary | Figures as "out of 100" |
-# | [The evidence](03-the-evidence.ipynb) | Necessary | Where each figure comes from |
+# | [The evidence](03-the-evidence.ipynb) | Necessary | Where each figure comes from, and how sure we can be |
 # | pandas DataFrames | Helpful | Picking rows with `.loc` and columns by name |
 #
 # **Time to do:** about thirty minutes.
@@ -38,15 +42,18 @@ import pandas as pd
 
 import kypho_aid
 from kypho_aid import exercises
+from kypho_aid.findings import summary_of_findings
 from kypho_aid.widgets import KnowledgeCheck
 
 # %% [markdown]
 # ## A difference out of 100
 #
-# A figure such as "out of 100" counts people. The difference between two options' figures,
-# taken from the same source, says how many more or fewer people out of 100 had the outcome
-# with one option than with the other. This is the absolute difference: it keeps the size of
-# the risk in view, which a ratio hides.
+# A figure such as "out of 100" counts people. A finding gives one such figure for each of
+# its two groups, from the same study, at the same time. Their difference says how many more
+# or fewer people out of 100 had the outcome in one group than in the other. This is the
+# absolute difference: it keeps the size of the risk in view, which a ratio hides. Only take
+# a difference between the two groups of one finding: figures from different studies or
+# times are not like with like.
 
 # %%
 pd.set_option("display.max_colwidth", None)
@@ -54,21 +61,22 @@ difference = exercises.difference_question()
 print(difference)
 
 # %% [markdown]
-# The figures table, with the columns you need:
+# The summary of findings, with the columns you need for this finding:
 
 # %%
-figures = kypho_aid.load_dataset("outcome_figures").set_index("figure_id")
-figures.loc[list(difference.ids), ["outcome", "option_id", "events", "denominator", "timepoint"]]
+findings = summary_of_findings().set_index("finding_id")
+columns = ["comparison_label", "intervention_per", "comparator_per", "denominator", "timepoint"]
+findings.loc[list(difference.ids), columns]
 
 # %%
-answer = None  # your turn: one number, the first option's count minus the second's
+answer = None  # your turn: one number, intervention_per minus comparator_per
 print(exercises.check_difference(answer))
 
 # %% [markdown]
 # ## Find the source
 #
-# Every figure and fact in the aid names its source (`source_ids`) and where in that source
-# it is (`locators`), one locator per source, in the same order. The `figures` table above
+# Every finding and fact in the aid names its source (`source_ids`) and where in that source
+# it is (`locators`), one locator per source, in the same order. The `findings` table above
 # holds both columns.
 
 # %%
@@ -96,12 +104,17 @@ print(exercises.check_comparison(answer))
 # %% [markdown]
 # ## Why a sham matters
 #
-# The design of a study changes what its figures can tell us. The [evidence](03-the-evidence.ipynb)
-# notebook has a section on trials against a sham (fake) procedure.
+# The design of a study changes what its figures can tell us. In a trial against a sham (fake)
+# procedure, the people in the trial do not know which group they are in. The
+# [evidence](03-the-evidence.ipynb) notebook has a section on these trials. The question
+# shows two findings; look at their `design` column:
 
 # %%
 sham = exercises.sham_question()
 print(sham)
+
+# %%
+findings.loc[list(sham.ids), ["comparison_label", "design", "figure", "timepoint"]]
 
 # %%
 answer = None  # your turn: one letter
@@ -110,15 +123,17 @@ print(exercises.check_sham(answer))
 # %% [markdown]
 # ## How sure can we be?
 #
-# Each figure carries a certainty level, rated from the evidence behind it. The aid's
-# sentences are worded to match it: "probably" for moderate, "may" for low.
+# Each finding carries a certainty level, rated the GRADE way. Evidence from trials where
+# chance decided who got which care starts at high; other studies start at low. Each problem
+# found takes off one level: risk of bias, inconsistency, indirectness, imprecision or
+# publication bias. The `downgrades` column lists the problems, one entry per level taken off.
 
 # %%
 certainty = exercises.certainty_question()
 print(certainty)
 
 # %%
-answer = None  # your turn: a certainty level, as text
+answer = None  # your turn: a pair, (certainty level, list of reasons)
 print(exercises.check_certainty(answer))
 
 # %% [markdown]
@@ -145,9 +160,9 @@ print(f"That choice is {verdict}. The answer is {result.answer}. {result.explana
 # %% [markdown]
 # ## Summary
 #
-# You practised turning two figures into a difference out of 100, tracing a figure to its
-# source, building a comparison that keeps every option, and reading what a sham-controlled
-# trial and a certainty level say about a figure.
+# You practised turning the two groups of one finding into a difference out of 100, tracing
+# a finding to its source, building a comparison that keeps every option, and reading what a
+# sham-controlled trial and a certainty level, with its reasons, say about a finding.
 #
 # ### What's next?
 #

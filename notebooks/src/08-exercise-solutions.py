@@ -34,6 +34,7 @@ import pandas as pd
 
 import kypho_aid
 from kypho_aid import exercises
+from kypho_aid.findings import expected_certainty, summary_of_findings
 from kypho_aid.outcomes import DESIGN_WORDS
 
 # %% [markdown]
@@ -45,14 +46,15 @@ difference = exercises.difference_question()
 print(difference)
 
 # %% [markdown]
-# Both figures count people out of the same number, so their difference does too. Take the
-# second option's count from the first's; a negative result means fewer people with the
-# first option.
+# The two figures are the two groups of one finding: same study, same time, same measure.
+# Both count people out of the same number, so their difference does too. Take the second
+# group's figure from the first's; a negative result means fewer people in the first group.
 
 # %%
-figures = kypho_aid.load_dataset("outcome_figures").set_index("figure_id")
-first, second = difference.ids
-answer = figures.loc[first, "events"] - figures.loc[second, "events"]
+findings = summary_of_findings().set_index("finding_id")
+(finding_id,) = difference.ids
+row = findings.loc[finding_id]
+answer = row["intervention_per"] - row["comparator_per"]
 print(exercises.check_difference(answer))
 
 # %% [markdown]
@@ -63,11 +65,11 @@ source = exercises.source_question()
 print(source)
 
 # %% [markdown]
-# The row holds the source id and the locator side by side:
+# The finding holds the source id and the locator side by side:
 
 # %%
 (row_id,) = source.ids
-row = figures.loc[row_id]
+row = findings.loc[row_id]
 answer = (row["source_ids"], row["locators"])
 print(exercises.check_source(answer))
 
@@ -75,7 +77,7 @@ print(exercises.check_source(answer))
 # The bibliography gives the full reference for that id:
 
 # %%
-kypho_aid.bibliography([row["source_ids"]])[["source_id", "citation"]]
+kypho_aid.bibliography(row["source_ids"].split(";"))[["source_id", "citation"]]
 
 # %% [markdown]
 # ## Build a comparison
@@ -102,11 +104,13 @@ sham = exercises.sham_question()
 print(sham)
 
 # %% [markdown]
-# Pain is something each person rates. The two designs, as the aid words them:
+# Pain is something each person rates. The two findings in the question, with their designs
+# as the aid words them:
 
 # %%
-for design in ["sham_controlled_rct", "unblinded_rct"]:
-    print(f"{design}: {DESIGN_WORDS[design]}")
+for finding_id in sham.ids:
+    design = str(findings.loc[finding_id, "design"])
+    print(f"{finding_id}, {findings.loc[finding_id, 'comparison_label']}: {DESIGN_WORDS[design]}")
 
 # %% [markdown]
 # Only in the first do people not know which procedure they had, so choice b is the reason.
@@ -123,18 +127,30 @@ certainty = exercises.certainty_question()
 print(certainty)
 
 # %% [markdown]
-# The level is in the figure's `certainty` column:
+# The level is in the finding's `certainty` column and the reasons in its `downgrades`
+# column, one entry per level taken off:
 
 # %%
-(figure_id,) = certainty.ids
-answer = str(figures.loc[figure_id, "certainty"])
+(finding_id,) = certainty.ids
+row = findings.loc[finding_id]
+reasons = str(row["downgrades"]).split(";") if pd.notna(row["downgrades"]) else []
+answer = (str(row["certainty"]), reasons)
 print(exercises.check_certainty(answer))
+
+# %% [markdown]
+# The GRADE steps, worked out: the design's starting level, less one level per reason.
+
+# %%
+start = expected_certainty(str(row["design"]), 0)
+end = expected_certainty(str(row["design"]), len(reasons))
+print(f"{row['design']}: starts at {start}; {len(reasons)} level(s) off gives {end}.")
 
 # %% [markdown]
 # ## Summary
 #
-# Each answer came from the knowledge base, not from memory: the counts, the source and its
-# locator, the topics of the comparison and the certainty level are all read from the tables,
+# Each answer came from the knowledge base, not from memory: the two groups' figures of one
+# finding, the source and its locator, the topics of the comparison, the findings against a
+# sham and the certainty level with its reasons are all read from the summary of findings,
 # so the answers stay right when the data are updated.
 #
 # ### What's next?
