@@ -795,7 +795,8 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
 
     Examples
     --------
-    >>> screening_sentences(screen(PatientProfile()))[2]
+    >>> known = PatientProfile(cause="osteoporosis", neurological_deficit=False, infection=False)
+    >>> screening_sentences(screen(known))[2]
     'No reason found in these rules not to consider non-surgical care. Your doctor will check more.'
     """
     sentences = []
