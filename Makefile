@@ -30,11 +30,11 @@ LAB_OPTIONS := --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
 	--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The session app: hardened standalone Voilà (deploy/app.py says what it changes): loopback
+# The session app: hardened standalone Voilà (deploy/kypho_app.py says what it changes): loopback
 # only, preheated kernels, each kernel tied to its browser and shut down when the tab closes.
 APP_NOTEBOOK := notebooks/05-shared-decision-session.ipynb
 APP_PORT ?= 8866
-APP_SERVER := JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/python deploy/app.py
+APP_SERVER := JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/python deploy/kypho_app.py
 
 app: $(STAMP)  ## serve the shared-decision session app with Voilà on 127.0.0.1:8866
 	$(APP_SERVER) $(APP_NOTEBOOK) --Voila.port=$(APP_PORT) $(APP_ARGS)

@@ -2,7 +2,7 @@
 
 Usage
 -----
-    python benchmarks/bench.py [--quick] [--no-browser]
+    python benchmarks/bench.py [--quick] [--no-browser] [--only-serving]
 
 Prints each result as a ratio to its named baseline (or in milliseconds against its
 target) and appends a dated row with package versions to benchmarks/results.md.
@@ -11,8 +11,15 @@ target) and appends a dated row with package versions to benchmarks/results.md.
 2. strict nbval over the notebook suite, against as many trivial notebooks (target ≤ 1.5×)
 3. widget update latency, value change → updated output: median and 95th percentile, in the
    kernel and in the browser (targets: text/table < 50 ms, chart < 150 ms)
-4. Voilà app: time to first interactive widget in headless chromium, against an empty
-   notebook served the same way (target ≤ 1.5×)
+4. the app as ``make app`` serves it: time to the first interactive widget in headless
+   chromium, against an empty notebook served the same way (target ≤ 1.5×) and against an
+   empty notebook in plain Voilà without preheated kernels (target < 1×)
+5. load: 1, 5 and 10 visitors arriving together (each a browser of its own): first widget
+   median and 95th percentile against the empty notebook, kernel memory, and the kernels
+   still running two minutes after every tab closed (target 0)
+6. serving modes: the hardened standalone app against Voilà as a Jupyter Server extension
+   (as JupyterHub's single-user servers run it): first widget and memory
+Servers listen on 127.0.0.1 only and every wait is bounded (benchmarks/serving.py).
 """
 
 from __future__ import annotations
@@ -22,16 +29,26 @@ import datetime as dt
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+
+from serving import (  # a sibling module: benchmarks/ is on sys.path
+    APP,
+    APP_WIDGET,
+    EMPTY_WIDGET,
+    LEFT_AFTER,
+    first_widget,
+    load,
+    percentiles,
+    serve,
+    write_empty_notebook,
+)
 
 from kypho_aid.handout import CHROMIUM_ARGS
 
@@ -92,18 +109,13 @@ def bench_nbval() -> tuple[float, float]:
     return suite, floor
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
 def _timed(action: Callable[[int], None], runs: int) -> tuple[float, float]:
     samples = []
     for i in range(runs):
         start = time.perf_counter()
         action(i)
         samples.append((time.perf_counter() - start) * 1000)
-    return _percentiles(samples)
+    return percentiles(samples)
 
 
 def bench_kernel_widgets(runs: int) -> dict[str, tuple[float, float]]:
@@ -143,135 +155,98 @@ def bench_kernel_widgets(runs: int) -> dict[str, tuple[float, float]]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def voila(notebook: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": tempfile.mkdtemp()}
-    proc = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "voila",
-            str(notebook),
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            "--Voila.port_retries=0",
-            "--VoilaConfiguration.strip_sources=True",
-            "--TagRemovePreprocessor.enabled=True",
-            '--TagRemovePreprocessor.remove_cell_tags=["hide-in-app"]',
-        ],
-        cwd=notebook.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("voila did not start") from None
-            time.sleep(0.3)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
 def bench_browser(runs: int) -> dict[str, tuple[float, float]]:
     from playwright.sync_api import sync_playwright
 
     results: dict[str, tuple[float, float]] = {}
-    app = ROOT / "notebooks" / "05-shared-decision-session.ipynb"
-    with tempfile.TemporaryDirectory() as folder:
-        import nbformat
-
-        empty = Path(folder) / "empty.ipynb"
-        nb = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell("import ipywidgets as w\nw.Button(description='ok')")]
-        )
-        nb.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3",
-            "language": "python",
-        }
-        nbformat.write(nb, empty)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM,
-                args=list(CHROMIUM_ARGS),
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        with serve("app", APP) as served:
+            page = browser.new_page()
+            page.goto(served.url)
+            page.locator(".kypho-steps").first.wait_for(state="visible", timeout=120_000)
+            page.get_by_role("button", name="3. Risks and benefits").click()
+            summary = page.locator(".kypho-risk-summary").first
+            summary.wait_for(state="visible")
+            # Timed inside the page: from the click (or change) event to the DOM update.
+            page.evaluate(
+                """() => {
+                    window.__kypho = {start: null, end: null};
+                    const begin = () => { window.__kypho = {start: performance.now(), end: null}; };
+                    document.addEventListener('click', begin, true);
+                    document.addEventListener('change', begin, true);
+                    new MutationObserver(() => {
+                        if (window.__kypho.start !== null && window.__kypho.end === null) {
+                            window.__kypho.end = performance.now();
+                        }
+                    }).observe(document.querySelector('.kypho-session'),
+                               {subtree: true, childList: true, characterData: true, attributes: true,
+                                attributeFilter: ['src']});
+                }"""
             )
 
-            def first_widget(url: str, selector: str) -> float:
-                page = browser.new_page()
-                start = time.perf_counter()
-                page.goto(url)
-                page.locator(selector).first.wait_for(state="visible", timeout=120_000)
-                elapsed = (time.perf_counter() - start) * 1000
-                page.close()
-                return elapsed
+            def in_page() -> float:
+                page.wait_for_function("() => window.__kypho.end !== null", polling="raf")
+                return float(page.evaluate("() => window.__kypho.end - window.__kypho.start"))
 
-            with voila(empty) as url:
-                baseline = statistics.median(first_widget(url, ".widget-button") for _ in range(3))
-            with voila(app) as url:
-                tti = statistics.median(first_widget(url, ".kypho-steps") for _ in range(3))
-                page = browser.new_page()
-                page.goto(url)
-                page.locator(".kypho-steps").first.wait_for(state="visible", timeout=120_000)
-                page.get_by_role("button", name="3. Risks and benefits").click()
-                summary = page.locator(".kypho-risk-summary").first
-                summary.wait_for(state="visible")
-                # Timed inside the page: from the click (or change) event to the DOM update.
-                page.evaluate(
-                    """() => {
-                        window.__kypho = {start: null, end: null};
-                        const begin = () => { window.__kypho = {start: performance.now(), end: null}; };
-                        document.addEventListener('click', begin, true);
-                        document.addEventListener('change', begin, true);
-                        new MutationObserver(() => {
-                            if (window.__kypho.start !== null && window.__kypho.end === null) {
-                                window.__kypho.end = performance.now();
-                            }
-                        }).observe(document.querySelector('.kypho-session'),
-                                   {subtree: true, childList: true, characterData: true, attributes: true,
-                                    attributeFilter: ['src']});
-                    }"""
-                )
-
-                def in_page() -> float:
-                    page.wait_for_function("() => window.__kypho.end !== null", polling="raf")
-                    return float(page.evaluate("() => window.__kypho.end - window.__kypho.start"))
-
-                samples_text, samples_chart = [], []
-                for i in range(runs):
-                    page.get_by_role("button", name="Numbers" if i % 2 else "Words").click()
-                    samples_text.append(in_page())
-                page.get_by_role("button", name="Icons").click()
-                in_page()
-                page.locator(".kypho-session img").first.wait_for(state="visible")
-                choices = ["Cement leaking out of the bone", "A new break in the spine"]
-                for i in range(runs):
-                    page.locator(".kypho-risk-outcome select").select_option(label=choices[i % 2])
-                    samples_chart.append(in_page())
-                page.close()
-            browser.close()
-    results["voila time to first widget (ms): app"] = (tti, tti)
-    results["voila time to first widget (ms): empty notebook"] = (baseline, baseline)
-    results["browser text: risk explorer view"] = _percentiles(samples_text)
-    results["browser chart: risk explorer outcome"] = _percentiles(samples_chart)
+            samples_text, samples_chart = [], []
+            for i in range(runs):
+                page.get_by_role("button", name="Numbers" if i % 2 else "Words").click()
+                samples_text.append(in_page())
+            page.get_by_role("button", name="Icons").click()
+            in_page()
+            page.locator(".kypho-session img").first.wait_for(state="visible")
+            choices = ["Cement leaking out of the bone", "A new break in the spine"]
+            for i in range(runs):
+                page.locator(".kypho-risk-outcome select").select_option(label=choices[i % 2])
+                samples_chart.append(in_page())
+            page.close()
+        browser.close()
+    results["browser text: risk explorer view"] = percentiles(samples_text)
+    results["browser chart: risk explorer outcome"] = percentiles(samples_chart)
     return results
+
+
+def bench_serving(report: Callable[[str], None], *, quick: bool) -> None:
+    """4. first widget for one visitor; 5. visitors arriving together; 6. serving modes."""
+    runs = 2 if quick else 3
+    with tempfile.TemporaryDirectory() as folder:
+        empty = write_empty_notebook(Path(folder))
+        with serve("app", APP) as served:
+            app = first_widget(served, APP_WIDGET, runs)
+        with serve("app", empty) as served:
+            same_way = first_widget(served, EMPTY_WIDGET, runs)
+        with serve("plain", empty) as served:
+            cold = first_widget(served, EMPTY_WIDGET, runs)
+        report(
+            f"4. first widget, one visitor: app (make app, preheated) {app:.0f} ms; empty notebook "
+            f"served the same way {same_way:.0f} ms = {app / same_way:.2f}x (target <= 1.5x); "
+            f"empty notebook in plain Voilà, not preheated, {cold:.0f} ms = {app / cold:.2f}x "
+            "(target < 1)"
+        )
+        for visitors in (1, 5, 10):
+            with serve("app", APP) as served:
+                ours = load(served, APP_WIDGET, visitors, wait_left=True)
+            with serve("app", empty) as served:
+                floor = load(served, EMPTY_WIDGET, visitors, wait_left=False)
+            report(
+                f"5. {visitors} visitor(s) arriving together (make app): first widget median "
+                f"{ours['median'] / 1000:.1f} s, p95 {ours['p95'] / 1000:.1f} s (empty notebook "
+                f"{floor['median'] / 1000:.1f} / {floor['p95'] / 1000:.1f} s = "
+                f"{ours['median'] / floor['median']:.2f}x / {ours['p95'] / floor['p95']:.2f}x); "
+                f"kernel RSS {ours['kernel_mb']:.0f} MB each (empty {floor['kernel_mb']:.0f} MB), "
+                f"all kernels {ours['all_kernels_mb']:.0f} MB, server {ours['server_mb']:.0f} MB; "
+                f"kernels left {LEFT_AFTER} s after all tabs closed: {ours['left']:.0f}"
+            )
+        for kind in ("app", "extension"):
+            with serve(kind, APP) as served:
+                widget = first_widget(served, APP_WIDGET, runs)
+                rss = served.server_rss() / 2**20
+                kernels = sum(served.kernels().values()) / 2**20
+            report(
+                f"6. serving mode {kind}: first widget {widget:.0f} ms (median of {runs}), "
+                f"server RSS {rss:.0f} MB, idle kernels {kernels:.0f} MB"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument(
         "--no-browser", action="store_true", help="skip the Voilà and browser measures"
+    )
+    parser.add_argument(
+        "--only-serving", action="store_true", help="only the serving measures (4-6)"
     )
     args = parser.parse_args(argv)
     runs = 5 if args.quick else 15
@@ -288,32 +266,30 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
         lines.append(text)
 
-    ours, pandas_only = bench_import(3 if args.quick else 7)
-    report(
-        f"1. import + load all datasets: {ours * 1000:.0f} ms vs import pandas {pandas_only * 1000:.0f} ms "
-        f"= {ours / pandas_only:.2f}x (target <= 1.3x)"
-    )
-    suite, floor = bench_nbval()
-    report(
-        f"2. strict nbval, {len(list((ROOT / 'notebooks').glob('*.ipynb')))} notebooks: {suite:.1f} s vs trivial "
-        f"notebooks {floor:.1f} s = {suite / floor:.2f}x (target <= 1.5x)"
-    )
-    for name, (median, p95) in bench_kernel_widgets(runs * 2).items():
-        target = 150 if name.startswith("chart") else 50
-        report(f"3. kernel {name}: median {median:.1f} ms, p95 {p95:.1f} ms (target < {target} ms)")
-    if not args.no_browser and Path(CHROMIUM).exists():
-        browser = bench_browser(runs)
-        app, empty = (
-            browser.pop("voila time to first widget (ms): app")[0],
-            browser.pop("voila time to first widget (ms): empty notebook")[0],
-        )
-        for name, (median, p95) in browser.items():
-            target = 150 if "chart" in name else 50
-            report(f"3. {name}: median {median:.1f} ms, p95 {p95:.1f} ms (target < {target} ms)")
+    if not args.only_serving:
+        ours, pandas_only = bench_import(3 if args.quick else 7)
         report(
-            f"4. voila first interactive widget: app {app:.0f} ms vs empty notebook {empty:.0f} ms "
-            f"= {app / empty:.2f}x (target <= 1.5x)"
+            f"1. import + load all datasets: {ours * 1000:.0f} ms vs import pandas {pandas_only * 1000:.0f} ms "
+            f"= {ours / pandas_only:.2f}x (target <= 1.3x)"
         )
+        suite, floor = bench_nbval()
+        report(
+            f"2. strict nbval, {len(list((ROOT / 'notebooks').glob('*.ipynb')))} notebooks: {suite:.1f} s vs trivial "
+            f"notebooks {floor:.1f} s = {suite / floor:.2f}x (target <= 1.5x)"
+        )
+        for name, (median, p95) in bench_kernel_widgets(runs * 2).items():
+            target = 150 if name.startswith("chart") else 50
+            report(
+                f"3. kernel {name}: median {median:.1f} ms, p95 {p95:.1f} ms (target < {target} ms)"
+            )
+    if not args.no_browser and Path(CHROMIUM).exists():
+        if not args.only_serving:
+            for name, (median, p95) in bench_browser(runs).items():
+                target = 150 if "chart" in name else 50
+                report(
+                    f"3. {name}: median {median:.1f} ms, p95 {p95:.1f} ms (target < {target} ms)"
+                )
+        bench_serving(report, quick=args.quick)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     versions = ", ".join(
         f"{p} {version(p)}" for p in ("kypho-aid", "pandas", "matplotlib", "ipywidgets", "voila")

@@ -28,6 +28,9 @@ import os
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kypho_app import server_extension_options
+
 ROOT = Path(__file__).resolve().parents[1]
 #: The session app, as a path below the users' root folder (the checkout).
 APP = "notebooks/05-shared-decision-session.ipynb"
@@ -63,15 +66,9 @@ c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.notebook_dir = str(ROOT)
 c.Spawner.environment = {"JUPYTER_PATH": str(ROOT / "share" / "jupyter")}
 c.Spawner.args = [
-    # the app as `make app` shows it: the kypho template, no code, no tracebacks
-    "--VoilaConfiguration.template=kypho",
-    "--VoilaConfiguration.strip_sources=True",
-    "--VoilaConfiguration.show_tracebacks=False",
-    '--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]',  # a list: JSON here
-    # kernels of closed tabs or idle sessions go (connected ones stay)
-    "--MappingKernelManager.cull_idle_timeout=600",
-    "--MappingKernelManager.cull_interval=60",
-    "--MappingKernelManager.cull_connected=False",
+    # the app as `make app` shows it (kypho template, no code, no tracebacks), and idle
+    # kernels culled as there (connected ones stay)
+    *server_extension_options(),
     # offline: no news feed, no update check
     "--LabApp.news_url=None",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",

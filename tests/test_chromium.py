@@ -21,6 +21,7 @@ import pytest
 from kypho_aid.handout import CHROMIUM_ARGS as FLAGS
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium
+from .test_handout import run as run_cli
 
 STRACE = shutil.which("strace")
 #: One DNS query: a socket call addressed to port 53.
@@ -52,18 +53,6 @@ def _dns_queries(command: list[str], cwd: Path) -> list[str]:
         check=True,
     )
     return DNS_CALL.findall(trace.read_text(errors="replace"))
-
-
-def _cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kypho_aid", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        timeout=300,
-        check=False,
-    )
 
 
 def test_one_set_of_flags_with_the_resolver_rule() -> None:
@@ -107,7 +96,7 @@ def test_a_failed_pdf_leaves_nothing_and_a_rerun_is_not_refused(tmp_path: Path) 
     failing.write_text("#!/bin/sh\necho 'chromium crashed' >&2\nexit 3\n", encoding="utf-8")
     failing.chmod(0o755)
     for _ in range(2):
-        result = _cli(
+        result = run_cli(
             "handout", "--out", "h.html", "--pdf", cwd=tmp_path, KYPHO_AID_CHROMIUM=str(failing)
         )
         assert result.returncode == 1

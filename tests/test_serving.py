@@ -1,4 +1,4 @@
-"""Serving the session app safely: `make app` (deploy/app.py) probed as a visitor and as an attacker.
+"""Serving the session app safely: `make app` (deploy/kypho_app.py) probed as a visitor and as an attacker.
 
 A closed tab's kernel goes, and what was typed reaches no file; a second visitor, a
 rebinding page (Host evil.example), a kernel id read from the log and a legacy-protocol

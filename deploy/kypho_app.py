@@ -2,7 +2,7 @@
 
 Usage
 -----
-    python deploy/app.py NOTEBOOK [--port=8866] [--KyphoApp.max_sessions=10] [Voilà options]
+    python deploy/kypho_app.py NOTEBOOK [--port=8866] [--KyphoApp.max_sessions=10] [Voilà options]
 
 Voilà's own defaults suit a trusted desktop, not a clinic. This launcher keeps Voilà and
 changes only what a visitor could abuse:
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hmac
 import itertools
+import json
 import os
 import re
 import secrets
@@ -84,7 +85,7 @@ KERNEL_PATH = re.compile(
 )
 
 #: The hardened settings; the command line and config files still override each one.
-HARDENED = {
+HARDENED: dict[str, dict[str, Any]] = {
     "Voila": {"ip": "127.0.0.1", "open_browser": False, "port_retries": 0},
     "VoilaConfiguration": {
         "template": "kypho",
@@ -103,6 +104,26 @@ HARDENED = {
         "cull_busy": False,
     },
 }
+
+
+#: Settings the standalone app shares with Voilà as a Jupyter Server extension (each user's
+#: server under JupyterHub): what the page shows and when idle kernels go.
+SHARED = {
+    "VoilaConfiguration": ("template", "strip_sources", "show_tracebacks", "extension_denylist"),
+    "MappingKernelManager": ("cull_idle_timeout", "cull_interval", "cull_connected", "cull_busy"),
+}
+
+
+def server_extension_options() -> list[str]:
+    """``SHARED`` settings as Jupyter Server command-line options (lists and flags in JSON)."""
+    options = []
+    for section, keys in SHARED.items():
+        for key in keys:
+            value = HARDENED[section][key]
+            options.append(
+                f"--{section}.{key}={value if isinstance(value, str) else json.dumps(value)}"
+            )
+    return options
 
 
 class AppKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
