@@ -38,6 +38,7 @@ from kypho_aid.model import ContentInfo, Option, Problem
 if TYPE_CHECKING:  # the lazily loaded names, for type checkers and editors
     from kypho_aid.candidacy import PatientProfile, ProfileError, screen, screening_sentences
     from kypho_aid.decision import InputError, check_answer, sure_result, values_table
+    from kypho_aid.findings import lead_finding, pairwise_panels, summary_of_findings
     from kypho_aid.handout import build_handout
     from kypho_aid.outcomes import (
         ChartText,
@@ -65,6 +66,9 @@ _LAZY = {
     "comparison_text": "outcomes",
     "drawing_text": "procedure",
     "icon_array_text": "outcomes",
+    "lead_finding": "findings",
+    "pairwise_panels": "findings",
+    "summary_of_findings": "findings",
     "outcome_sentences": "outcomes",
     "procedure_steps": "procedure",
     "risk_view": "outcomes",
@@ -124,15 +128,18 @@ __all__ = [
     "describe_dataset",
     "drawing_text",
     "icon_array_text",
+    "lead_finding",
     "list_datasets",
     "load_dataset",
     "outcome_sentences",
+    "pairwise_panels",
     "procedure_steps",
     "risk_view",
     "screen",
     "screening_sentences",
     "study_table",
     "summarize_outcomes",
+    "summary_of_findings",
     "sure_result",
     "timeline_text",
     "validate",

@@ -18,8 +18,8 @@ from kypho_aid._files import display_value
 from kypho_aid.compare import compare
 from kypho_aid.datasets import data_stamp, load_dataset
 from kypho_aid.exceptions import KyphoAidError
+from kypho_aid.findings import summary_of_findings
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.outcomes import summarize_outcomes
 
 __all__ = [
     "RATING_LABELS",
@@ -138,7 +138,8 @@ def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd
     considerations = load_dataset("considerations", data_dir=data_dir).sort_values("order")
     options = load_dataset("options", data_dir=data_dir)
     facts = compare(data_dir=data_dir).facts
-    figures = summarize_outcomes(data_dir=data_dir)
+    findings = summary_of_findings(data_dir=data_dir)
+    gaps = load_dataset("outcome_gaps", data_dir=data_dir)
     rows = []
     for item in considerations.itertuples(index=False):
         for option, option_label in zip(
@@ -150,15 +151,18 @@ def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd
                 ]
                 text = " ".join(str(v) for v in own["value"])
             else:
-                own = figures[
-                    (figures["outcome"] == item.outcome) & (figures["option_id"] == option)
-                ]
-                text = " ".join(
-                    f"{row.figure} ({row.timepoint}; how sure: {row.certainty_label})."
-                    if row.kind != "not_available"
-                    else str(row.note)
-                    for row in own.itertuples()
-                )
+                # the least biased finding this option is an arm of: one comparison, told whole
+                own = findings[
+                    (findings["outcome"] == item.outcome)
+                    & ((findings["intervention"] == option) | (findings["comparator"] == option))
+                ].head(1)
+                if own.empty:
+                    own = gaps[(gaps["outcome"] == item.outcome) & (gaps["option_id"] == option)]
+                    text = " ".join(str(note) for note in own["note"])
+                else:
+                    text = " ".join(
+                        f"{row.comparison_label}: {row.statement}" for row in own.itertuples()
+                    )
             sources = LIST_SEPARATOR.join(
                 dict.fromkeys(LIST_SEPARATOR.join(own["source_ids"]).split(LIST_SEPARATOR))
             )

@@ -20,12 +20,16 @@ import pandas as pd
 from kypho_aid._files import display_value
 from kypho_aid.datasets import data_stamp, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownTopicError
+from kypho_aid.validation import GRADE_LEVELS, GRADE_START
 
 __all__ = [
     "CANNOT_SHOW_CAUSE",
-    "CERTAINTY_LEADS",
+    "CERTAINTY_WORDS",
     "DRAWABLE_DESIGNS",
     "arm_labels",
+    "comparison_label",
+    "expected_certainty",
+    "finding_arms",
     "finding_figure",
     "finding_statement",
     "format_number",
@@ -44,30 +48,18 @@ CANNOT_SHOW_CAUSE = (
     "that the care caused the result."
 )
 
-#: The opening words for each certainty level (GRADE informative statements).
-CERTAINTY_LEADS = {
-    "high": "",
-    "moderate": "Probably: ",
-    "low": "It may be that: ",
-    "very_low": "We are very uncertain, but: ",
+#: How sure we can be, per GRADE certainty level, in plain words.
+CERTAINTY_WORDS = {
+    "high": "high. We can trust this",
+    "moderate": "moderate. This is likely close to the truth",
+    "low": "low. The truth may be quite far from this",
+    "very_low": "very low. The truth is likely to be quite far from this",
 }
-
-#: GRADE's starting level by design: randomised evidence starts high, the rest low.
-_START = {
-    "sham_controlled_rct": 3,
-    "pooled_rcts": 3,
-    "open_rct": 3,
-    "pooled_mixed": 1,
-    "observational": 1,
-    "single_arm": 1,
-    "review": 1,
-}
-_LEVELS = ("very_low", "low", "moderate", "high")
 
 
 def expected_certainty(design: str, downgrades: int) -> str:
     """The GRADE level a design reaches after ``downgrades`` levels are taken off."""
-    return _LEVELS[max(0, _START[design] - downgrades)]
+    return GRADE_LEVELS[max(0, GRADE_START[design] - downgrades)]
 
 
 def format_number(value: float) -> str:
@@ -88,6 +80,11 @@ def arm_labels(*, data_dir: str | Path | None = None) -> dict[str, str]:
     labels = option_labels(data_dir=data_dir)
     labels.update(zip(arms["arm"].astype(str), arms["label"].astype(str), strict=True))
     return labels
+
+
+def comparison_label(first: str, second: str) -> str:
+    """A comparison named by its arms: "Vertebroplasty vs a sham (fake) procedure"."""
+    return f"{first} vs {second[:1].lower() + second[1:]}" if second else f"{first}, one group"
 
 
 def which_did_better(row: pd.Series) -> str:
@@ -139,7 +136,9 @@ def finding_figure(row: pd.Series) -> str:
             text += f" ({format_number(row['low'])} to {format_number(row['high'])})"
         return text
     if _present(row["intervention_per"]):
-        return f"{format_number(row['intervention_per'])} out of {int(row['denominator'])} {_who(row)}"
+        return (
+            f"{format_number(row['intervention_per'])} out of {int(row['denominator'])} {_who(row)}"
+        )
     return (
         f"{format_number(row['per_low'])} to {format_number(row['per_high'])} "
         f"out of {int(row['denominator'])} {_who(row)}"
@@ -156,7 +155,7 @@ def _chance_words(row: pd.Series) -> str:
     if chance == "could_be_chance":
         return " The gap could be due to chance."
     if chance == "unlikely_chance":
-        return " The study's test says the gap is unlikely to be due to chance alone."
+        return " The study's test says the gap is not likely to be chance alone."
     if chance == "not_tested":
         return " Our source gives no test of whether the gap could be due to chance."
     return ""
@@ -180,9 +179,7 @@ def finding_statement(row: pd.Series) -> str:
             f"{second.lower()}."
         )
         if winner:
-            body += (
-                f" {winner} did better, by about {format_number(abs(a - b))} out of {per}."
-            )
+            body += f" {winner} did better, by about {format_number(abs(a - b))} out of {per}."
         else:
             body += " The two were the same."
         if _present(row["effect"]) and _present(row["low"]):
@@ -234,8 +231,7 @@ def finding_statement(row: pd.Series) -> str:
         if row["threshold_kind"] == "within_patient":
             body += (
                 f" For one person, a change of {format_number(row['threshold'])} {row['unit']}"
-                " was counted as one they notice. A gap between groups is judged in a"
-                " different way."
+                " was counted as one they notice. A gap between groups is judged another way."
             )
         else:
             body += (
@@ -244,17 +240,18 @@ def finding_statement(row: pd.Series) -> str:
             )
     if str(row["design"]) not in DRAWABLE_DESIGNS:
         body += " " + CANNOT_SHOW_CAUSE
-    lead = CERTAINTY_LEADS[str(row["certainty"])]
-    text = lead + body
+    text = body
     if _present(row["note"]) and str(row["note"]):
         text += " " + str(row["note"])
-    return text + f" How sure we can be: {str(row['certainty']).replace('_', ' ')}."
+    return text + f" How sure we can be: {CERTAINTY_WORDS[str(row['certainty'])]}."
 
 
 def _choose(value: str | Iterable[str] | None, known: list[str], what: str) -> list[str]:
     if value is None:
         return known
-    chosen: list[object] = [value] if isinstance(value, str) else list(value)
+    chosen: list[object] = (
+        [value] if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
+    )
     unknown = [v for v in chosen if not isinstance(v, str) or v not in known]
     if unknown or not chosen:
         raise UnknownTopicError(
@@ -271,7 +268,7 @@ def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
     labels = arm_labels(data_dir=data_dir)
     table = findings.merge(
-        comparisons.rename(columns={"label": "comparison_label"}),
+        comparisons,
         on="comparison",
         how="left",
         validate="many_to_one",
@@ -285,13 +282,21 @@ def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -
     table["comparator"] = table["comparator"].astype(str)
     table["intervention_label"] = table["intervention"].map(labels).astype("str")
     table["comparator_label"] = table["comparator"].map(labels).fillna("").astype("str")
+    table["comparison_label"] = [
+        comparison_label(first, second)
+        for first, second in zip(
+            table["intervention_label"], table["comparator_label"], strict=True
+        )
+    ]
     table["drawable"] = (
         table["design"].astype(str).isin(DRAWABLE_DESIGNS)
         & table["kind"].astype(str).isin(["risk", "difference", "means"])
     ).astype(bool)
     design_rank = table["design"].cat.codes
-    certainty_rank = len(_LEVELS) - 1 - table["certainty"].cat.codes.map(
-        lambda code: _LEVELS.index(str(table["certainty"].cat.categories[code]))
+    certainty_rank = (
+        table["certainty"]
+        .astype(str)
+        .map(lambda level: len(GRADE_LEVELS) - 1 - GRADE_LEVELS.index(level))
     )
     table["rank"] = (design_rank * 10 + certainty_rank).astype(int)
     table = table.sort_values(["outcome", "rank", "finding_id"], kind="stable").reset_index(
@@ -299,9 +304,7 @@ def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -
     )
     table["better"] = pd.Series([which_did_better(r) for _, r in table.iterrows()], dtype="str")
     table["figure"] = pd.Series([finding_figure(r) for _, r in table.iterrows()], dtype="str")
-    table["statement"] = pd.Series(
-        [finding_statement(r) for _, r in table.iterrows()], dtype="str"
-    )
+    table["statement"] = pd.Series([finding_statement(r) for _, r in table.iterrows()], dtype="str")
     return table
 
 
@@ -343,9 +346,7 @@ def summary_of_findings(
     outcomes = _choose(outcome, definitions["outcome"].astype(str).tolist(), "outcome(s)")
     chosen = _choose(comparison, comparisons["comparison"].astype(str).tolist(), "comparison(s)")
     full = _full_table(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
-    keep = full["outcome"].astype(str).isin(outcomes) & full["comparison"].astype(str).isin(
-        chosen
-    )
+    keep = full["outcome"].astype(str).isin(outcomes) & full["comparison"].astype(str).isin(chosen)
     return full[keep].reset_index(drop=True).copy()
 
 
@@ -365,6 +366,7 @@ def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.D
     ``randomised`` (whether that finding comes from a randomised design).
     """
     comparisons = load_dataset("comparisons", data_dir=data_dir)
+    labels = arm_labels(data_dir=data_dir)
     rows = summary_of_findings(outcome, data_dir=data_dir)
     panels = []
     for _, comparison in comparisons[comparisons["pairwise"] == "yes"].iterrows():
@@ -373,9 +375,38 @@ def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.D
         panels.append(
             {
                 "comparison": str(comparison["comparison"]),
-                "comparison_label": str(comparison["label"]),
+                "comparison_label": comparison_label(
+                    labels[str(comparison["intervention"])], labels[str(comparison["comparator"])]
+                ),
                 "finding_id": "" if first is None else str(first["finding_id"]),
                 "randomised": bool(first is not None and first["design"] in DRAWABLE_DESIGNS),
             }
         )
     return pd.DataFrame(panels)
+
+
+def finding_arms(finding: pd.Series) -> pd.DataFrame:
+    """The arms of one finding as rows (``arm``, ``arm_label``, ``per``, ``per_low``,
+    ``per_high``, ``denominator``, ``counted``, ``value``): what one picture of it shows."""
+    arms = [("intervention", str(finding["intervention"]), str(finding["intervention_label"]))]
+    if str(finding["comparator"]) != "none":
+        arms.append(("comparator", str(finding["comparator"]), str(finding["comparator_label"])))
+    rows = []
+    for side, arm, label in arms:
+        single = side == "intervention" and str(finding["kind"]) == "single_group"
+        rows.append(
+            {
+                "finding_id": str(finding["finding_id"]),
+                "arm": arm,
+                "arm_label": label,
+                "per": finding[f"{side}_per"],
+                "per_low": finding["per_low"] if single else float("nan"),
+                "per_high": finding["per_high"] if single else float("nan"),
+                "denominator": finding["denominator"],
+                "counted": "treated bones"
+                if finding.get("counted") == "treated_bones"
+                else "people",
+                "value": finding[f"{side}_value"],
+            }
+        )
+    return pd.DataFrame(rows)

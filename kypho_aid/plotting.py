@@ -36,6 +36,7 @@ from matplotlib.path import Path as MplPath
 
 from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
+from kypho_aid.findings import format_number
 
 __all__ = [
     "PERSON_MARKER",
@@ -92,25 +93,29 @@ def _grid(denominator: int) -> tuple[int, int]:
     return (10, 10) if denominator == 100 else (25, 40)
 
 
-def _counts(row: pd.Series) -> tuple[int, int]:
-    """Filled icons (the point estimate, or the low end of a range) and outlined icons above it."""
-    if pd.notna(row["events"]):
-        filled = round(float(row["events"]))
-        top = round(float(row["events_high"])) if pd.notna(row["events_high"]) else filled
-    else:
-        filled = round(float(row["events_low"]))
-        top = round(float(row["events_high"]))
-    return filled, max(top - filled, 0)
+def _one(finding: pd.Series | pd.DataFrame) -> pd.Series:
+    """One finding: a picture never sets side by side the arms of different rows."""
+    if isinstance(finding, pd.DataFrame):
+        if len(finding) != 1:
+            raise KyphoAidError(
+                f"a picture shows the arms of one finding (one comparison, time and measure); "
+                f"got {len(finding)} rows"
+            )
+        return finding.iloc[0]
+    return finding
 
 
-def plot_icon_array(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Draw one icon array per option, side by side, with the same denominator.
+def _arm_color(arm: str) -> str:
+    return style.ARM_COLORS[arm]
+
+
+def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Draw the two arms of one randomised finding as icon arrays with one denominator.
 
     Parameters
     ----------
-    figures : pandas.DataFrame
-        Rows of :func:`kypho_aid.summarize_outcomes` for one outcome, one row per option.
-        Frequency rows become arrays; other rows leave a labelled gap.
+    finding : pandas.Series or one-row pandas.DataFrame
+        A ``risk`` row of :func:`kypho_aid.summary_of_findings` from a randomised design.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is made otherwise.
 
@@ -120,18 +125,20 @@ def plot_icon_array(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
     Notes
     -----
-    Filled icons are the point estimate (or the low end of a range) and sit together from
-    the top left; outlined icons in the option's colour are the rest of the uncertain range;
-    grey icons are everyone else. Shape (filled or outlined) as well as colour tells them apart.
+    Filled icons in the arm's colour are the people with the outcome and sit together from
+    the top left; grey icons are everyone else. The title names the comparison and time.
+    Observational or pooled non-randomised findings are refused: they are told in words.
     """
-    if figures["option_id"].duplicated().any() or figures["outcome"].nunique() != 1:
+    from kypho_aid.findings import finding_arms
+
+    row = _one(finding)
+    if str(row["kind"]) != "risk" or not bool(row["drawable"]):
         raise KyphoAidError(
-            "an icon array shows one figure per option for one outcome; filter the rows first"
+            f"finding {row['finding_id']} is not a randomised risk, so it is told in words, "
+            "not drawn as icons"
         )
-    frequencies = figures[figures["kind"] == "frequency"]
-    if frequencies["denominator"].nunique() > 1:
-        raise KyphoAidError("options in one icon array must share a denominator")
-    denominator = int(frequencies["denominator"].iloc[0]) if len(frequencies) else 100
+    arms = finding_arms(row)
+    denominator = int(row["denominator"])
     rows, cols = _grid(denominator)
     ax = _axes(ax, style.ICON_ARRAY_SIZE if denominator == 100 else style.RARE_ICON_ARRAY_SIZE)
     size = 95 if denominator == 100 else 20
@@ -140,154 +147,171 @@ def plot_icon_array(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     xs, ys = np.meshgrid(np.arange(cols), np.arange(rows)[::-1] * step)
     xs, ys = xs.ravel(), ys.ravel()
     height = (rows - 1) * step
-    for block, (_, row) in enumerate(figures.iterrows()):
-        option = str(row["option_id"])
-        color = style.PROCEDURE_COLORS[option]
+    for block, arm in enumerate(arms.itertuples()):
+        color = _arm_color(str(arm.arm))
         offset = block * (cols + gap)
-        if row["kind"] != "frequency":
-            ax.text(
-                offset + cols / 2,
-                height / 2,
-                "No figure\nin our sources",
-                ha="center",
-                va="center",
-                color=style.MUTED_TEXT_COLOR,
-                gid=f"gap-{option}",
+        filled = round(float(arm.per))
+        parts = {
+            "filled": (slice(0, filled), color, color),
+            "unaffected": (
+                slice(filled, denominator),
+                style.UNAFFECTED_COLOR,
+                style.ICON_EDGE_COLOR,
+            ),
+        }
+        for part, (where, face, edge) in parts.items():
+            ax.scatter(
+                xs[where] + offset,
+                ys[where],
+                s=size,
+                marker=PERSON_MARKER,
+                facecolors=face,
+                edgecolors=edge,
+                linewidths=0.6 if denominator == 100 else 0.3,
+                gid=f"{part}-{arm.arm}",
             )
-            label = str(row["option_label"])
-        else:
-            filled, uncertain = _counts(row)
-            parts = {
-                "filled": (slice(0, filled), color, color),
-                "uncertain": (slice(filled, filled + uncertain), style.UNCERTAIN_FILL, color),
-                "unaffected": (
-                    slice(filled + uncertain, denominator),
-                    style.UNAFFECTED_COLOR,
-                    style.ICON_EDGE_COLOR,
-                ),
-            }
-            for part, (where, face, edge) in parts.items():
-                ax.scatter(
-                    xs[where] + offset,
-                    ys[where],
-                    s=size,
-                    marker=PERSON_MARKER,
-                    facecolors=face,
-                    edgecolors=edge,
-                    linewidths=0.6 if denominator == 100 else 0.3,
-                    gid=f"{part}-{option}",
-                )
-            shown = f"{filled}" if pd.notna(row["events"]) else f"{filled}–{filled + uncertain}"
-            counted = "treated bones" if row.get("counted") == "treated_bones" else "people"
-            label = f"{row['option_label']}\n{shown} out of {denominator} {counted}"
         ax.text(
             offset + (cols - 1) / 2,
             -1.6,
-            label,
+            f"{arm.arm_label}\n{format_number(float(arm.per))} out of {denominator} {arm.counted}",
             ha="center",
             va="top",
             color=style.TEXT_COLOR,
-            gid=f"label-{option}",
+            gid=f"label-{arm.arm}",
         )
-    first = frequencies.iloc[0] if len(frequencies) else figures.iloc[0]
-    ax.set_title(f"{first['label']}, {first['timepoint']}", loc="left")
-    ax.set_xlim(-1, len(figures) * (cols + gap) - gap)
+    ax.set_title(
+        f"{str(row['measure']).capitalize()}: {str(row['comparison_label']).lower()},\n{row['timepoint']} "
+        f"({str(row['source_ids']).split(';')[0]})",
+        loc="left",
+    )
+    ax.set_xlim(-1, len(arms) * (cols + gap) - gap)
     ax.set_ylim(-6.5 if denominator == 100 else -9, height + 1.2)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
 
 
-def plot_outcome_comparison(figures: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Draw each option's estimate with its interval, and the smallest important difference.
+def _benefit(value: float, row: pd.Series) -> float:
+    """A difference turned so that above zero means the first arm did better."""
+    return -value if str(row["direction"]) == "lower_is_better" else value
+
+
+def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Draw randomised findings of one comparison: gaps with intervals, or one pair of means.
 
     Parameters
     ----------
-    figures : pandas.DataFrame
-        Rows of :func:`kypho_aid.summarize_outcomes` that share one unit: mean differences,
-        means, or frequencies (drawn as people out of the denominator).
+    findings : pandas.DataFrame
+        Rows of :func:`kypho_aid.summary_of_findings`: either ``difference`` rows of one
+        comparison on one unit (one line per study and time point, turned so that marks to the
+        right favour the first arm, with both sides labelled), or a single ``means`` row
+        (its two arms as bars).
     ax : matplotlib.axes.Axes, optional
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    rows = figures[figures["kind"] != "not_available"].reset_index(drop=True)
-    if rows.empty:
-        raise KyphoAidError("no figures to compare: every row is not_available")
-    frequency = bool((rows["kind"] == "frequency").all())
-    if not frequency and rows["unit"].nunique() != 1:
-        raise KyphoAidError("figures on one chart must share a unit")
+    rows = findings.reset_index(drop=True)
+    if rows.empty or not rows["drawable"].all():
+        raise KyphoAidError("only randomised findings are drawn; tell the others in words")
+    if rows["comparison"].nunique() != 1 or rows["unit"].nunique() != 1:
+        raise KyphoAidError("one chart shows one comparison on one unit")
+    first = rows.iloc[0]
     ax = _axes(ax, style.CHART_SIZE)
+    if (rows["kind"] == "means").any():
+        row = _one(rows)
+        arms = [
+            (
+                str(row["intervention"]),
+                str(row["intervention_label"]),
+                float(row["intervention_value"]),
+            ),
+            (str(row["comparator"]), str(row["comparator_label"]), float(row["comparator_value"])),
+        ]
+        for y, (arm, _label, value) in enumerate(arms[::-1]):
+            ax.barh(y, value, color=_arm_color(arm), edgecolor=style.TEXT_COLOR, gid=f"bar-{arm}")
+            ax.text(
+                value,
+                y,
+                f" {format_number(value)}",
+                va="center",
+                ha="left" if value >= 0 else "right",
+            )
+        ax.set_yticks(range(2), [a[1] for a in arms[::-1]])
+        ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1)
+        better = (
+            "lower is better" if str(row["direction"]) == "lower_is_better" else "higher is better"
+        )
+        ax.set_xlabel(f"{row['unit']} ({better})")
+        ax.set_title(
+            f"{row['measure']}: {str(row['comparison_label']).lower()}, {row['timepoint']}",
+            loc="left",
+        )
+        return ax
+    if (rows["better"] == "unknown").any():
+        raise KyphoAidError(
+            "a gap whose direction our source does not give cannot be drawn; tell it in words"
+        )
     for y, row in rows.iterrows():
-        option = str(row["option_id"])
-        if frequency:
-            point = row["events"] if pd.notna(row["events"]) else np.nan
-            low, high = row["events_low"], row["events_high"]
-        else:
-            point, low, high = row["value"], row["low"], row["high"]
-        position = len(rows) - 1 - int(y)  # type: ignore[call-overload]
-        if pd.notna(low) and pd.notna(high):
+        position = len(rows) - 1 - int(str(y))
+        point = _benefit(float(row["effect"]), row)
+        color = _arm_color(str(row["intervention"]))
+        if pd.notna(row["low"]):
+            ends = sorted((_benefit(float(row["low"]), row), _benefit(float(row["high"]), row)))
             ax.plot(
-                [low, high],
-                [position, position],
-                color=style.PROCEDURE_COLORS[option],
+                ends,
+                [position] * 2,
+                color=color,
                 linewidth=2.2,
                 solid_capstyle="butt",
-                gid=f"interval-{row['figure_id']}",
+                gid=f"interval-{row['finding_id']}",
             )
-        if pd.notna(point):
-            ax.plot(
-                [point],
-                [position],
-                marker=style.PROCEDURE_MARKERS[option],
-                markersize=8,
-                linestyle="none",
-                color=style.PROCEDURE_COLORS[option],
-                markeredgecolor=style.TEXT_COLOR,
-                gid=f"estimate-{row['figure_id']}",
-            )
+        ax.plot(
+            [point],
+            [position],
+            marker="s",
+            markersize=8,
+            linestyle="none",
+            color=color,
+            markeredgecolor=style.TEXT_COLOR,
+            gid=f"estimate-{row['finding_id']}",
+        )
     labels = [
-        f"{r.option_label} ({str(r.source_ids).split(';')[0]})\n{r.timepoint}"
-        for r in rows.itertuples()
+        f"{str(r.source_ids).split(';')[0]}, {r.timepoint}\n{r.measure}" for r in rows.itertuples()
     ]
     ax.set_yticks(range(len(rows)), labels[::-1])
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    first = rows.iloc[0]
-    if frequency:
-        ax.set_xlabel(f"people out of {int(first['denominator'])}")
-        ax.set_xlim(0, int(first["denominator"]))
-    else:
-        ax.set_xlabel(str(first["unit"]))
-        if (rows["kind"] == "mean").all() and (rows["value"].dropna() >= 0).all():
-            ax.set_xlim(
-                left=0
-            )  # averages of time or cost start at zero so gaps are not exaggerated
-    if (rows["kind"] == "mean_difference").any():
-        ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1, gid="no-difference")
-        thresholds = rows["mcid"].dropna().unique()
-        for mcid in thresholds:
-            ax.axvline(
-                mcid,
-                color=style.THRESHOLD_COLOR,
-                linestyle=style.THRESHOLD_LINESTYLE,
-                linewidth=1.2,
-                gid="threshold",
-            )
-            ax.text(
-                mcid,
-                len(rows) - 0.35,
-                " smallest difference\n people notice",
-                color=style.TEXT_COLOR,
-                va="top",
-                ha="left",
-                fontsize=style.FONT_SIZE - 1,
-            )
-    title = " and ".join(dict.fromkeys(str(label) for label in rows["label"]))
-    comparators = rows.loc[rows["kind"] == "mean_difference", "comparator"].dropna().unique()
-    if len(comparators) == 1:
-        title += f": difference against {comparators[0]}"
-    ax.set_title(title, loc="left")
+    ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1, gid="no-difference")
+    reach = (
+        max(
+            1.0,
+            *(
+                abs(_benefit(float(v), r))
+                for _, r in rows.iterrows()
+                for v in (r["low"], r["high"], r["effect"])
+                if pd.notna(v)
+            ),
+        )
+        * 1.15
+    )
+    ax.set_xlim(-reach, reach)
+    ax.set_xlabel(f"gap in {first['unit']}")
+    for x, align, words in (
+        (0.0, "left", f"← {first['comparator_label']} did better"),
+        (1.0, "right", f"{first['intervention_label']} did better →"),
+    ):
+        ax.text(
+            x,
+            1.01,
+            words,
+            transform=ax.transAxes,
+            ha=align,
+            va="bottom",
+            color=style.TEXT_COLOR,
+            gid=f"favours-{align}",
+        )
+    ax.set_title(f"{first['comparison_label']}\n", loc="left")
     return ax
 
 
@@ -372,9 +396,11 @@ def plot_risk_view(view: object, *, ax: Axes | None = None) -> Axes:
         raise KyphoAidError(
             "this view has no chart to draw; use view='icons' for an outcome with figures"
         )
+    if view.finding is None:
+        raise KyphoAidError("this view has no finding to draw")
     if view.chart == "icons":
-        return plot_icon_array(view.figures, ax=ax)
-    return plot_outcome_comparison(view.figures, ax=ax)
+        return plot_icon_array(view.finding, ax=ax)
+    return plot_outcome_comparison(view.finding.to_frame().T, ax=ax)
 
 
 def render_png(view: object) -> bytes:
@@ -386,7 +412,9 @@ def render_png(view: object) -> bytes:
 
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError("this view has no chart to draw")
-    rare = view.chart == "icons" and (view.figures["denominator"] == 1000).any()
+    rare = (
+        view.chart == "icons" and view.finding is not None and view.finding["denominator"] == 1000
+    )
     size = (
         style.CHART_SIZE
         if view.chart != "icons"

@@ -302,9 +302,9 @@ def _screening_text(data_dir: str | Path | None) -> str:
 
 
 def _outcome_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.outcomes import summarize_outcomes
+    from kypho_aid.findings import summary_of_findings
 
-    return _join(summarize_outcomes(data_dir=data_dir)["sentence"])
+    return _join(summary_of_findings(data_dir=data_dir)["statement"])
 
 
 def _overview_text(data_dir: str | Path | None) -> str:

@@ -14,6 +14,13 @@ PROCEDURE_COLORS: Final = {
     "vertebroplasty": "#D55E00",  # vermillion
     "non_surgical": "#009E73",  # bluish green
 }
+#: Colours of the arms that are not options: the sham procedure and both procedures together
+#: (Paul Tol's wine and indigo, far from the option colours and dark enough for 3:1 on white).
+ARM_COLORS: Final = {
+    **PROCEDURE_COLORS,
+    "sham": "#882255",
+    "either_procedure": "#332288",
+}
 #: Fill of icons for people without the outcome: light grey, far in lightness from every
 #: option colour (also under colour-vision deficiency); every icon's outline (ICON_EDGE_COLOR)
 #: carries the 3:1 contrast against the background.
@@ -50,9 +57,9 @@ HTML_CSS: Final = f"""
 # --- charts ---------------------------------------------------------------------------
 
 FIGURE_DPI: Final = 100
-ICON_ARRAY_SIZE: Final = (9.0, 3.6)  # inches, three arrays of 100 side by side
-RARE_ICON_ARRAY_SIZE: Final = (11.0, 5.4)  # three arrays of 1000
-CHART_SIZE: Final = (7.5, 3.2)
+ICON_ARRAY_SIZE: Final = (6.6, 3.9)  # inches, the two arms of one finding, 100 each
+RARE_ICON_ARRAY_SIZE: Final = (10.0, 4.6)  # the two arms of one finding, 1000 each
+CHART_SIZE: Final = (8.0, 3.6)
 TIMELINE_SIZE: Final = (8.0, 3.6)
 FONT_SIZE: Final = 10
 #: Icons inside the uncertain range are outlined (not filled): shape, not only colour, tells them apart.

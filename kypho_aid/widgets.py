@@ -20,6 +20,7 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
     ) from err
 
 from kypho_aid.datasets import load_dataset, option_labels
+from kypho_aid.findings import pairwise_panels
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
 from kypho_aid.style import DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
 
@@ -39,7 +40,8 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
 
     Attributes
     ----------
-    outcome, options, view : ipywidgets controls
+    outcome, options, comparison, view : ipywidgets controls
+        ``comparison`` is the fairest test first (the default) or one named comparison.
     chart : ipywidgets.Image
         The icon array or comparison chart (PNG), hidden in views without a chart.
     description : ipywidgets.HTML
@@ -56,6 +58,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         outcome: str = "new_fracture",
         options: tuple[str, ...] | None = None,
         view: str = "icons",
+        comparison: str | None = None,
         data_dir: str | Path | None = None,
     ) -> None:
         self._data_dir = data_dir
@@ -75,6 +78,15 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             description="Options",
             rows=len(option_ids),
         )
+        panels = pairwise_panels(outcome, data_dir=data_dir)
+        self.comparison = w.Dropdown(
+            options=[
+                ("Fairest test first", None),
+                *zip(panels["comparison_label"], panels["comparison"].astype(str), strict=True),
+            ],
+            value=comparison,
+            description="Compare",
+        )
         self.view = w.ToggleButtons(
             options=[(v.capitalize(), v) for v in VIEWS], value=view, description="Show"
         )
@@ -84,6 +96,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         for control, name in (
             (self.outcome, "outcome"),
             (self.options, "options"),
+            (self.comparison, "comparison"),
             (self.view, "view"),
         ):
             control.add_class(f"kypho-risk-{name}")
@@ -91,6 +104,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         super().__init__(
             [
                 w.HBox([self.outcome, self.options]),
+                self.comparison,
                 self.view,
                 self.chart,
                 self.description,
@@ -98,12 +112,18 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             ]
         )
         self.value: RiskView = self._render()
-        for control in (self.outcome, self.options, self.view):
+        for control in (self.outcome, self.options, self.comparison, self.view):
             control.observe(self._render, names="value")
 
     def _render(self, change: dict[str, Any] | None = None) -> RiskView:
         chosen = self.options.value or (self.options.options[0][1],)
-        view = risk_view(self.outcome.value, chosen, self.view.value, data_dir=self._data_dir)
+        view = risk_view(
+            self.outcome.value,
+            chosen,
+            self.view.value,
+            comparison=self.comparison.value,
+            data_dir=self._data_dir,
+        )
         self.value = view
         if view.chart is not None and view.text is not None:
             from kypho_aid.plotting import render_png  # matplotlib only once a chart is shown

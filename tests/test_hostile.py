@@ -817,7 +817,7 @@ ATTRIBUTES = kypho_aid.load_dataset("attributes")
 TOPICS = sorted({str(t) for t in ATTRIBUTES["topic"]})
 ATTRIBUTE_IDS = ATTRIBUTES["attribute_id"].astype(str).tolist()
 OUTCOMES = kypho_aid.load_dataset("outcome_definitions")["outcome"].astype(str).tolist()
-KINDS = [str(k) for k in kypho_aid.load_dataset("outcome_figures")["kind"].cat.categories]
+COMPARISONS = kypho_aid.load_dataset("comparisons")["comparison"].astype(str).tolist()
 
 
 def selections(known: list[str]) -> st.SearchStrategy[object]:
@@ -876,31 +876,41 @@ def test_compare_shows_the_selection_or_names_what_is_unknown(
 
 
 @hostile_settings(80)
-@given(
-    outcome_ids=selections(OUTCOMES),
-    options=selections(OPTION_IDS),
-    kind=selections(KINDS),
-)
-@example(outcome_ids=5, options=None, kind=None)  # not iterable
-@example(outcome_ids=None, options=None, kind=True)
-def test_summarize_outcomes_filters_or_names_what_is_unknown(
-    outcome_ids: object, options: object, kind: object
+@given(outcome_ids=selections(OUTCOMES), comparisons=selections(COMPARISONS))
+@example(outcome_ids=5, comparisons=None)  # not iterable
+@example(outcome_ids=None, comparisons=True)
+def test_summary_of_findings_filters_or_names_what_is_unknown(
+    outcome_ids: object, comparisons: object
 ) -> None:
-    table, error = outcome(lambda: kypho_aid.summarize_outcomes(outcome_ids, options, kind=kind))
-    wanted = [chosen(outcome_ids, OUTCOMES), chosen(options, OPTION_IDS), chosen(kind, KINDS)]
-    errors = [
-        (UnknownTopicError, "outcome"),
-        (UnknownOptionError, "option"),
-        (UnknownTopicError, "kind"),
-    ]
-    for selection, (expected, field) in zip(wanted, errors, strict=True):
+    table, error = outcome(lambda: kypho_aid.summary_of_findings(outcome_ids, comparisons))
+    wanted = [chosen(outcome_ids, OUTCOMES), chosen(comparisons, COMPARISONS)]
+    for selection, field in zip(wanted, ("outcome", "comparison"), strict=True):
         if selection is None:
-            assert type(error) is expected and field in str(error), error
+            assert type(error) is UnknownTopicError and field in str(error), error
             return
     assert error is None, error
     assert set(table["outcome"].astype(str)) <= set(wanted[0] or ())
-    assert set(table["option_id"].astype(str)) <= set(wanted[1] or ())
-    assert set(table["kind"].astype(str)) <= set(wanted[2] or ())
+    assert set(table["comparison"].astype(str)) <= set(wanted[1] or ())
+
+
+@hostile_settings(60)
+@given(outcome_ids=selections(OUTCOMES), options=selections(OPTION_IDS))
+@example(outcome_ids=5, options=None)
+def test_summarize_outcomes_filters_or_names_what_is_unknown(
+    outcome_ids: object, options: object
+) -> None:
+    table, error = outcome(lambda: kypho_aid.summarize_outcomes(outcome_ids, options))
+    if chosen(outcome_ids, OUTCOMES) is None:
+        assert type(error) is UnknownTopicError and "outcome" in str(error), error
+        return
+    wanted = chosen(options, OPTION_IDS)
+    if wanted is None:
+        assert type(error) is UnknownOptionError and "option" in str(error), error
+        return
+    assert error is None, error
+    if len(table):
+        assert set(table["outcome"].astype(str)) <= set(chosen(outcome_ids, OUTCOMES) or ())
+        assert set(table["option_id"].astype(str)) <= set(wanted)
 
 
 @hostile_settings(60)
