@@ -485,6 +485,9 @@ def test_guideline_positions_are_shown_beside_the_screening() -> None:
     }
     assert {("vertebroplasty", "AAOS_VP"), ("kyphoplasty", "AAOS_KP")} <= cited
     assert {("vertebroplasty", "ASBMR2019"), ("kyphoplasty", "ASBMR2019")} <= cited
+    # both sides: the societies whose members do the procedures and NICE are shown too
+    for option in ("kyphoplasty", "vertebroplasty"):
+        assert {(option, "BARR2014"), (option, "NICE279")} <= cited
     positions = CANDIDACY[CANDIDACY["kind"] == "guideline_position"]
     assert set(context["text"]) == {" ".join(str(p).split()) for p in positions["plain"]}
     assert [t for t in context["text"] if ADVICE.search(t)] == []
