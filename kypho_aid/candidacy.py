@@ -809,7 +809,7 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
         if by_status["urgent_assessment"]:
             reasons = " ".join(by_status["urgent_assessment"])
             parts.append(
-                f"These rules found a warning sign to have checked soon, whatever the choice: {reasons}"
+                f"These rules found a warning sign to have checked the same day, whatever the choice: {reasons}"
             )
         if by_status["not_suitable"]:
             reasons = " ".join(by_status["not_suitable"])

@@ -57,7 +57,7 @@ _STATUS_WORDS = {
     "caution": "some points need care",
     "not_suitable": "not usually done",
     "more_information_needed": "more to find out",
-    "urgent_assessment": "a warning sign: get checked soon, whatever you choose",
+    "urgent_assessment": "a warning sign: get checked the same day, whatever you choose",
 }
 
 #: The handout's title.

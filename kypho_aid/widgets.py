@@ -391,7 +391,7 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
         urgent = (self.value["status"] == "urgent_assessment").any()
         alert = (
             "<p class='kypho-urgent' role='alert'><strong>A warning sign was found.</strong> "
-            "Contact your care team soon, whatever you choose.</p>"
+            "Contact your care team today, whatever you choose.</p>"
             if urgent
             else ""
         )

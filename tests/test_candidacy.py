@@ -402,7 +402,7 @@ def test_a_red_flag_is_urgent_for_every_option(field: str, sign: str) -> None:
     assert result["status"].astype(str).tolist() == ["urgent_assessment"] * 3
     _met_by(result, row)
     for sentence in screening_sentences(result.reset_index()):
-        assert sentence.startswith("These rules found a warning sign to have checked soon")
+        assert sentence.startswith("These rules found a warning sign to have checked the same day")
         assert str(row["reason"]) in sentence
     assert sign in str(row["reason"]).lower()
 
@@ -561,7 +561,9 @@ def test_sentences_are_neutral_and_one_per_option() -> None:
         )
     )
     first = screening_sentences(mixed)[0]
-    assert first.startswith("These rules found a warning sign to have checked soon, whatever ")
+    assert first.startswith(
+        "These rules found a warning sign to have checked the same day, whatever "
+    )
     assert "They also found a reason that balloon kyphoplasty is not usually done: " in first
     assert "Some points also need care: " in first
     assert "Still to find out. How many broken bones would be treated at once." in first
