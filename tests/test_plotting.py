@@ -7,7 +7,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-import pandas as pd
 import pytest
 
 import kypho_aid
@@ -32,67 +31,94 @@ def _icons(ax: plt.Axes, gid: str) -> int:
 
 
 ICON_OUTCOMES = [o for o in OUTCOMES if kypho_aid.risk_view(o).chart == "icons"]
+SOF = kypho_aid.summary_of_findings()
 
 
 @pytest.mark.parametrize("outcome", ICON_OUTCOMES)
-def test_icon_counts_equal_the_figures(outcome: str) -> None:
-    view = kypho_aid.risk_view(outcome)
-    ax = plot_icon_array(view.figures)
-    for row in view.figures.itertuples():
-        option = str(row.option_id)
-        if row.kind != "frequency":
-            assert _icons(ax, f"filled-{option}") == 0
-            continue
-        denominator = int(row.denominator)
-        low_or_point = row.events if pd.notna(row.events) else row.events_low
-        top = row.events_high if pd.notna(row.events_high) else low_or_point
-        assert _icons(ax, f"filled-{option}") == round(float(low_or_point))
-        assert _icons(ax, f"uncertain-{option}") == round(float(top)) - round(float(low_or_point))
-        total = sum(
-            _icons(ax, f"{part}-{option}") for part in ("filled", "uncertain", "unaffected")
-        )
-        assert total == denominator
-        label = next(t for t in ax.texts if t.get_gid() == f"label-{option}")
+def test_icon_counts_equal_the_two_arms_of_one_finding(outcome: str) -> None:
+    finding = kypho_aid.risk_view(outcome).finding
+    assert finding is not None
+    ax = plot_icon_array(finding)
+    denominator = int(finding["denominator"])
+    drawn = {str(c.get_gid()).split("-", 1)[1] for c in ax.collections}
+    assert drawn == {finding["intervention"], finding["comparator"]}
+    for side in ("intervention", "comparator"):
+        arm = str(finding[side])
+        assert _icons(ax, f"filled-{arm}") == round(float(finding[f"{side}_per"]))
+        assert _icons(ax, f"filled-{arm}") + _icons(ax, f"unaffected-{arm}") == denominator
+        label = next(t for t in ax.texts if t.get_gid() == f"label-{arm}")
         assert f"out of {denominator}" in label.get_text()
+    assert str(finding["timepoint"]) in ax.get_title(loc="left")
 
 
 def test_affected_icons_form_one_block_from_the_top_left() -> None:
-    view = kypho_aid.risk_view("new_fracture")
-    ax = plot_icon_array(view.figures)
-    option = str(view.figures[view.figures["kind"] == "frequency"].iloc[0]["option_id"])
-    filled = next(c for c in ax.collections if c.get_gid() == f"filled-{option}").get_offsets()
-    unaffected = next(
-        c for c in ax.collections if c.get_gid() == f"unaffected-{option}"
-    ).get_offsets()
+    finding = kypho_aid.risk_view("new_fracture").finding
+    assert finding is not None
+    ax = plot_icon_array(finding)
+    arm = str(finding["intervention"])
+    filled = next(c for c in ax.collections if c.get_gid() == f"filled-{arm}").get_offsets()
+    unaffected = next(c for c in ax.collections if c.get_gid() == f"unaffected-{arm}").get_offsets()
     assert len(filled) and len(unaffected)
     # row-major from the top: every filled icon comes before every grey one
     assert max((-y, x) for x, y in filled) <= min((-y, x) for x, y in unaffected)
 
 
-def test_rare_outcomes_use_a_thousand_icons_for_every_option() -> None:
-    view = kypho_aid.risk_view("cement_embolism")
-    frequencies = view.figures[view.figures["kind"] == "frequency"]
-    assert len(frequencies) and set(frequencies["denominator"].astype(int)) == {1000}
+def test_rare_outcomes_draw_a_thousand_icons_for_each_arm() -> None:
+    finding = kypho_aid.risk_view("cement_embolism").finding
+    assert finding is not None and int(finding["denominator"]) == 1000
+    ax = plot_icon_array(finding)
+    for arm in (finding["intervention"], finding["comparator"]):
+        assert _icons(ax, f"filled-{arm}") + _icons(ax, f"unaffected-{arm}") == 1000
 
 
-def test_comparison_chart_draws_intervals_estimates_threshold_and_unit() -> None:
-    table = kypho_aid.summarize_outcomes()
-    differences = table[(table["kind"] == "mean_difference") & table["mcid"].notna()]
-    outcome = str(differences.iloc[0]["outcome"])
-    rows = table[(table["outcome"] == outcome) & (table["kind"] == "mean_difference")]
-    rows = rows[rows["unit"] == rows.iloc[0]["unit"]]
+def test_a_picture_refuses_rows_from_more_than_one_finding_and_non_randomised_rows() -> None:
+    fractures = SOF[(SOF["outcome"] == "new_fracture") & SOF["drawable"] & (SOF["kind"] == "risk")]
+    with pytest.raises(KyphoAidError, match="one finding"):
+        plot_icon_array(fractures.head(2))
+    pooled = SOF[SOF["source_ids"].str.contains("PAPA2012") & (SOF["kind"] == "risk")].iloc[0]
+    with pytest.raises(KyphoAidError, match="told in words"):
+        plot_icon_array(pooled)
+    observational = SOF[SOF["design"] == "observational"]
+    with pytest.raises(KyphoAidError, match="randomised"):
+        plot_outcome_comparison(observational.head(1))
+
+
+def test_gap_chart_turns_each_gap_so_that_right_favours_the_first_arm_and_labels_both_sides() -> (
+    None
+):
+    rows = SOF[
+        (SOF["comparison"] == "vp_vs_sham")
+        & (SOF["kind"] == "difference")
+        & (SOF["better"] != "unknown")
+        & (SOF["unit"] == "points")
+    ]
+    assert len(rows) >= 3
     ax = plot_outcome_comparison(rows)
     for row in rows.itertuples():
-        estimate = next(line for line in ax.lines if line.get_gid() == f"estimate-{row.figure_id}")
-        assert estimate.get_xdata()[0] == pytest.approx(row.value)
-        if pd.notna(row.low):
-            interval = next(
-                line for line in ax.lines if line.get_gid() == f"interval-{row.figure_id}"
-            )
-            assert list(interval.get_xdata()) == pytest.approx([row.low, row.high])
-    threshold = next(line for line in ax.lines if line.get_gid() == "threshold")
-    assert threshold.get_xdata()[0] == pytest.approx(rows["mcid"].dropna().iloc[0])
-    assert ax.get_xlabel() == rows.iloc[0]["unit"]
+        estimate = next(line for line in ax.lines if line.get_gid() == f"estimate-{row.finding_id}")
+        benefit = -row.effect if row.direction == "lower_is_better" else row.effect
+        assert estimate.get_xdata()[0] == pytest.approx(benefit)
+        assert (benefit > 0) == (row.better == "intervention")
+        interval = next(line for line in ax.lines if line.get_gid() == f"interval-{row.finding_id}")
+        ends = sorted(-v if row.direction == "lower_is_better" else v for v in (row.low, row.high))
+        assert list(interval.get_xdata()) == pytest.approx(ends)
+    favours = {t.get_gid(): t.get_text() for t in ax.texts}
+    assert "Vertebroplasty did better" in favours["favours-right"]
+    assert "sham" in favours["favours-left"] and "did better" in favours["favours-left"]
+    with pytest.raises(KyphoAidError, match="direction"):
+        plot_outcome_comparison(
+            SOF[(SOF["better"] == "unknown") & (SOF["kind"] == "difference")].head(1)
+        )
+
+
+def test_a_pair_of_means_draws_the_two_arms_of_one_finding() -> None:
+    finding = SOF[(SOF["outcome"] == "procedure_time")].iloc[0]
+    ax = plot_outcome_comparison(finding.to_frame().T)
+    bars = {p.get_gid(): p.get_width() for p in ax.patches if p.get_gid()}
+    assert bars == {
+        f"bar-{finding['intervention']}": pytest.approx(finding["intervention_value"]),
+        f"bar-{finding['comparator']}": pytest.approx(finding["comparator_value"]),
+    }
 
 
 def test_every_outcome_can_be_drawn_or_says_it_cannot() -> None:
