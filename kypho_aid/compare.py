@@ -162,8 +162,8 @@ def compare(
         Option ids to show (``kyphoplasty``, ``vertebroplasty``, ``non_surgical``); all by
         default. They always appear in the canonical order.
     topics : str or list of str, optional
-        Topics (``how_it_works``, ``procedure_day``, ``afterwards``) or attribute ids to
-        show; all by default.
+        Topics (``how_it_works``, ``procedure_day``, ``afterwards``, ``how_well_it_works``)
+        or attribute ids to show; all by default.
     data_dir : str or Path, optional
         Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
 

@@ -65,7 +65,7 @@ TITLE = "Your decision: treating a painful spine fracture"
 #: Comparison attributes shown side by side (first fact of each cell only).
 HANDOUT_ATTRIBUTES = (
     "what_it_is",
-    "balloon_use",
+    "sham_benefit",
     "anaesthesia",
     "duration",
     "length_of_stay",
@@ -521,11 +521,13 @@ def _warning_section(
     for applies, group in signs.groupby("applies_to", sort=False):
         options = [o for o in str(applies).split(LIST_SEPARATOR) if o in labels]
         covered.update(options)
-        names = " or ".join(labels[o] for o in options)
+        names = " or ".join(labels[o][0].lower() + labels[o][1:] for o in options)
         lead = (
-            "During non-surgical care"
+            "Whichever option you choose"
+            if set(options) == set(labels)
+            else "During non-surgical care"
             if options == ["non_surgical"]
-            else f"After {names[0].lower() + names[1:]}"
+            else f"After {names}"
             if names
             else "At any time"
         )

@@ -117,3 +117,46 @@ def test_csv_round_trips_and_names_its_sources() -> None:
     assert [r[0] for r in rows[1:]] == TABLE.data.index.tolist()
     balloon = next(r for r in rows if r[0] == "balloon_use")
     assert re.search(r"\[\d+\] \S+", balloon[-1])
+
+
+# --- issue 10: how well each option works against a sham, with certainty --------------------
+
+
+def _sham_attribute() -> str:
+    attributes = kypho_aid.load_dataset("attributes")
+    evidence = attributes[attributes["topic"].astype(str) == "how_well_it_works"]
+    assert len(evidence) == 1, "one row on the benefit against a sham (fake) procedure"
+    return str(evidence["attribute_id"].item())
+
+
+def test_benefit_against_a_sham_procedure_is_a_high_row_for_every_option() -> None:
+    sham = _sham_attribute()
+    order = TABLE.data.index.tolist()
+    assert order.index(sham) <= 2, "what matters to patients comes near the top"
+    assert "sham" in TABLE.attribute_labels[sham].lower()
+    for option in Option:
+        cell = TABLE.data.loc[sham, option.value]
+        assert cell != "Not stated in our sources.", option
+        assert "How sure we can be" in cell, option  # certainty is shown in every cell
+    assert kypho_aid.compare(topics="how_well_it_works").data.index.tolist() == [sham]
+
+
+def test_the_sham_row_cites_every_sham_controlled_trial_for_vertebroplasty() -> None:
+    sham = _sham_attribute()
+    outcomes = kypho_aid.load_dataset("outcomes")
+    trials = outcomes[
+        (outcomes["design"] == "sham_controlled_rct") & (outcomes["topic"] == "trial_design")
+    ]
+    facts = TABLE.facts[(TABLE.facts["attribute_id"] == sham)]
+    cited = set(
+        facts.loc[facts["option_id"] == "vertebroplasty", "source_ids"].str.split(";").explode()
+    )
+    assert set(trials["source_ids"]) <= cited
+    # no sham-controlled trial covers kyphoplasty, and its cell cites none
+    kp = set(facts.loc[facts["option_id"] == "kyphoplasty", "source_ids"].str.split(";").explode())
+    assert not kp & set(trials["source_ids"])
+    assert (
+        not outcomes.loc[outcomes["design"] == "sham_controlled_rct", "options"]
+        .str.contains("kyphoplasty")
+        .any()
+    )

@@ -622,3 +622,30 @@ def test_cli_writes_the_html_and_the_pdf_and_nothing_else(tmp_path: Path, chromi
     assert sorted(snapshot(tmp_path)) == ["h.html", "h.pdf"]
     assert (tmp_path / "h.pdf").read_bytes().startswith(b"%PDF")
     assert "(1 page)" in result.stdout or "(2 pages)" in result.stdout
+
+
+# --- issue 10: the sham comparison and warning signs for every option -----------------------
+
+
+def test_the_handout_shows_the_benefit_against_a_sham_row(full: str) -> None:
+    attributes = load_dataset("attributes")
+    sham = attributes[attributes["topic"].astype(str) == "how_well_it_works"]
+    assert len(sham) == 1
+    attribute, label = str(sham["attribute_id"].item()), str(sham["label"].item())
+    assert attribute in handout.HANDOUT_ATTRIBUTES
+    table = section_text(full, "options")
+    assert label in table
+    comparison = load_dataset("comparison").sort_values("fact_id")
+    first = comparison[comparison["attribute_id"] == attribute].drop_duplicates("option_id")
+    assert len(first) == len(load_dataset("options"))
+    for value in first["value"]:
+        assert str(value) in table
+
+
+def test_warning_signs_are_given_for_every_option(full: str) -> None:
+    signs = load_dataset("warning_signs")
+    covered = set(signs["applies_to"].astype(str).str.split(";").explode())
+    assert covered == set(load_dataset("options")["option_id"].astype(str))
+    text = section_text(full, "warning-signs")
+    assert "list no warning signs" not in text
+    assert "Vertebroplasty" not in text  # option names are lower case inside a heading
