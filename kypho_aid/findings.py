@@ -35,6 +35,7 @@ __all__ = [
     "format_number",
     "lead_finding",
     "pairwise_panels",
+    "pick_lead",
     "summary_of_findings",
     "which_did_better",
 ]
@@ -161,8 +162,12 @@ def _chance_words(row: pd.Series) -> str:
     return ""
 
 
-def finding_statement(row: pd.Series) -> str:
-    """One finding in plain words: both arms, which did better and by how much, certainty."""
+def finding_statement(row: pd.Series, *, brief: bool = False) -> str:
+    """One finding in plain words: both arms, which did better and by how much, certainty.
+
+    ``brief`` leaves out the interval, the threshold and the caveat note (for print), never
+    the arms, the winner, the chance wording, the no-cause warning or the certainty.
+    """
     kind = str(row["kind"])
     first, second = str(row["intervention_label"]), str(row["comparator_label"])
     measure, when = str(row["measure"]), str(row["timepoint"])
@@ -182,7 +187,7 @@ def finding_statement(row: pd.Series) -> str:
             body += f" {winner} did better, by about {format_number(abs(a - b))} out of {per}."
         else:
             body += " The two were the same."
-        if _present(row["effect"]) and _present(row["low"]):
+        if _present(row["effect"]) and _present(row["low"]) and not brief:
             body += (
                 f" The true gap is likely between {format_number(row['low'])} and "
                 f"{format_number(row['high'])} out of {per}."
@@ -220,14 +225,14 @@ def finding_statement(row: pd.Series) -> str:
                 f"{first.lower()} than with {second.lower()}, so {winner.lower() if winner else 'neither'}"
                 " did better."
             )
-        if _present(row["low"]):
+        if _present(row["low"]) and not brief:
             body += (
                 f" The true gap is likely between {_gap_words(float(row['low']), row)} and "
                 f"{_gap_words(float(row['high']), row)}."
             )
     if kind != "single_group" and kind != "counts":
         body += _chance_words(row)
-    if _present(row["threshold"]):
+    if _present(row["threshold"]) and not brief:
         if row["threshold_kind"] == "within_patient":
             body += (
                 f" For one person, a change of {format_number(row['threshold'])} {row['unit']}"
@@ -241,8 +246,10 @@ def finding_statement(row: pd.Series) -> str:
     if str(row["design"]) not in DRAWABLE_DESIGNS:
         body += " " + CANNOT_SHOW_CAUSE
     text = body
-    if _present(row["note"]) and str(row["note"]):
+    if _present(row["note"]) and str(row["note"]) and not brief:
         text += " " + str(row["note"])
+    if brief:
+        return text + f" How sure we can be: {str(row['certainty']).replace('_', ' ')}."
     return text + f" How sure we can be: {CERTAINTY_WORDS[str(row['certainty'])]}."
 
 
@@ -305,6 +312,9 @@ def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -
     table["better"] = pd.Series([which_did_better(r) for _, r in table.iterrows()], dtype="str")
     table["figure"] = pd.Series([finding_figure(r) for _, r in table.iterrows()], dtype="str")
     table["statement"] = pd.Series([finding_statement(r) for _, r in table.iterrows()], dtype="str")
+    table["brief"] = pd.Series(
+        [finding_statement(r, brief=True) for _, r in table.iterrows()], dtype="str"
+    )
     return table
 
 
@@ -350,12 +360,21 @@ def summary_of_findings(
     return full[keep].reset_index(drop=True).copy()
 
 
+def pick_lead(rows: pd.DataFrame) -> pd.Series | None:
+    """The finding to lead with among ranked rows: the least biased one that can be shown as
+    a picture (a randomised risk, difference or pair of means whose direction is known), else
+    the least biased of all, else None."""
+    shown = rows[rows["drawable"] & (rows["better"] != "unknown")]
+    if len(shown):
+        return shown.iloc[0]
+    return None if rows.empty else rows.iloc[0]
+
+
 def lead_finding(
     outcome: str, comparison: str | None = None, *, data_dir: str | Path | None = None
 ) -> pd.Series | None:
-    """The least biased finding for an outcome (in one comparison if given), or None."""
-    rows = summary_of_findings(outcome, comparison, data_dir=data_dir)
-    return None if rows.empty else rows.iloc[0]
+    """The finding an outcome leads with (in one comparison if given): see :func:`pick_lead`."""
+    return pick_lead(summary_of_findings(outcome, comparison, data_dir=data_dir))
 
 
 def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:

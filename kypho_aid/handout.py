@@ -32,8 +32,8 @@ from kypho_aid.compare import NOT_STATED, bibliography, compare, format_citation
 from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import RATING_LABELS, InputError, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
+from kypho_aid.findings import lead_finding
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.outcomes import summarize_outcomes
 from kypho_aid.style import HANDOUT_CSS
 
 __all__ = [
@@ -138,10 +138,6 @@ def _no_web(text: str) -> str:
     """Remove web addresses from a piece of knowledge-base text."""
     cleaned = _WEB_ADDRESS.sub("", text)
     return re.sub(r"\s{2,}", " ", cleaned).replace(" .", ".").strip()
-
-
-def _number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 # --- inputs ---------------------------------------------------------------------------
@@ -289,36 +285,6 @@ def _citation(record: Mapping[str, Any]) -> str:
 # --- sections -------------------------------------------------------------------------
 
 
-def _outcome_cell(row: Any, sources: _Sources) -> str:
-    """One outcome for one option: both sides of the frequency, time point and certainty."""
-    if str(row.kind) == "not_available":
-        note = f" {_esc(_no_web(str(row.note)))}" if _present(row.note) else ""
-        return f"No figure in our sources.{note}{sources.mark(row.source_ids)}"
-    if str(row.kind) == "frequency":
-        denominator = int(row.denominator)
-        if _present(row.events):
-            events = round(float(row.events))
-            other = f"{denominator - events} out of {denominator}"
-        else:
-            low, high = float(row.events_low), float(row.events_high)
-            other = (
-                f"between {_number(denominator - high)} and {_number(denominator - low)} "
-                f"out of {denominator}"
-            )
-        body = (
-            f'<span class="number">{_esc(row.figure)}</span> {_esc(row.event)}; '
-            f"{_esc(other)} {_esc(row.no_event)}."
-        )
-    else:
-        body = f'<span class="number">{_esc(row.figure)}</span>.'
-    timepoint = str(row.timepoint)
-    return (
-        f"{body} {_esc(timepoint[0].upper() + timepoint[1:])}."
-        f' <span class="certainty">Certainty: {_esc(row.certainty_label)}.</span>'
-        f"{sources.mark(row.source_ids)}"
-    )
-
-
 def _options_section(
     labels: Mapping[str, str], sources: _Sources, data_dir: str | Path | None
 ) -> str:
@@ -342,39 +308,7 @@ def _options_section(
             f'<tr><th scope="row">{_esc(table.attribute_labels[attribute])}</th>{"".join(cells)}</tr>'
         )
 
-    figures = summarize_outcomes(list(HANDOUT_OUTCOMES), data_dir=data_dir)
-    definitions = load_dataset("outcome_definitions", data_dir=data_dir).set_index("outcome")
-    firsts = figures.drop_duplicates(["outcome", "option_id"], keep="first")
-    denominators = {
-        int(d) for d in firsts.loc[firsts["kind"] == "frequency", "denominator"].dropna()
-    }
-    rows.append(
-        f'<tr class="group"><th colspan="{len(options) + 1}" scope="colgroup">'
-        "Some outcomes in numbers</th></tr>"
-    )
-    for outcome in HANDOUT_OUTCOMES:
-        own = firsts[firsts["outcome"] == outcome]
-        cells = []
-        for option in options:
-            match = own[own["option_id"].astype(str) == option]
-            if match.empty:
-                cells.append("<td>No figure in our sources.</td>")
-            else:
-                cells.append(
-                    f"<td>{_outcome_cell(next(match.itertuples(index=False)), sources)}</td>"
-                )
-        label = definitions.loc[outcome, "label"] if outcome in definitions.index else outcome
-        rows.append(f'<tr><th scope="row">{_esc(label)}</th>{"".join(cells)}</tr>')
-    if len(denominators) == 1:
-        scale = (
-            f"Numbers are out of {denominators.pop()} people (or treated bones, where it says so)"
-        )
-    else:
-        scale = "Numbers are not all out of the same total"
-    caption = (
-        f"{scale}, from different studies. Certainty: how sure the research is. One fact per "
-        "box; the aid has more. [n]: sources at the end."
-    )
+    caption = "One fact per box; the aid has more. [n]: sources at the end."
     return (
         '<section id="options" class="long"><h2>The options side by side</h2>'
         '<table class="options"><colgroup><col class="rowhead">'
@@ -382,6 +316,28 @@ def _options_section(
         * len(options)
         + f'</colgroup><caption>{_esc(caption)}</caption><thead><tr><th scope="col">'
         f"</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _findings_section(sources: _Sources, data_dir: str | Path | None) -> str:
+    """What the studies found: per outcome, its least biased finding, both arms told whole."""
+    rows = []
+    for outcome in HANDOUT_OUTCOMES:
+        finding = lead_finding(outcome, data_dir=data_dir)
+        if finding is None:
+            continue
+        rows.append(
+            f'<tr><th scope="row">{_esc(finding["outcome_label"])}<br>'
+            f'<span class="comparison">{_esc(finding["comparison_label"])}</span></th>'
+            f"<td>{_esc(_no_web(str(finding['brief'])))}"
+            f"{sources.mark(finding['source_ids'])}</td></tr>"
+        )
+    return (
+        '<section id="findings" class="long"><h2>What the studies found</h2>'
+        '<table class="findings"><colgroup><col class="rowhead"><col></colgroup><caption>Each row'
+        " compares two groups of one study at one time.</caption><tbody>"
+        + "".join(rows)
+        + "</tbody></table></section>"
     )
 
 
@@ -636,6 +592,7 @@ def build_handout(
     )
     body = [
         _options_section(labels, sources, data_dir),
+        _findings_section(sources, data_dir),
         _values_section(checked_ratings, data_dir),
         '<div class="columns">',
         _leaning_section(checked_leaning, labels),

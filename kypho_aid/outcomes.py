@@ -23,6 +23,7 @@ from kypho_aid.findings import (
     finding_arms,
     format_number,
     pairwise_panels,
+    pick_lead,
     summary_of_findings,
 )
 
@@ -183,12 +184,11 @@ def _choose_options(options: str | Iterable[str] | None, data_dir: str | Path | 
 
 
 def _within(rows: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
-    """Findings whose option arms are all among the chosen options (sham and 'either' aside)."""
-    allowed = set(chosen) | {"sham", "none"}
-    either = {"kyphoplasty", "vertebroplasty"} <= set(chosen)
-    keep = rows["intervention"].isin(allowed | ({"either_procedure"} if either else set())) & rows[
-        "comparator"
-    ].isin(allowed)
+    """Findings with at least one chosen option as an arm (each shown whole, both arms)."""
+    arms = set(chosen) | (
+        {"either_procedure"} if {"kyphoplasty", "vertebroplasty"} & set(chosen) else set()
+    )
+    keep = rows["intervention"].isin(arms) | rows["comparator"].isin(arms)
     return rows[keep].reset_index(drop=True)
 
 
@@ -231,8 +231,7 @@ def risk_view(
         rows = rows[rows["comparison"] == comparison].reset_index(drop=True)
     panels = pairwise_panels(outcome, data_dir=data_dir)
     panels = panels[panels["finding_id"].isin(rows["finding_id"]) | (panels["finding_id"] == "")]
-    drawable = [r for _, r in rows.iterrows() if chart_kind(r) is not None]
-    lead = drawable[0] if drawable else (rows.iloc[0] if len(rows) else None)
+    lead = pick_lead(rows)
     if lead is not None:
         rows = pd.concat(
             [

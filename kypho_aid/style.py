@@ -243,6 +243,8 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 182mm;
   font-weight: 600; }}
 .kypho-aid-handout thead th {{ font-size: 9.5pt; }}
 .kypho-aid-handout table.options col.rowhead {{ width: 13%; }}
+.kypho-aid-handout table.findings col.rowhead {{ width: 27%; }}
+.kypho-aid-handout .comparison {{ font-weight: 400; }}
 .kypho-aid-handout tr {{ break-inside: avoid; page-break-inside: avoid; }}
 .kypho-aid-handout tr.group th {{ background: {BACKGROUND_COLOR}; font-size: 8pt;
   text-transform: uppercase; letter-spacing: 0.04em; color: {MUTED_TEXT_COLOR};

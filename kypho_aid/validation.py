@@ -367,30 +367,106 @@ def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     return problems
 
 
-def check_outcome_figures(tables: Mapping[str, ParsedTable]) -> list[Problem]:
-    """Check that every outcome has a row for every option and one denominator for its frequencies."""
-    figures, options, definitions = (
-        tables.get(n) for n in ("outcome_figures", "options", "outcome_definitions")
-    )
-    if figures is None or options is None or definitions is None:
-        return []
-    all_options = column_values(options, "option_id")
-    problems = []
-    for definition in definitions.rows:
-        outcome = definition.values.get("outcome")
-        rows = [r for r in figures.rows if r.values.get("outcome") == outcome]
-        for option in sorted(all_options - {str(r.values.get("option_id")) for r in rows}):
-            message = (
-                f"outcome {outcome!r} has no row for option {option!r}; add its figure, "
-                "or a not_available row that says why"
+#: GRADE's starting level by design (randomised high, the rest low) and the level names.
+GRADE_START = {
+    "sham_controlled_rct": 3,
+    "pooled_rcts": 3,
+    "open_rct": 3,
+    "pooled_mixed": 1,
+    "observational": 1,
+    "single_arm": 1,
+    "review": 1,
+}
+GRADE_LEVELS = ("very_low", "low", "moderate", "high")
+
+
+def _finding_problems(values: Mapping[str, Any], pairwise: bool | None) -> list[tuple[str, str]]:
+    """What is wrong with one finding, as (column, message) pairs."""
+    found: list[tuple[str, str]] = []
+    kind = values.get("kind")
+    denominator = values.get("denominator")
+    for side in ("intervention", "comparator"):
+        events, total = values.get(f"{side}_events"), values.get(f"{side}_total")
+        if isinstance(events, int) and isinstance(total, int):
+            if events > total:
+                found.append(
+                    (f"{side}_events", f"{events} events is more than the {total} counted")
+                )
+            per = values.get(f"{side}_per")
+            if isinstance(per, float) and isinstance(denominator, int):
+                expected = events / total * denominator
+                if abs(per - expected) > 0.5 + 1e-9:
+                    found.append(
+                        (
+                            f"{side}_per",
+                            f"{per:g} out of {denominator} does not match "
+                            f"{events}/{total} = {expected:.1f} out of {denominator}",
+                        )
+                    )
+        elif (events is None) != (total is None):
+            found.append((f"{side}_total", "give both the count and what it is out of, or neither"))
+    for name in ("intervention_per", "comparator_per", "per_low", "per_high"):
+        value = values.get(name)
+        if isinstance(value, float) and isinstance(denominator, int) and value > denominator:
+            found.append((name, f"{value:g} is more than the denominator {denominator}"))
+    low, high, effect = values.get("low"), values.get("high"), values.get("effect")
+    if (low is None) != (high is None):
+        found.append(("high", "give both ends of the interval, or neither"))
+    chance = values.get("chance")
+    if kind == "difference" and isinstance(low, float) and isinstance(high, float):
+        crosses = low <= 0 <= high
+        if chance == "unlikely_chance" and crosses:
+            found.append(("chance", f"the interval {low:g} to {high:g} includes no difference"))
+        if chance == "could_be_chance" and not crosses:
+            found.append(("chance", f"the interval {low:g} to {high:g} excludes no difference"))
+    if effect is not None and kind not in ("difference", "risk"):
+        found.append(("effect", f"a {kind} finding has no effect column; use the arms' columns"))
+    if pairwise is True and kind == "single_group":
+        found.append(("kind", "a comparison of two arms cannot be a single_group finding"))
+    if pairwise is False and kind != "single_group":
+        found.append(("kind", "a finding with one group must be single_group"))
+    if (
+        kind == "single_group"
+        and values.get("intervention_per") is None
+        and (values.get("per_low") is None or values.get("per_high") is None)
+    ):
+        found.append(
+            ("intervention_per", "a single group needs its figure or both ends of its range")
+        )
+    design, certainty = values.get("design"), values.get("certainty")
+    downgrades = values.get("downgrades") or ()
+    if isinstance(design, str) and design in GRADE_START and isinstance(certainty, str):
+        expected_level = GRADE_LEVELS[max(0, GRADE_START[design] - len(downgrades))]
+        if certainty != expected_level:
+            found.append(
+                (
+                    "certainty",
+                    f"{design} starts at {GRADE_LEVELS[GRADE_START[design]]} and "
+                    f"{len(downgrades)} downgrade(s) give {expected_level}, not {certainty}",
+                )
             )
-            problems.append(Problem(definitions.shown, definition.line, "outcome", message))
-        denominators = {
-            r.values.get("denominator") for r in rows if r.values.get("kind") == "frequency"
+    return found
+
+
+def check_findings(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check every finding: events within their totals and the denominator, rates that match
+    their counts, an interval that agrees with its chance wording, the kind that fits the
+    comparison, and a certainty that follows from the design and its downgrades (GRADE)."""
+    findings, comparisons = (tables.get(n) for n in ("findings", "comparisons"))
+    if findings is None:
+        return []
+    pairwise = {}
+    if comparisons is not None:
+        pairwise = {
+            str(r.values.get("comparison")): r.values.get("pairwise") == "yes"
+            for r in comparisons.rows
         }
-        if len(denominators) > 1:
-            message = f"frequencies for {outcome!r} use different denominators {sorted(map(str, denominators))}; use one"
-            problems.append(Problem(figures.shown, rows[-1].line, "denominator", message))
+    problems = []
+    for row in findings.rows:
+        for column, message in _finding_problems(
+            row.values, pairwise.get(str(row.values.get("comparison")))
+        ):
+            problems.append(Problem(findings.shown, row.line, column, message))
     return problems
 
 
@@ -400,9 +476,54 @@ def check_screening_rules(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     The rule parser lives with the profile fields in :mod:`kypho_aid.candidacy`, so that this
     check and ``screen()`` accept and reject the same rules.
     """
-    from kypho_aid.candidacy import screening_rule_problems  # late: candidacy loads through datasets
+    from kypho_aid.candidacy import (
+        screening_rule_problems,
+    )  # late: candidacy loads through datasets
 
     return screening_rule_problems(tables)
+
+
+def check_outcome_coverage(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that every outcome is told for every option: by a finding with the option as an
+    arm, or by an outcome_gaps row saying why there is none (never both)."""
+    findings, comparisons, gaps, options, definitions = (
+        tables.get(n)
+        for n in ("findings", "comparisons", "outcome_gaps", "options", "outcome_definitions")
+    )
+    if None in (findings, comparisons, gaps, options, definitions):
+        return []
+    assert findings and comparisons and gaps and options and definitions  # for the type checker
+    arms_of = {"either_procedure": {"kyphoplasty", "vertebroplasty"}}
+    sides = {
+        str(r.values.get("comparison")): (
+            str(r.values.get("intervention")),
+            str(r.values.get("comparator")),
+        )
+        for r in comparisons.rows
+    }
+    covered: set[tuple[str, str]] = set()
+    for row in findings.rows:
+        for arm in sides.get(str(row.values.get("comparison")), ()):
+            for option in arms_of.get(arm, {arm}):
+                covered.add((str(row.values.get("outcome")), option))
+    explained = {
+        (str(r.values.get("outcome")), str(r.values.get("option_id"))): r for r in gaps.rows
+    }
+    problems = []
+    for (outcome, option), row in explained.items():
+        if (outcome, option) in covered:
+            message = f"findings.csv has a finding for {outcome!r} with {option!r}; remove this gap"
+            problems.append(Problem(gaps.shown, row.line, "option_id", message))
+    for definition in definitions.rows:
+        outcome = str(definition.values.get("outcome"))
+        for option in sorted(column_values(options, "option_id")):
+            if (outcome, option) not in covered and (outcome, option) not in explained:
+                message = (
+                    f"outcome {outcome!r} has no finding for option {option!r}; add one to "
+                    "findings.csv, or a row to outcome_gaps.csv that says why"
+                )
+                problems.append(Problem(definitions.shown, definition.line, "outcome", message))
+    return problems
 
 
 #: The checks across tables that ``validate()`` runs after the single-table ones.
@@ -411,6 +532,7 @@ PACKAGE_CHECKS = (
     check_core_attributes,
     check_faq_complete,
     check_drawing_elements,
-    check_outcome_figures,
+    check_findings,
+    check_outcome_coverage,
     check_screening_rules,
 )

@@ -18,6 +18,7 @@ from kypho_aid import handout
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.decision import InputError, sure_result
 from kypho_aid.exceptions import KyphoAidError
+from kypho_aid.findings import lead_finding, summary_of_findings
 from kypho_aid.handout import (
     MAX_NOTES_CHARS,
     TITLE,
@@ -27,7 +28,6 @@ from kypho_aid.handout import (
     handout_pdf,
     write_handout,
 )
-from kypho_aid.outcomes import summarize_outcomes
 
 from .conftest import ROOT, snapshot
 
@@ -158,28 +158,26 @@ def test_all_three_options_side_by_side_with_first_facts(full: str) -> None:
     assert "This is called minimally invasive" not in full  # a second fact: not shown
 
 
-def test_outcomes_use_one_denominator_and_state_both_sides(full: str) -> None:
-    table = section_text(full, "options")
-    figures = summarize_outcomes(list(handout.HANDOUT_OUTCOMES))
-    first = figures.drop_duplicates(["outcome", "option_id"], keep="first")
-    frequencies = first[first["kind"] == "frequency"]
-    assert set(frequencies["outcome"]) == set(handout.HANDOUT_OUTCOMES)
-    (total,) = set(frequencies["denominator"].astype(int))
-    for row in frequencies.itertuples(index=False):
-        if pd.notna(row.events):
-            events = round(row.events)
-            expected = f"{row.figure} {row.event}; {total - events} out of {total} {row.no_event}."
-            assert expected in table, expected
-        else:  # a range: both ends of the other side
-            low, high = total - round(row.events_high), total - round(row.events_low)
-            assert (
-                f"between {round(row.events_low)} and {round(row.events_high)} out of {total}"
-                in table
-            )
-            assert f"between {low} and {high} out of {total} {row.no_event}" in table
-        assert f"Certainty: {row.certainty_label}." in table
-    assert f"Numbers are out of {total} people" in table
-    assert not re.search(rf"out of (?!{total}\b)\d+", table)
+def test_findings_section_tells_each_lead_finding_whole_with_its_comparison(full: str) -> None:
+    section = section_text(full, "findings")
+    options = section_text(full, "options")
+    for outcome in handout.HANDOUT_OUTCOMES:
+        finding = lead_finding(outcome)
+        assert finding is not None
+        assert str(finding["comparison_label"]) in section, outcome
+        assert str(finding["brief"]) in section, outcome
+        assert "did better" in finding["brief"] or finding["kind"] == "single_group"
+    # the table of options holds no numbers of outcomes: they live in whole findings only
+    assert not re.search(r"\d+ out of \d+", options)
+
+
+def test_findings_section_leads_with_randomised_evidence_for_new_breaks(full: str) -> None:
+    section = section_text(full, "findings")
+    pooled = summary_of_findings("new_fracture")
+    pooled = pooled[pooled["design"] == "pooled_mixed"]
+    assert len(pooled)
+    for row in pooled.itertuples():
+        assert str(row.brief) not in section
 
 
 def test_source_marks_point_to_the_numbered_sources(full: str) -> None:
@@ -193,8 +191,14 @@ def test_source_marks_point_to_the_numbered_sources(full: str) -> None:
             cited.update(range(int(low), int(high or low) + 1))
     assert cited == set(range(1, len(listed) + 1))
     sources = section_text(full, "sources")
-    assert "Papanastassiou ID, et al. (2012)" in sources
-    assert "doi:10.1007/s00586-012-2314-z" in sources and "PMID 22543412" in sources
+    cited = load_dataset("sources").set_index("source_id")
+    for outcome in handout.HANDOUT_OUTCOMES:
+        finding = lead_finding(outcome)
+        assert finding is not None
+        record = cited.loc[str(finding["source_ids"]).split(";")[0]]
+        assert str(record["title"])[:40] in sources
+        if isinstance(record["pmid"], str):
+            assert f"PMID {record['pmid']}" in sources
     assert "Seed page 000_64deb0008af28b59.txt" in sources
 
 

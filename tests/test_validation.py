@@ -111,24 +111,39 @@ def test_faq_must_answer_every_option(data_copy: Path) -> None:
     assert any("has no answer for 'non_surgical'" in m for m in messages)
 
 
-def test_every_outcome_must_answer_every_option(data_copy: Path) -> None:
-    path = data_copy / "outcome_figures.csv"
+def test_every_outcome_must_be_told_for_every_option(data_copy: Path) -> None:
+    path = data_copy / "outcome_gaps.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if ",cost,non_surgical," not in line]
+    kept = [line for line in lines if not line.startswith("cost,non_surgical,")]
     assert len(kept) == len(lines) - 1
     path.write_text("".join(kept), encoding="utf-8")
     problems = kypho_aid.validate(data_copy)
-    assert any("outcome 'cost' has no row for option 'non_surgical'" in p.message for p in problems)
+    assert [(Path(p.file).name, p.column) for p in problems] == [
+        ("outcome_definitions.csv", "outcome")
+    ]
+    assert "outcome 'cost' has no finding for option 'non_surgical'" in problems[0].message
 
 
-def test_frequencies_of_one_outcome_must_share_a_denominator(data_copy: Path) -> None:
-    path = data_copy / "outcome_figures.csv"
+def test_a_gap_beside_a_finding_is_refused(data_copy: Path) -> None:
+    path = data_copy / "outcome_gaps.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            'new_fracture,kyphoplasty,no_figure,No figure.,None.,KAVIAR,"Abstract, Results"\n'
+        )
+    problems = kypho_aid.validate(data_copy)
+    assert [(p.row, p.column) for p in problems] == [
+        (len(path.read_text().splitlines()), "option_id")
+    ]
+    assert "remove this gap" in problems[0].message
+
+
+def test_a_rate_must_match_its_counts(data_copy: Path) -> None:
+    path = data_copy / "findings.csv"
     text = path.read_text(encoding="utf-8")
-    line = next(x for x in text.splitlines() if ",new_fracture,non_surgical,frequency," in x)
+    line = next(x for x in text.splitlines() if x.startswith("SF022,"))
     path.write_text(
-        text.replace(line, line.replace(",100,people,", ",1000,people,", 1)), encoding="utf-8"
+        text.replace(line, line.replace(",100,16,25,", ",100,18,25,", 1)), encoding="utf-8"
     )
     problems = kypho_aid.validate(data_copy)
-    assert any(
-        "use different denominators" in p.message and p.column == "denominator" for p in problems
-    )
+    assert [(p.row, p.column) for p in problems] == [(23, "intervention_per")]
+    assert "does not match 15/91 = 16.5 out of 100" in problems[0].message

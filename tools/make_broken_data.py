@@ -202,11 +202,35 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "source_id",
         "a source nothing cites",
     ),
-    "outcome-figure-range-reversed": (
-        "outcome_figures.csv",
-        replace_in_row("O003,", ",60,90,", ",90,60,"),
-        "events_low",
+    "finding-range-reversed": (
+        "findings.csv",
+        replace_in_row("SF001,", ",100,,,60,90,", ",100,,,90,60,"),
+        "per_low",
         "a range of natural frequencies with its ends swapped",
+    ),
+    "finding-events-above-total": (
+        "findings.csv",
+        replace_in_row("SF022,", ",15,91,21,85,", ",150,91,21,85,"),
+        "intervention_events",
+        "more events in an arm than people counted in it",
+    ),
+    "finding-rate-above-denominator": (
+        "findings.csv",
+        replace_in_row("SF022,", ",100,16,25,", ",100,160,25,"),
+        "intervention_per",
+        "an arm's rate above the denominator (150 out of 100)",
+    ),
+    "finding-certainty-not-from-downgrades": (
+        "findings.csv",
+        replace_in_row("SF003,", ",moderate,imprecision,", ",high,imprecision,"),
+        "certainty",
+        "a certainty that does not follow from the design and its downgrades",
+    ),
+    "finding-chance-against-interval": (
+        "findings.csv",
+        replace_in_row("SF006,", ",unlikely_chance,", ",could_be_chance,"),
+        "chance",
+        "a gap called possibly chance whose interval excludes no difference",
     ),
     "consideration-unknown-attribute": (
         "considerations.csv",
