@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the lazily loaded names, for type checkers and editors
     from kypho_aid.outcomes import (
         ChartText,
         RiskView,
+        chartable_gaps,
         comparison_text,
         icon_array_text,
         outcome_sentences,
@@ -62,6 +63,7 @@ _LAZY = {
     "ProfileError": "candidacy",
     "RiskView": "outcomes",
     "build_handout": "handout",
+    "chartable_gaps": "outcomes",
     "check_answer": "decision",
     "comparison_text": "outcomes",
     "drawing_text": "procedure",
@@ -120,6 +122,7 @@ __all__ = [
     "__version__",
     "bibliography",
     "build_handout",
+    "chartable_gaps",
     "check_answer",
     "compare",
     "comparison_text",

@@ -129,7 +129,7 @@ def finding_figure(row: pd.Series) -> str:
     if kind == "means":
         return (
             f"{format_number(row['intervention_value'])} vs "
-            f"{format_number(row['comparator_value'])} {row['unit']}"
+            f"{with_unit(float(row['comparator_value']), str(row['unit']))}"
         )
     if kind == "difference":
         text = f"{format_number(row['effect'])} {row['unit']}"
@@ -144,6 +144,16 @@ def finding_figure(row: pd.Series) -> str:
         f"{format_number(row['per_low'])} to {format_number(row['per_high'])} "
         f"out of {int(row['denominator'])} {_who(row)}"
     )
+
+
+def with_unit(value: float, unit: str) -> str:
+    """A value with its unit: "27%" for a percentage, "40 minutes" otherwise."""
+    return f"{format_number(value)}%" if unit == "%" else f"{format_number(value)} {unit}"
+
+
+def _gap_unit(unit: str) -> str:
+    """The unit of a gap between two values: percentages differ by percentage points."""
+    return "percentage points" if unit == "%" else unit
 
 
 def _gap_words(value: float, row: pd.Series) -> str:
@@ -200,14 +210,15 @@ def finding_statement(row: pd.Series, *, brief: bool = False) -> str:
             f"{second.lower()}. These counts are too small to form a rate."
         )
     elif kind == "means":
+        unit = str(row["unit"])
         body = (
-            f"{measure[0].upper() + measure[1:]}, {when}: {format_number(row['intervention_value'])} "
-            f"{row['unit']} with {first.lower()} and {format_number(row['comparator_value'])} "
-            f"{row['unit']} with {second.lower()}."
+            f"{measure[0].upper() + measure[1:]}, {when}: "
+            f"{with_unit(float(row['intervention_value']), unit)} with {first.lower()} and "
+            f"{with_unit(float(row['comparator_value']), unit)} with {second.lower()}."
         )
         gap = float(row["intervention_value"]) - float(row["comparator_value"])
         body += (
-            f" {winner} did better, by {format_number(abs(gap))} {row['unit']}."
+            f" {winner} did better, by {format_number(abs(gap))} {_gap_unit(unit)}."
             if winner
             else " The two were the same."
         )

@@ -32,6 +32,7 @@ __all__ = [
     "VIEWS",
     "ChartText",
     "RiskView",
+    "chartable_gaps",
     "comparison_text",
     "icon_array_text",
     "outcome_sentences",
@@ -96,11 +97,11 @@ def icon_array_text(finding: pd.Series | pd.DataFrame) -> ChartText:
     )
     alt = (
         f"Two pictures of {int(arms['denominator'].iloc[0])} {who}, {str(row['comparison_label']).lower()}, "
-        f"{row['timepoint']}, for {str(row['measure']).lower()}. {parts}."
+        f"{row['timepoint']}, for {row['measure']}. {parts}."
     )
     long = (
         f"{row['statement']} Each picture shows {int(arms['denominator'].iloc[0])} {who}; the coloured "
-        f"ones had {str(row['measure']).lower()}. Source: {str(row['source_ids']).replace(';', ', ')}."
+        f"ones had {row['measure']}. Source: {str(row['source_ids']).replace(';', ', ')}."
     )
     return ChartText(alt, long)
 
@@ -110,7 +111,7 @@ def comparison_text(findings: pd.DataFrame) -> ChartText:
     first = findings.iloc[0]
     if str(first["kind"]) == "means":
         alt = (
-            f"Chart of {str(first['measure']).lower()}, {str(first['comparison_label']).lower()}, "
+            f"Chart of {first['measure']}, {str(first['comparison_label']).lower()}, "
             f"{first['timepoint']}: {first['intervention_label']} {format_number(first['intervention_value'])}, "
             f"{first['comparator_label']} {format_number(first['comparator_value'])} {first['unit']}."
         )
@@ -120,7 +121,7 @@ def comparison_text(findings: pd.DataFrame) -> ChartText:
         for row in findings.itertuples()
     )
     alt = (
-        f"Chart of the gap in {str(first['measure']).lower()}, "
+        f"Chart of the gap in {first['measure']}, "
         f"{str(first['comparison_label']).lower()}, one line per study and time: {marks}. "
         f"Marks to the right favour {str(first['intervention_label']).lower()}; to the left, "
         f"{str(first['comparator_label']).lower()}."
@@ -202,6 +203,22 @@ def chart_kind(finding: pd.Series) -> str | None:
     if str(finding["kind"]) == "difference" and str(finding["better"]) == "unknown":
         return None
     return "comparison"
+
+
+def chartable_gaps(
+    outcome: str | Iterable[str],
+    comparison: str,
+    *,
+    data_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """The gaps of one comparison that one chart may show together: randomised differences
+    whose direction is known, on the unit of the first, in time order of their finding ids.
+    Gaps whose direction our sources do not give are left to words (:func:`outcome_sentences`)."""
+    rows = summary_of_findings(outcome, comparison, data_dir=data_dir)
+    rows = rows[rows["drawable"] & (rows["kind"] == "difference") & (rows["better"] != "unknown")]
+    if len(rows):
+        rows = rows[rows["unit"] == rows.iloc[0]["unit"]]
+    return rows.sort_values("finding_id").reset_index(drop=True)
 
 
 def risk_view(

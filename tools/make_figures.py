@@ -44,9 +44,7 @@ def main() -> int:
         _save("icon-array-new-fracture.png")
         plot_risk_view(kypho_aid.risk_view("cement_embolism"))
         _save("icon-array-cement-embolism.png")
-        pain = kypho_aid.summarize_outcomes(
-            ["pain_relief_early", "pain_relief_later"], kind="mean_difference"
-        )
+        pain = kypho_aid.chartable_gaps(["pain_relief_early", "pain_relief_later"], "vp_vs_sham")
         plot_outcome_comparison(pain)
         _save("outcome-chart-pain.png")
         items = kypho_aid.load_dataset("preparation_recovery")

@@ -9,8 +9,8 @@
 # ## Overview
 #
 # 1. How to read the numbers
-# 2. Every outcome at a glance
-# 3. Pain, new breaks, cement leaks and cement in the lungs, as pictures
+# 2. Every finding at a glance
+# 3. Pain against a sham, new breaks, cement leaks and cement in the lungs, as pictures
 # 4. Other harms, and bone height
 # 5. Time and cost
 # 6. Explore on your own
@@ -38,7 +38,7 @@ from kypho_aid.widgets import RiskExplorer
 
 
 def show_risk_view(outcome):
-    """The outcome's picture, then its alt text and long description in words."""
+    """The outcome's lead finding as a picture, its alt text and description, then the rest."""
     view = kypho_aid.risk_view(outcome)
     with theme():
         plot_risk_view(view)
@@ -49,52 +49,65 @@ def show_risk_view(outcome):
 # %% [markdown]
 # ## How to read the numbers
 #
-# - Each figure says how many people **out of 100** had the outcome (out of 1000 for rare
-#   ones), at a stated time, in a stated group of people. The same group size is used for
-#   every option, so the options can be compared.
-# - Each figure also says how **certain** the evidence is. The words follow a common scale:
-#   high certainty is stated plainly, moderate certainty uses *probably*, low certainty
-#   uses *may*, and very low certainty says *we are very uncertain*.
-# - **Sham-controlled** trials compared a procedure with a fake one, so people did not know
-#   which they had. **Unblinded** trials did not hide it, and that can colour how people rate
-#   their pain. Kyphoplasty has only been tested in unblinded trials.
-# - In the pictures, filled figures are the best estimate, outlined figures show the rest of
-#   the likely range, and grey figures are everyone else.
+# - Every figure here comes from **one comparison**: the two groups of one trial (or one
+#   pooled analysis), at one time, on one measure. Figures from different studies are never
+#   set side by side.
+# - The **fairest tests come first**: trials against a sham (fake) procedure, then trials
+#   where people knew which care they got, then studies of records. Studies of records cannot
+#   show that a treatment caused a result, and they are never drawn as pictures.
+# - Each finding says **which group did better**, by how much, and whether the gap could be
+#   due to chance.
+# - Each finding says **how sure we can be** (high, moderate, low or very low), and the
+#   table says why a finding was rated down.
+# - In the pictures, each figure is a person. Coloured figures had the outcome; grey ones
+#   did not. Both groups are out of the same number of people.
 
 # %% [markdown]
-# ## Every outcome at a glance
+# ## Every finding at a glance
+#
+# One row per comparison, outcome, study and time, fairest tests first within each outcome.
 
 # %%
 pd.set_option("display.max_colwidth", None)
-summary = kypho_aid.summarize_outcomes()
-summary[["label", "option_label", "figure", "timepoint", "certainty_label", "design"]]
+findings = kypho_aid.summary_of_findings()
+findings[
+    [
+        "outcome_label",
+        "comparison_label",
+        "figure",
+        "timepoint",
+        "design",
+        "certainty",
+        "downgrades",
+    ]
+]
 
 # %% [markdown]
 # ## Pain settling on its own
 #
-# Many people's pain settles with time, with or without a procedure.
+# Many people's pain settles with time. These figures come from groups with no comparison,
+# so they are told in words.
 
 # %%
-show_risk_view("natural_recovery")
+print("\n\n".join(kypho_aid.outcome_sentences("natural_recovery")))
 
 # %% [markdown]
-# ## Pain relief
+# ## Pain relief against a sham procedure
 #
-# Only vertebroplasty has been tested against a sham procedure. The chart shows how much
-# more pain eased with vertebroplasty than with the sham, next to the smallest difference
-# people notice.
+# Only vertebroplasty has been tested against a sham (fake) procedure. Each line is one
+# trial at one time: marks to the right mean less pain with vertebroplasty, marks to the
+# left less pain with the sham. A line that crosses the middle means the gap could be due
+# to chance.
 
 # %%
-pain = kypho_aid.summarize_outcomes(
-    ["pain_relief_early", "pain_relief_later"], kind="mean_difference"
-)
+pain = kypho_aid.chartable_gaps(["pain_relief_early", "pain_relief_later"], "vp_vs_sham")
 with theme():
     plot_outcome_comparison(pain)
     plt.show()
 print(kypho_aid.comparison_text(pain))
 
 # %% [markdown]
-# Every figure on pain and on everyday activities, for all three options, in words:
+# Every finding on pain and on everyday activities, fairest tests first, in words:
 
 # %%
 print(
@@ -120,6 +133,12 @@ show_risk_view("leakage_any")
 
 # %%
 show_risk_view("cement_embolism")
+
+# %% [markdown]
+# All findings on cement in the lungs, including scans of people after either procedure:
+
+# %%
+print("\n\n".join(kypho_aid.outcome_sentences("cement_embolism")))
 
 # %% [markdown]
 # ## Other harms, and bone height
@@ -160,8 +179,8 @@ print("\n".join(kypho_aid.outcome_sentences("cost")))
 # %% [markdown]
 # ## Explore on your own
 #
-# Pick an outcome, the options to compare and how to see them. The picture and the words
-# change as you choose.
+# Pick an outcome, the options, a comparison (the fairest test first, or one you name) and
+# how to see them. The picture and the words change as you choose.
 
 # %%
 explorer = RiskExplorer(outcome="new_fracture")
@@ -190,7 +209,7 @@ print(explorer.value.view, explorer.value.options)
 # ## Sources
 
 # %%
-kypho_aid.bibliography(summary["source_ids"])[["number", "citation"]].set_index("number")
+kypho_aid.bibliography(findings["source_ids"])[["number", "citation"]].set_index("number")
 
 # %%
 print(kypho_aid.content_info().footer)

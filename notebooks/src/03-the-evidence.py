@@ -33,7 +33,7 @@ import kypho_aid
 # %% [markdown]
 # ## The studies behind the numbers
 #
-# Each study cited by a figure, with its design, its size where the evidence gives it, and
+# Each study cited by a finding, with its design, its size where the evidence gives it, and
 # caveats such as funding by a device maker or a figure read from a third-party summary.
 
 # %%
@@ -42,21 +42,55 @@ studies = kypho_aid.study_table()
 studies[["source_id", "design", "sham_controlled", "patients", "certainty", "funding", "notes"]]
 
 # %% [markdown]
-# ## How each figure was worked out
+# ## The summary of findings
 #
-# Every figure names the evidence rows it comes from (ids of the evidence file) and the
-# arithmetic, so anyone can check it.
+# As in a GRADE summary-of-findings table: one row per comparison, outcome, study and time,
+# with both groups' figures, the design, the number of studies and people, the certainty and
+# the reasons it was rated down (risk of bias, inconsistency, indirectness, imprecision,
+# publication bias). Within each outcome the least biased evidence comes first.
 
 # %%
-summary = kypho_aid.summarize_outcomes()
-summary[["label", "option_label", "figure", "derivation", "outcome_ids"]]
+summary = kypho_aid.summary_of_findings()
+summary[
+    [
+        "outcome_label",
+        "comparison_label",
+        "figure",
+        "timepoint",
+        "design",
+        "studies",
+        "participants",
+        "certainty",
+        "downgrades",
+        "funding",
+    ]
+]
+
+# %% [markdown]
+# ## How each figure was worked out
+#
+# Every finding names the evidence rows it comes from (ids of the evidence file) and the
+# arithmetic, so anyone can check it. Findings from a source the project read itself quote
+# its figures in the derivation.
+
+# %%
+summary[["finding_id", "outcome_label", "comparison_label", "derivation", "evidence_ids"]]
+
+# %% [markdown]
+# ## Where an option has no finding
+#
+# Why an outcome has no figure for an option: it cannot happen with that option, or our
+# sources give none.
+
+# %%
+kypho_aid.load_dataset("outcome_gaps")[["outcome", "option_id", "reason", "note", "derivation"]]
 
 # %% [markdown]
 # The evidence rows themselves, exactly as recorded from the sources:
 
 # %%
 outcomes = kypho_aid.load_dataset("outcomes")
-used = summary["outcome_ids"].dropna().str.split(";").explode().unique()
+used = summary["evidence_ids"].dropna().str.split(";").explode().unique()
 outcomes.set_index("outcome_id").loc[
     used,
     [

@@ -178,17 +178,17 @@ after.sources[["number", "citation"]].set_index("number")
 # ## Benefits
 #
 # ### Pain settling on its own
+#
+# These groups had nothing to compare with, so they are told in words, not drawn.
 
 # %%
-show_risk_view("natural_recovery")
+bullets(kypho_aid.outcome_sentences("natural_recovery"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Pain relief against a sham procedure
 
 # %%
-pain = kypho_aid.summarize_outcomes(
-    ["pain_relief_early", "pain_relief_later"], kind="mean_difference"
-)
+pain = kypho_aid.chartable_gaps(["pain_relief_early", "pain_relief_later"], "vp_vs_sham")
 with theme():
     plot_outcome_comparison(pain)
     plt.show()
@@ -198,9 +198,10 @@ print(kypho_aid.comparison_text(pain))
 # ### Pain in studies where people knew their care
 
 # %%
-later = kypho_aid.summarize_outcomes("pain_relief_later", kind="mean")
+later = kypho_aid.summary_of_findings(["pain_relief_early", "pain_relief_later"])
+later = later[later["design"] != "sham_controlled_rct"]
 later = later.assign(evidence=later["design"].astype(str).map(DESIGN_WORDS))
-later.set_index("option_label")[["figure", "timepoint", "evidence", "certainty_label"]].rename_axis(
+later.set_index("comparison_label")[["figure", "timepoint", "evidence", "certainty"]].rename_axis(
     None
 )
 
@@ -249,8 +250,8 @@ bullets(care_risks["risk"])
 # real one. Pain is rated by the person, so this matters.
 
 # %%
-design = kypho_aid.summarize_outcomes(["pain_relief_early", "pain_relief_later"])
-kinds = design.groupby("option_label", observed=True, sort=False)["design"].unique()
+design = kypho_aid.summary_of_findings(["pain_relief_early", "pain_relief_later"])
+kinds = design.groupby("comparison_label", observed=True, sort=False)["design"].unique()
 bullets(
     f"**{label}:** " + "; ".join(DESIGN_WORDS[d] for d in found) for label, found in kinds.items()
 )
@@ -259,11 +260,11 @@ bullets(
 # ### How certain, outcome by outcome
 
 # %%
-summary = kypho_aid.summarize_outcomes()
-summary.pivot_table(
-    index="label",
-    columns="option_label",
-    values="certainty_label",
+summary = kypho_aid.summary_of_findings()
+summary.assign(certainty=summary["certainty"].astype(str).str.replace("_", " ")).pivot_table(
+    index="outcome_label",
+    columns="comparison",
+    values="certainty",
     aggfunc=lambda levels: ", ".join(sorted(set(levels))),
     sort=False,
 ).rename_axis(index=None, columns=None)
