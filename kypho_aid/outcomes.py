@@ -101,7 +101,7 @@ def icon_array_text(finding: pd.Series | pd.DataFrame) -> ChartText:
     )
     long = (
         f"{row['statement']} Each picture shows {int(arms['denominator'].iloc[0])} {who}; the coloured "
-        f"ones had {row['measure']}. Source: {str(row['source_ids']).replace(';', ', ')}."
+        f"ones had {row['measure']}. Study: {row['study']}."
     )
     return ChartText(alt, long)
 
@@ -117,8 +117,7 @@ def comparison_text(findings: pd.DataFrame) -> ChartText:
         )
         return ChartText(alt, str(first["statement"]))
     marks = "; ".join(
-        f"{row.timepoint} ({str(row.source_ids).split(';')[0]}): {row.figure}"
-        for row in findings.itertuples()
+        f"{row.study}, {row.timepoint}: {row.figure}" for row in findings.itertuples()
     )
     alt = (
         f"Chart of the gap in {first['measure']}, "

@@ -181,7 +181,7 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
         )
     ax.set_title(
         f"{str(row['measure']).capitalize()}: {str(row['comparison_label']).lower()},\n{row['timepoint']} "
-        f"({str(row['source_ids']).split(';')[0]})",
+        f"({row['study']})",
         loc="left",
     )
     ax.set_xlim(-1, len(arms) * (cols + gap) - gap)
@@ -277,9 +277,7 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
             markeredgecolor=style.TEXT_COLOR,
             gid=f"estimate-{row['finding_id']}",
         )
-    labels = [
-        f"{str(r.source_ids).split(';')[0]}, {r.timepoint}\n{r.measure}" for r in rows.itertuples()
-    ]
+    labels = [f"{r.study}, {r.timepoint}\n{r.measure}" for r in rows.itertuples()]
     ax.set_yticks(range(len(rows)), labels[::-1])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1, gid="no-difference")

@@ -48,7 +48,7 @@ def test_every_chart_has_alt_text_and_a_long_description_beside_it(name: str) ->
 
 
 def test_sentences_printed_in_notebook_02_are_the_librarys() -> None:
-    sentences = set(kypho_aid.summarize_outcomes()["sentence"])
+    sentences = set(kypho_aid.summary_of_findings()["statement"])
     printed = "\n".join(_stdout(cell) for cell in _cells("02-risks-and-benefits"))
     shown = [s for s in sentences if s in printed]
     assert len(shown) >= 10
