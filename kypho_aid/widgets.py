@@ -81,10 +81,10 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         panels = pairwise_panels(outcome, data_dir=data_dir)
         self.comparison = w.Dropdown(
             options=[
-                ("Fairest test first", None),
+                ("Fairest test first", ""),
                 *zip(panels["comparison_label"], panels["comparison"].astype(str), strict=True),
             ],
-            value=comparison,
+            value=comparison or "",
             description="Compare",
         )
         self.view = w.ToggleButtons(
@@ -121,7 +121,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             self.outcome.value,
             chosen,
             self.view.value,
-            comparison=self.comparison.value,
+            comparison=self.comparison.value or None,
             data_dir=self._data_dir,
         )
         self.value = view

@@ -13,9 +13,23 @@ def test_explorer_shows_the_pure_functions_result() -> None:
     explorer = RiskExplorer(outcome="new_fracture")
     assert explorer.value.outcome == "new_fracture"
     assert explorer.summary.value == explorer.value.html
-    if explorer.value.chart:
-        assert bytes(explorer.chart.value).startswith(b"\x89PNG")
-        assert "What the chart shows" in explorer.description.value
+    assert explorer.value.chart == "icons"
+    assert bytes(explorer.chart.value).startswith(b"\x89PNG")
+    assert "What the chart shows" in explorer.description.value
+
+
+def test_the_comparison_control_leads_with_the_fairest_test_or_the_one_named() -> None:
+    from kypho_aid.findings import lead_finding
+
+    explorer = RiskExplorer(outcome="new_fracture")
+    assert explorer.comparison.value == "" and explorer.comparison.label == "Fairest test first"
+    lead = lead_finding("new_fracture")
+    assert lead is not None and explorer.value.finding is not None
+    assert explorer.value.finding["finding_id"] == lead["finding_id"]
+    explorer.comparison.value = "kp_vs_vp"
+    assert explorer.value.finding is not None
+    assert explorer.value.finding["comparison"] == "kp_vs_vp"
+    assert set(explorer.value.figures["comparison"]) == {"kp_vs_vp"}
 
 
 def test_changing_controls_redraws_in_place() -> None:
