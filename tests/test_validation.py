@@ -70,11 +70,11 @@ def test_validate_reports_every_problem_sorted(data_copy: Path) -> None:
     path = data_copy / "attributes.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace(",true,3", ",perhaps,3").replace(",false,5", ",false,five"), encoding="utf-8"
+        text.replace(",true,4", ",perhaps,4").replace(",false,6", ",false,six"), encoding="utf-8"
     )
     problems = kypho_aid.validate(data_copy)
     located = [(p.row, p.column) for p in problems if p.file.endswith("attributes.csv")]
-    assert located == [(4, "core"), (6, "order")]
+    assert located == [(5, "core"), (7, "order")]
 
 
 def test_a_file_without_schema_is_reported(data_copy: Path) -> None:
