@@ -22,6 +22,7 @@ ROW_CHECKS: Mapping[str, frozenset[str]] = {
     "one_of_required": frozenset({"fields"}),
     "percent_bounds": frozenset({"unit_field", "fields"}),
     "required_when": frozenset({"field", "when", "when_present"}),
+    "one_of_list": frozenset({"field", "list_field"}),
 }
 _FIELD_KEYS = frozenset(
     {
@@ -206,7 +207,11 @@ def load_schema(path: Path, shown: str) -> tuple[TableSchema | None, list[Proble
             continue
         params = {k: v for k, v in raw.items() if k != "check"}
         unknown = set(params) - ROW_CHECKS[kind]
-        mentioned = [v for k, v in params.items() if k in ("field", "unit_field", "when_present")]
+        mentioned = [
+            v
+            for k, v in params.items()
+            if k in ("field", "unit_field", "when_present", "list_field")
+        ]
         mentioned += params.get("fields", []) + list((params.get("when") or {}).keys())
         if unknown or any(name not in names for name in mentioned):
             message = (

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kypho_aid._files import RawTable
+from kypho_aid._files import RawTable, display_value
 from kypho_aid.model import LIST_SEPARATOR, FieldSpec, FieldType, Option, Problem, TableSchema
 
 Value = str | int | float | bool | dt.date | tuple[str, ...] | None
@@ -184,6 +184,14 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
                                 f"{value:g} is not a percentage between 0 and 100 (unit {unit!r})"
                             )
                             problems.append(Problem(shown, row.line, name, message))
+            elif rule.check == "one_of_list":
+                value, items = row.values.get(params["field"]), row.values.get(params["list_field"])
+                if value is not None and isinstance(items, tuple) and value not in items:
+                    message = (
+                        f"{display_value(value)} is not one of the {params['list_field']}: "
+                        f"{LIST_SEPARATOR.join(items)}"
+                    )
+                    problems.append(Problem(shown, row.line, params["field"], message))
             elif rule.check == "required_when" and not _present(row, params["field"]):
                 when: Mapping[str, Any] = params.get("when") or {}
                 trigger = params.get("when_present")

@@ -262,6 +262,14 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "when_values",
         "a screening rule whose condition value is not true or false",
     ),
+    "quiz-answer-not-a-choice": (
+        "quiz.csv",
+        replace_in_row(
+            "K01,", ',Balloon kyphoplasty,"In kyphoplasty', ',Kyphoplasty,"In kyphoplasty'
+        ),
+        "answer",
+        "a quiz answer that is not among its choices",
+    ),
     "balloon-in-vertebroplasty": (
         "steps.csv",
         replace_in_row("S015,", "xray;needle;", "xray;needle;balloon;"),
