@@ -66,7 +66,7 @@ lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)  ## mypy (strict) on the core
+typecheck: $(STAMP)  ## mypy (strict) on the whole package
 	$(BIN)/mypy
 
 validate: $(STAMP)  ## check data/ against its schemas

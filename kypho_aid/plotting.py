@@ -14,7 +14,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict, Unpack, cast
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -33,6 +33,7 @@ from matplotlib.patches import (
     Wedge,
 )
 from matplotlib.path import Path as MplPath
+from matplotlib.typing import JoinStyleType, RcKeyType
 
 from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
@@ -77,7 +78,9 @@ PERSON_MARKER = _person_marker()
 @contextlib.contextmanager
 def theme() -> Iterator[None]:
     """Draw with kypho-aid's settings (fonts, colours, dpi) inside a ``with`` block."""
-    with mpl.rc_context(style.RC_PARAMS):
+    # style.RC_PARAMS is a plain str-keyed dict; matplotlib types rc_context's keys as a Literal
+    # of every rcParams name, and checks them when the context opens (unknown: KeyError)
+    with mpl.rc_context(cast("dict[RcKeyType, Any]", style.RC_PARAMS)):
         yield
 
 
@@ -150,7 +153,8 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
     for block, arm in enumerate(arms.itertuples()):
         color = _arm_color(str(arm.arm))
         offset = block * (cols + gap)
-        filled = round(float(arm.per))
+        per = float(cast("float", arm.per))
+        filled = round(per)
         parts = {
             "filled": (slice(0, filled), color, color),
             "unaffected": (
@@ -173,7 +177,7 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
         ax.text(
             offset + (cols - 1) / 2,
             -1.6,
-            f"{arm.arm_label}\n{format_number(float(arm.per))} out of {denominator} {arm.counted}",
+            f"{arm.arm_label}\n{format_number(per)} out of {denominator} {arm.counted}",
             ha="center",
             va="top",
             color=style.TEXT_COLOR,
@@ -253,8 +257,8 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
         raise KyphoAidError(
             "a gap whose direction our source does not give cannot be drawn; tell it in words"
         )
-    for y, row in rows.iterrows():
-        position = len(rows) - 1 - int(str(y))
+    for index, row in rows.iterrows():
+        position = len(rows) - 1 - int(str(index))
         point = _benefit(float(row["effect"]), row)
         color = _arm_color(str(row["intervention"]))
         if pd.notna(row["low"]):
@@ -351,7 +355,7 @@ def plot_timeline(items: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             low, high = -high, -low
             if low == high:
                 high = 0.0  # "at least 8 hours before" runs up to the procedure
-        position = len(timed) - 1 - int(y)  # type: ignore[call-overload]
+        position = len(timed) - 1 - int(cast("int", y))  # a RangeIndex label
         ax.plot(
             [low, high],
             [position, position],
@@ -462,14 +466,34 @@ def _needle_angle() -> float:
     return float(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
 
 
-def _label(ax: Axes, xy: tuple[float, float], text: str, gid: str, **kwargs: object) -> None:
+class _LabelOptions(TypedDict, total=False):
+    """What a drawing's label may set besides its text and gid."""
+
+    ha: Literal["left", "center", "right"]
+    va: Literal["top", "center", "bottom", "baseline", "center_baseline"]
+    zorder: float
+    rotation: float
+    rotation_mode: Literal["default", "anchor", "xtick", "ytick"]
+
+
+class _Edge(TypedDict):
+    """The outline every bone and disc shares."""
+
+    edgecolor: str
+    linewidth: float
+    joinstyle: JoinStyleType
+
+
+def _label(
+    ax: Axes, xy: tuple[float, float], text: str, gid: str, **kwargs: Unpack[_LabelOptions]
+) -> None:
     ax.text(
         *xy,
         text,
         fontsize=style.DRAWING_LABEL_SIZE,
         color=style.TEXT_COLOR,
         gid=f"label-{gid}",
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
@@ -509,7 +533,7 @@ def _middle_body(fractured: bool) -> list[tuple[float, float]]:
 
 def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
 
-    edge = {"edgecolor": style.OUTLINE_COLOR, "linewidth": 1.1, "joinstyle": "round"}
+    edge: _Edge = {"edgecolor": style.OUTLINE_COLOR, "linewidth": 1.1, "joinstyle": "round"}
     for bottom, top in _DISCS:
         ax.add_patch(
             Rectangle(
@@ -860,7 +884,7 @@ def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
 
 
 #: One drawing function per element, in drawing order (later ones on top).
-_DRAW_ELEMENT = {
+_DRAW_ELEMENT: dict[str, Callable[[Axes, frozenset[str]], None]] = {
     "vertebra": _draw_vertebra,
     "fracture": _draw_fracture,
     "patient_prone": _draw_patient_prone,
@@ -975,7 +999,11 @@ def plot_procedure_strip(
     with theme():
         figure, axes = _panels(len(steps), columns)
         for ax, row in zip(axes, steps.itertuples(index=False), strict=True):
-            draw_elements(row.elements, ax=ax, title=f"Step {row.step_number}: {row.label}")
+            draw_elements(
+                cast("tuple[str, ...]", row.elements),
+                ax=ax,
+                title=f"Step {row.step_number}: {row.label}",
+            )
         figure.suptitle(
             f"{steps.attrs['option_label']}, step by step "
             "(side view of the spine; the front of the body is on the left)",

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+# ipywidgets 8 ships neither type hints nor a py.typed marker, and no stub package exists, so
+# ``w`` is Any to mypy: the import and each ``class ...(w.VBox)`` (subclassing Any) carry a
+# narrow ignore. Everything else here is checked strictly.
 try:
-    import ipywidgets as w
+    import ipywidgets as w  # type: ignore[import-untyped]
 except ImportError as err:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "kypho_aid.widgets needs ipywidgets: pip install 'kypho-aid[widgets]'"
@@ -209,7 +213,8 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
         parts = []
         for label, group in rated.groupby("label", sort=False):
             items = "".join(
-                f"<li><b>{html.escape(r.option_label)}:</b> {html.escape(r.facts)}</li>"
+                f"<li><b>{html.escape(cast(str, r.option_label))}:</b> "
+                f"{html.escape(cast(str, r.facts))}</li>"
                 for r in group.itertuples()
             )
             parts.append(
@@ -475,7 +480,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.download.add_class("kypho-download")
         self.prepare.on_click(self._prepare)
         # Steps are built when first opened, so the first screen appears quickly.
-        self._builders = [
+        self._builders: list[Callable[[], w.Widget]] = [
             lambda: w.HTML(overview_html(data_dir=data_dir)),
             self._build_compare,
             self._build_risks,
