@@ -131,6 +131,71 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
+#: Bounds on what a data file may ask of the YAML parser: knowledge-base files nest a few
+#: levels and hold short numbers, and none needs an alias (``*name``), which is how a few
+#: hundred bytes expand into billions of values ("billion laughs").
+MAX_YAML_DEPTH = 50
+MAX_NUMBER_CHARACTERS = 100
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _yaml_hazard(text: str) -> tuple[int, str, str] | None:
+    """Find the first alias, over-deep nesting or over-long number in ``text``.
+
+    Reads the event stream only (libyaml, without building anything), so that a hostile
+    file is refused in milliseconds. Returns (line, column, message), where the column is
+    the key the value belongs to, or ``character N``; None when the text is safe to load
+    (a syntax error is left for the loader to report).
+    """
+    loader = _LineLoader(text)
+    # one entry per open collection: [is a mapping, expecting a key, the current key]
+    stack: list[list[Any]] = []
+    try:
+        while (event := loader.get_event()) is not None:
+            mark = event.start_mark
+            key = next((entry[2] for entry in reversed(stack) if entry[0] and entry[2]), None)
+            where = (mark.line + 1, key or f"character {mark.column + 1}")
+            in_key = bool(stack) and stack[-1][0] and stack[-1][1]
+            if isinstance(event, yaml.AliasEvent):
+                return (
+                    *where,
+                    f"YAML alias *{event.anchor} is not allowed in data files; write the value out",
+                )
+            if isinstance(event, yaml.ScalarEvent):
+                if (
+                    not event.style  # plain: libyaml gives '', PyYAML None
+                    and len(event.value) > MAX_NUMBER_CHARACTERS
+                    and loader.resolve(yaml.ScalarNode, event.value, (True, False)) == _INT_TAG
+                ):
+                    return (
+                        *where,
+                        f"a number {len(event.value)} characters long; numbers in data files "
+                        f"have at most {MAX_NUMBER_CHARACTERS}",
+                    )
+                if in_key:
+                    stack[-1][2] = event.value
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) >= MAX_YAML_DEPTH:
+                    return (
+                        *where,
+                        f"nested more than {MAX_YAML_DEPTH} levels deep; "
+                        "data files need only a few levels",
+                    )
+                stack.append([isinstance(event, yaml.MappingStartEvent), True, None])
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+            if stack and stack[-1][0]:
+                stack[-1][1] = not stack[-1][1]
+                if stack[-1][1]:
+                    stack[-1][2] = None
+    except yaml.YAMLError:
+        return None  # a syntax error: the loader reports it with its own location
+    finally:
+        loader.dispose()
+    return None
+
+
 def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file; report a missing, empty or wrongly encoded file."""
     if not path.is_file():
@@ -218,6 +283,9 @@ def load_yaml(path: Path, shown: str, first_key: str) -> tuple[Any, list[Problem
     text, problems = read_text(path, shown, first_key)
     if text is None:
         return None, problems
+    hazard = _yaml_hazard(text)
+    if hazard is not None:
+        return None, [Problem(shown, *hazard)]
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:

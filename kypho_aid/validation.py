@@ -21,6 +21,7 @@ from kypho_aid.model import LIST_SEPARATOR, FieldSpec, FieldType, Option, Proble
 
 Value = str | int | float | bool | dt.date | tuple[str, ...] | None
 _INTEGER = re.compile(r"[+-]?\d+")
+_MAX_DIGITS = 18  # every whole number of 18 digits fits a 64-bit integer column
 _TRUE, _FALSE = frozenset({"true", "yes"}), frozenset({"false", "no"})
 #: Drawing elements that only a kyphoplasty step may show.
 KYPHOPLASTY_ONLY_ELEMENTS = frozenset({"balloon", "balloon_deflated", "cavity"})
@@ -87,6 +88,9 @@ def _convert(spec: FieldSpec, text: str) -> tuple[Value, str | None]:
     elif kind is FieldType.INTEGER:
         if not _INTEGER.fullmatch(text):
             return None, f"expected a whole number, got {text!r}"
+        digits = len(text.lstrip("+-"))
+        if digits > _MAX_DIGITS:  # int() refuses past 4300 digits; pandas past 2**63
+            return None, f"a whole number of {digits} digits; at most {_MAX_DIGITS} fit"
         value = int(text)
     elif kind is FieldType.NUMBER:
         try:

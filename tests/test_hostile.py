@@ -41,6 +41,7 @@ from kypho_aid.candidacy import (
 )
 from kypho_aid.decision import RATING_LABELS, InputError, check_answer, sure_result, values_table
 from kypho_aid.exceptions import (
+    DataValidationError,
     KyphoAidError,
     UnknownDatasetError,
     UnknownOptionError,
@@ -809,6 +810,33 @@ def test_datasets_load_by_name_or_say_the_name_is_unknown(name: object) -> None:
             assert isinstance(error, UnknownDatasetError), short(name)
             if isinstance(name, str):
                 assert repr(name)[:60] in str(error)
+
+
+HOSTILE_FILES = {  # broken-data case: the dataset it breaks
+    "yaml-alias-bomb": "content",
+    "yaml-deep-nesting": "content",
+    "yaml-huge-number": "content",
+    "csv-huge-number": "attributes",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_FILES))
+def test_hostile_data_files_fail_fast_with_a_located_problem(case: str, data_copy: Path) -> None:
+    """An alias bomb, 20,000-deep nesting and 5,000-digit numbers: a DataValidationError that
+    names the file, row and column within the time limit; never a hang or a bare exception."""
+    corpus = Path(__file__).parent / "broken_data" / case
+    for path in corpus.iterdir():
+        if path.name != "expected.txt":
+            (data_copy / path.name).write_bytes(path.read_bytes())
+    file, row, column = (
+        (corpus / "expected.txt").read_text(encoding="utf-8").split("\n")[0].split(":")
+    )
+    _, error = outcome(lambda: kypho_aid.load_dataset(HOSTILE_FILES[case], data_dir=data_copy))
+    assert isinstance(error, DataValidationError), error
+    first = error.problems[0]
+    assert (Path(first.file).name, first.row, first.column) == (file, int(row), column)
+    problems, _ = outcome(lambda: kypho_aid.validate(data_copy))
+    assert any((Path(p.file).name, p.row, p.column) == (file, int(row), column) for p in problems)
 
 
 # --- compare, outcomes and the risk view -------------------------------------------------

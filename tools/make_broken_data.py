@@ -76,6 +76,22 @@ def append_line(text: str) -> Edit:
     return edit
 
 
+def whole_file(text: str, row: int) -> Edit:
+    """Replace the whole file by ``text``; the validator must report ``row``."""
+
+    def edit(lines: list[str]) -> tuple[list[str], int]:
+        return [text], row
+
+    return edit
+
+
+#: A YAML alias bomb ("billion laughs"): a few hundred bytes that expand to 10**9 values.
+ALIAS_BOMB = (
+    'lol1: &lol1 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(f"lol{n}: &lol{n} [{','.join([f'*lol{n - 1}'] * 10)}]\n" for n in range(2, 10))
+)
+
+
 # name: (file, edit, column, what the case shows)
 CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
     "missing-column": (
@@ -281,6 +297,30 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         replace_in_row("W003", "Back pain that is new", "Back pain that is \u202ewen"),
         "sign",
         "a right-to-left override that shows a cell in another order than it is stored",
+    ),
+    "yaml-alias-bomb": (
+        "content.yaml",
+        whole_file(ALIAS_BOMB, 2),
+        "lol2",
+        "a YAML alias bomb (billion laughs) that must be refused at once",
+    ),
+    "yaml-deep-nesting": (
+        "content.yaml",
+        whole_file("content_version: " + "[" * 20000 + "]" * 20000 + "\n", 1),
+        "content_version",
+        "YAML nested 20,000 levels deep",
+    ),
+    "yaml-huge-number": (
+        "content.yaml",
+        replace_in_row("content_version:", "0.1.0", "9" * 5000),
+        "content_version",
+        "a 5,000-digit number in YAML",
+    ),
+    "csv-huge-number": (
+        "attributes.csv",
+        csv_cell("balloon_use,", "order", "9" * 5000),
+        "order",
+        "a 5,000-digit whole number in a CSV cell",
     ),
     "balloon-in-vertebroplasty": (
         "steps.csv",
