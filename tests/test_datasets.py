@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,7 +92,11 @@ def test_environment_variable_overrides_the_folder(
     data_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (data_copy / "content.yaml").write_text(
-        (data_copy / "content.yaml").read_text(encoding="utf-8").replace("0.1.0", "9.9.9"),
+        re.sub(
+            r"(?m)^content_version: .*$",
+            "content_version: 9.9.9",
+            (data_copy / "content.yaml").read_text(encoding="utf-8"),
+        ),
         encoding="utf-8",
     )
     monkeypatch.setenv("KYPHO_AID_DATA", str(data_copy))

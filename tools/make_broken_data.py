@@ -200,7 +200,7 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
     ),
     "bad-date": (
         "content.yaml",
-        replace_in_row("reviewed_on:", "2026-11-23", "2026-13-45"),
+        replace_in_row("reviewed_on:", "reviewed_on: ", "reviewed_on: 2026-13-45  # was "),
         "reviewed_on",
         "a date that does not exist",
     ),
@@ -312,7 +312,9 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
     ),
     "yaml-huge-number": (
         "content.yaml",
-        replace_in_row("content_version:", "0.1.0", "9" * 5000),
+        replace_in_row(
+            "content_version:", "content_version: ", "content_version: " + "9" * 5000 + "  # was "
+        ),
         "content_version",
         "a 5,000-digit number in YAML",
     ),

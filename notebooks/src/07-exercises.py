@@ -20,7 +20,7 @@
 #
 # Every exercise works on the summary of findings: one row per comparison of two groups,
 # from one study or one pooled analysis, at one time, on one measure. Each row is called a
-# finding and has an id such as `SF022`.
+# finding and has an id that starts with `SF`.
 #
 # Try each one before you look at the [exercise solutions](08-exercise-solutions.ipynb).
 #
