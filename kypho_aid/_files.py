@@ -50,9 +50,13 @@ def data_dir() -> Path:
 
 
 def display_path(path: Path) -> str:
-    """Name ``path`` as a person would type it: relative to the working folder when inside it."""
+    """Name ``path`` as a person would type it: relative to the working folder when inside it.
+
+    Only the folder is resolved, so that a link is named as itself, never by where it points.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        full = path.resolve() if path.name in ("", ".", "..") else path.parent.resolve() / path.name
+        return str(full.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

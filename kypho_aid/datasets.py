@@ -72,15 +72,37 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (status.st_mtime_ns, status.st_size)
 
 
+def _outside(path: Path, folder: Path) -> Problem | None:
+    """A problem when ``path`` resolves outside ``folder`` (a link to elsewhere), else None.
+
+    Such a file is never read, and where it points is never shown: validation must not
+    echo a file that is not part of the knowledge base.
+    """
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop, or a name the file system refuses
+        inside = False
+    if inside:
+        return None
+    message = "links outside the data folder; the knowledge base reads only its own files"
+    return Problem(display_path(path), 1, "-", message)
+
+
 def _parse(
     name: str, folder: Path
 ) -> tuple[TableSchema | None, ParsedTable | None, tuple[Problem, ...]]:
     """Read and check one dataset; cached until its schema or data file changes."""
     schema_path = folder / f"{name}{SCHEMA_SUFFIX}"
+    refused = _outside(schema_path, folder)
+    if refused is not None:
+        return None, None, (refused,)
     schema_stamp = _stamp(schema_path)
     schema, problems = _schema_cached(str(schema_path), schema_stamp)
     if schema is None:
         return None, None, problems
+    refused = _outside(folder / schema.path, folder)
+    if refused is not None:
+        return schema, None, (refused,)
     data_stamp = _stamp(folder / schema.path)
     table, table_problems = _table_cached(str(schema_path), schema_stamp, str(folder), data_stamp)
     return schema, table, table_problems

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kypho_aid._files import LineDict, load_yaml
+from kypho_aid._files import LineDict, display_value, load_yaml
 from kypho_aid.model import FieldSpec, FieldType, ForeignKey, Problem, RowCheck, TableSchema
 
 #: Row checks a schema may name, with the parameters each one takes.
@@ -165,6 +165,17 @@ def load_schema(path: Path, shown: str) -> tuple[TableSchema | None, list[Proble
             problems.append(Problem(shown, 1, key, f"schema needs {key!r}"))
     if problems:
         return None, problems
+    data_file = document["path"]
+    if (
+        not isinstance(data_file, str)
+        or Path(data_file).name != data_file
+        or data_file in ("", ".", "..")
+    ):
+        message = (
+            f"path must name a file in the data folder itself, such as {path.name.removesuffix('.schema.yaml')}.csv; "
+            f"got {display_value(data_file, 60)}"
+        )
+        return None, [*problems, Problem(shown, _line(document, "path"), "path", message)]
     expected_name = path.name.removesuffix(".schema.yaml")
     if document["name"] != expected_name:
         message = (

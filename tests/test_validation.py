@@ -147,3 +147,38 @@ def test_a_rate_must_match_its_counts(data_copy: Path) -> None:
     problems = kypho_aid.validate(data_copy)
     assert [(p.row, p.column) for p in problems] == [(23, "intervention_per")]
     assert "does not match 15/91 = 16.5 out of 100" in problems[0].message
+
+
+def test_links_out_of_the_data_folder_are_refused_unread(data_copy: Path) -> None:
+    """A data or schema file that links outside data/ is an error; nothing it holds is shown."""
+    outside = data_copy.parent / "outside.csv"
+    outside.write_text("SECRET-MARKER,x\nSECRET-MARKER,y\n", encoding="utf-8")
+    for name in ("options.csv", "faq.schema.yaml"):
+        (data_copy / name).unlink()
+        (data_copy / name).symlink_to(outside)
+    (data_copy / "quiz.csv").unlink()
+    (data_copy / "quiz.csv").symlink_to("/etc/passwd")
+    before = snapshot(data_copy.parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "kypho_aid", "validate", "data"],
+        cwd=data_copy.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    message = "links outside the data folder; the knowledge base reads only its own files"
+    for name in ("faq.schema.yaml", "options.csv", "quiz.csv"):
+        assert f"data/{name}:1:-: {message}" in result.stdout.splitlines()
+    said = result.stdout + result.stderr
+    assert "SECRET-MARKER" not in said and "root:" not in said and "outside.csv" not in said
+    assert snapshot(data_copy.parent) == before
+
+
+def test_a_link_inside_the_data_folder_is_read(data_copy: Path) -> None:
+    (data_copy / "options-real.csv").write_bytes((data_copy / "options.csv").read_bytes())
+    (data_copy / "options.csv").unlink()
+    (data_copy / "options.csv").symlink_to("options-real.csv")
+    problems = kypho_aid.validate(data_copy)
+    assert [p.message for p in problems] == [
+        "no schema describes this file; add options-real.schema.yaml"
+    ]

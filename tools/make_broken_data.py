@@ -324,6 +324,18 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "order",
         "a 5,000-digit whole number in a CSV cell",
     ),
+    "schema-path-climbs-out": (
+        "options.schema.yaml",
+        replace_in_row("path:", "options.csv", "../../../../../../../../etc/passwd"),
+        "path",
+        "a schema whose data file lies outside the data folder",
+    ),
+    "schema-path-absolute": (
+        "risks.schema.yaml",
+        replace_in_row("path:", "risks.csv", "/proc/self/environ"),
+        "path",
+        "a schema whose data file is an absolute path elsewhere",
+    ),
     "balloon-in-vertebroplasty": (
         "steps.csv",
         replace_in_row("S015,", "xray;needle;", "xray;needle;balloon;"),
