@@ -294,8 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     versions = ", ".join(
         f"{p} {version(p)}" for p in ("kypho-aid", "pandas", "matplotlib", "ipywidgets", "voila")
     )
+    load_1, load_5, _ = os.getloadavg()  # other work on the machine skews every timing
     entry = (
-        f"\n## {stamp}\n\nPython {platform.python_version()}, {versions}; {os.cpu_count()} cores.\n\n"
+        f"\n## {stamp}\n\nPython {platform.python_version()}, {versions}; {os.cpu_count()} cores; "
+        f"load average at the end {load_1:.1f} (1 min), {load_5:.1f} (5 min).\n\n"
         + "\n".join(f"- {line}" for line in lines)
         + "\n"
     )

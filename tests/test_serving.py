@@ -243,6 +243,10 @@ def test_past_the_cap_visitors_see_the_busy_page_and_the_server_cleans_up(
         )
         assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700  # private
         assert any(folder.glob("kernel-*.json"))
+        assert not list(folder.rglob("history.sqlite"))  # IPython's folder is here, unused
+        text = log.read_text()
+        assert "Culling kernels with idle durations > 300 seconds" in text
+        assert "even with connected clients" not in text  # cull_connected is off
         assert os.access(folder, os.W_OK)
     deadline = time.monotonic() + 20  # the server shuts its kernels down, then removes it
     while folder.exists() and time.monotonic() < deadline:
