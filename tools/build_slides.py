@@ -144,9 +144,20 @@ def export(notebook: Path, out: Path) -> Path:
 
 VIEWPORT = {"width": 1280, "height": 720}
 #: Every slide whose content is taller or wider than the slide, as (number, title, w, h).
-OVERFLOW_JS = """() => [...document.querySelectorAll('.pdf-page > section')].map((s, i) => [
-    i + 1, (s.querySelector('h1, h2, h3') || {textContent: ''}).textContent.replace('¶', ''),
-    s.scrollWidth, s.scrollHeight]).filter(([, , w, h]) => w > WIDTH || h > HEIGHT)"""
+#: The extent is measured on every element, not only the slide: an output area that
+#: clips its own overflow (a wide table) would hide it from the slide's scroll size.
+OVERFLOW_JS = """() => [...document.querySelectorAll('.pdf-page > section')].map((s, i) => {
+    const box = s.getBoundingClientRect();
+    let w = s.scrollWidth, h = s.scrollHeight;
+    for (const e of s.querySelectorAll('*')) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        w = Math.max(w, Math.ceil(r.right - box.left));
+        h = Math.max(h, Math.ceil(r.bottom - box.top));
+    }
+    return [i + 1, (s.querySelector('h1, h2, h3') || {textContent: ''}).textContent.replace('¶', ''),
+        w, h];
+}).filter(([, , w, h]) => w > WIDTH || h > HEIGHT)"""
 
 
 def _open_deck(browser, url: str):  # type: ignore[no-untyped-def]

@@ -257,17 +257,50 @@ bullets(
 )
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### How certain, outcome by outcome
+# ### How certain: the benefits
+#
+# One column per comparison; an empty cell means no study in our sources made it.
 
 # %%
 summary = kypho_aid.summary_of_findings()
-summary.assign(certainty=summary["certainty"].astype(str).str.replace("_", " ")).pivot_table(
-    index="outcome_label",
-    columns="comparison",
-    values="certainty",
-    aggfunc=lambda levels: ", ".join(sorted(set(levels))),
-    sort=False,
-).rename_axis(index=None, columns=None)
+
+
+def certainty_grid(groups: list[str], *, one_group: bool | None = None) -> pd.DataFrame:
+    """Certainty of the evidence, outcome by comparison, for some groups of outcomes
+    (``one_group``: only studies that followed one group, or only those that compared two)."""
+    rows = summary[summary["group"].astype(str).isin(groups)]
+    if one_group is not None:
+        rows = rows[(rows["comparator"].astype(str) == "none") == one_group]
+    return (
+        rows.assign(certainty=rows["certainty"].astype(str).str.replace("_", " "))
+        .pivot_table(
+            index="outcome_label",
+            columns="comparison_label",
+            values="certainty",
+            aggfunc=lambda levels: ", ".join(sorted(set(levels))),
+            fill_value="",
+            sort=False,
+            observed=True,
+        )
+        .rename_axis(index=None, columns=None)
+    )
+
+
+certainty_grid(["benefit"])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How certain: harms and burdens, two groups compared
+
+# %%
+certainty_grid(["harm", "burden"], one_group=False)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How certain: harms, one group followed
+#
+# A study that follows one group can count a harm but cannot compare the options.
+
+# %%
+certainty_grid(["harm", "burden"], one_group=True)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The studies behind the figures
@@ -318,30 +351,44 @@ bullets(values["question"])
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Sources
 #
-# ### Trials
+# ### Trials against a sham procedure
 
 # %%
 shown = [condition, options, care, care_risks, summary, quiz]
 tables = [how.facts, day.facts, after.facts]
 cited = pd.concat([frame["source_ids"] for frame in shown + tables])
 sources = kypho_aid.bibliography(cited).set_index("number")
+sham_findings = summary[summary["design"].astype(str) == "sham_controlled_rct"]
+sham_ids = set(";".join(sham_findings["source_ids"].astype(str)).split(";"))
+sham = sources["source_id"].isin(sham_ids) & (sources["kind"] == "rct")
 trials = sources["kind"] == "rct"
-sources.loc[trials, ["citation"]]
+sources.loc[sham, ["citation"]]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Reviews, studies of records and trial registries
+# ### Other trials
 
 # %%
-records = sources["kind"].isin(
-    ["meta_analysis", "systematic_review", "observational", "trial_registry"]
-)
+sources.loc[trials & ~sham, ["citation"]]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reviews of many studies
+
+# %%
+reviews = sources["kind"].isin(["meta_analysis", "systematic_review"])
+sources.loc[reviews, ["citation"]]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Studies of records and trial registries
+
+# %%
+records = sources["kind"].isin(["observational", "trial_registry"])
 sources.loc[records, ["citation"]]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Guidelines and information pages
 
 # %%
-sources.loc[~trials & ~records, ["citation"]]
+sources.loc[~trials & ~reviews & ~records, ["citation"]]
 
 # %%
 print(kypho_aid.content_info().footer)
