@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,17 +76,28 @@ def display_value(value: object, limit: int = 100) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
+class KeyLines:
+    """Where a record sits in its file: the line it starts on and, for YAML, each key's line.
+
+    Shared by the rows of every stage (a YAML mapping, a raw row, a typed row), so that a
+    problem with one value points at the line that holds it, never at the record's first line.
+    """
+
+    line: int
+    key_lines: Mapping[str, int]
+
+    def line_of(self, key: str) -> int:
+        """The line that holds ``key`` (for a CSV row, the row's own line)."""
+        return self.key_lines.get(key, self.line)
+
+
 @dataclass(frozen=True)
-class RawRow:
-    """One record as text, with the line it starts on."""
+class RawRow(KeyLines):
+    """One record as text, with the line it starts on (and, for YAML, each key's line)."""
 
     line: int
     values: dict[str, str]
-    key_lines: dict[str, int] | None = None  # YAML only: the line of each key
-
-    def line_of(self, column: str) -> int:
-        """The line a cell sits on (for YAML, the key's own line)."""
-        return (self.key_lines or {}).get(column, self.line)
+    key_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     duplicate_keys: list[tuple[int, str]]
 
 
-class LineDict(dict[str, Any]):
+class LineDict(dict[str, Any], KeyLines):
     """A mapping from YAML that knows its start line and each key's line."""
 
     line: int = 0
@@ -200,6 +213,80 @@ def _yaml_hazard(text: str) -> tuple[int, str, str] | None:
     return None
 
 
+class CsvSyntaxError(ValueError):
+    """A CSV record the parser refuses, with the line the record starts on."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Parse CSV text into records, each with the line it starts on.
+
+    The one place the data files' CSV dialect is set (strict quotes, any line ending), so
+    that every check that names a column counts cells exactly as the reader does; a comma
+    inside a quoted cell never shifts a column.
+
+    Parameters
+    ----------
+    text : str
+        The whole file, decoded.
+
+    Yields
+    ------
+    line : int
+        The line the record starts on (the header is line 1).
+    record : list of str
+        The record's cells; empty for a blank line.
+
+    Raises
+    ------
+    CsvSyntaxError
+        At the first record the parser refuses (such as an unclosed quote).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise CsvSyntaxError(start, str(err)) from None
+        yield start, record
+
+
+#: A byte that is not UTF-8, as ``errors="surrogateescape"`` decodes it.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with each undecoded byte shown as U+FFFD, so that it can be printed."""
+    return _UNDECODED.sub("\ufffd", text)
+
+
+def _undecoded_column(data: bytes) -> str | None:
+    """Name the CSV column that holds the first byte that is not UTF-8.
+
+    Cells are counted by :func:`csv_records`, as the reader counts them. None when the
+    parser stops before reaching that byte.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    header: list[str] = []
+    try:
+        for _, record in csv_records(text):
+            if not header:
+                header = [_printable(cell.strip()) for cell in record]
+            for index, cell in enumerate(record):
+                if _UNDECODED.search(cell):
+                    return header[index] if index < len(header) else f"field {index + 1}"
+    except CsvSyntaxError:
+        return None
+    return None
+
+
 def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file; report a missing, empty or wrongly encoded file."""
     if not path.is_file():
@@ -217,26 +304,28 @@ def read_text(path: Path, shown: str, first_column: str) -> tuple[str | None, li
         line_start = data.rfind(b"\n", 0, err.start) + 1
         line = data.count(b"\n", 0, err.start) + 1
         prefix = data[line_start : err.start].decode("utf-8", errors="replace")
-        header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().split(",")
-        index = prefix.count(",")
-        column = (
-            header[index]
-            if path.suffix == ".csv" and index < len(header)
-            else f"character {len(prefix) + 1}"
-        )
+        column = _undecoded_column(data) if path.suffix == ".csv" else None
         byte = data[err.start : err.start + 1].hex()
         message = f"not valid UTF-8 (byte 0x{byte}); save the file with UTF-8 encoding"
-        return None, [Problem(shown, line, column, message)]
+        return None, [Problem(shown, line, column or f"character {len(prefix) + 1}", message)]
 
 
 def _quote_problem_column(record: str, header: tuple[str, ...]) -> str:
-    """Guess which column of a malformed CSV record holds the stray quote."""
-    for index, cell in enumerate(record.split(",")):
-        if '"' in cell and not (
-            cell.startswith('"') and cell.rstrip("\r\n").endswith('"') and len(cell) > 1
-        ):
-            return header[index] if index < len(header) else f"field {index + 1}"
-    return header[0] if header else "field 1"
+    """Name the column of a malformed CSV record where the parser goes wrong.
+
+    The record is cut at each of its commas in turn; the longest cut that
+    :func:`csv_records` still reads holds every cell before the faulty one, counted as the
+    reader counts them (a comma inside a quoted cell is no boundary).
+    """
+    line = record.rstrip("\r\n")
+    before = 0
+    for cut in (index for index, char in enumerate(line) if char == ","):
+        try:
+            cells = [len(cells) for _, cells in csv_records(line[:cut])]
+        except CsvSyntaxError:
+            continue  # the cut falls inside a quoted cell, or after the fault
+        before = max(cells, default=1)  # an empty cut is one empty cell
+    return header[before] if before < len(header) else f"field {before + 1}"
 
 
 def read_csv(
@@ -246,39 +335,30 @@ def read_csv(
     text, problems = read_text(path, shown, expected[0] if expected else "-")
     if text is None:
         return None, problems
-    lines = text.splitlines(keepends=True)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: tuple[str, ...] = ()
     rows: list[RawRow] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            raw = "".join(lines[start - 1 : start])
-            column = _quote_problem_column(raw, header or expected)
-            return None, [
-                Problem(
-                    shown, start, column, f"malformed CSV ({err}); check the quotes on this row"
-                )
-            ]
-        if not header:
-            header = tuple(cell.strip() for cell in record)
-            continue
-        if not record:
-            problems.append(Problem(shown, start, header[0], "blank line; remove it"))
-            continue
-        if len(record) != len(header):
-            if len(record) < len(header):
-                column = header[len(record)]
-            else:
-                column = f"field {len(header) + 1}"
-            message = f"row has {len(record)} fields but the header has {len(header)}; check commas and quotes"
-            problems.append(Problem(shown, start, column, message))
-            continue
-        rows.append(RawRow(start, dict(zip(header, record, strict=True))))
+    try:
+        for start, record in csv_records(text):
+            if not header:
+                header = tuple(cell.strip() for cell in record)
+                continue
+            if not record:
+                problems.append(Problem(shown, start, header[0], "blank line; remove it"))
+                continue
+            if len(record) != len(header):
+                if len(record) < len(header):
+                    column = header[len(record)]
+                else:
+                    column = f"field {len(header) + 1}"
+                message = f"row has {len(record)} fields but the header has {len(header)}; check commas and quotes"
+                problems.append(Problem(shown, start, column, message))
+                continue
+            rows.append(RawRow(start, dict(zip(header, record, strict=True))))
+    except CsvSyntaxError as err:
+        raw = "".join(text.splitlines(keepends=True)[err.line - 1 : err.line])
+        column = _quote_problem_column(raw, header or expected)
+        message = f"malformed CSV ({err.reason}); check the quotes on this row"
+        return None, [Problem(shown, err.line, column, message)]
     return RawTable(header, tuple(rows)), problems
 
 
@@ -351,13 +431,14 @@ def read_yaml_table(
         values: dict[str, str] = {}
         for key, value in record.items():
             if isinstance(value, dict):
-                line = record.key_lines.get(key, record.line)
                 problems.append(
-                    Problem(shown, line, key, "expected a single value, found a mapping")
+                    Problem(
+                        shown, record.line_of(key), key, "expected a single value, found a mapping"
+                    )
                 )
                 continue
             values[key] = _cell_text(value)
             if key not in header:
                 header.append(key)
-        rows.append(RawRow(record.line, values, dict(record.key_lines)))
+        rows.append(RawRow(record.line, values, key_lines=dict(record.key_lines)))
     return RawTable(tuple(header), tuple(rows)), problems

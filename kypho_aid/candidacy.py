@@ -558,7 +558,7 @@ def screening_rule_problems(tables: Mapping[str, Any]) -> list[Problem]:
         try:
             _parse_rule(row.values)
         except _RuleError as err:
-            problems.append(Problem(table.shown, row.line, err.column, str(err)))
+            problems.append(Problem(table.shown, row.line_of(err.column), err.column, str(err)))
     return problems
 
 

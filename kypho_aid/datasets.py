@@ -18,7 +18,14 @@ from kypho_aid._files import SCHEMA_SUFFIX, data_dir, display_path, read_csv, re
 from kypho_aid.exceptions import DataValidationError, UnknownDatasetError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo, FieldType, Problem, TableSchema
 from kypho_aid.schema import load_schema
-from kypho_aid.validation import PACKAGE_CHECKS, ParsedTable, check_foreign_keys, check_table
+from kypho_aid.validation import (
+    PACKAGE_CHECKS,
+    ParsedTable,
+    check_foreign_keys,
+    check_skipped_references,
+    check_table,
+    referable,
+)
 
 __all__ = [
     "content_info",
@@ -237,8 +244,16 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None) -> pd.DataFra
     _, table, problems = _parse(name, folder)
     if table is None or problems:
         raise DataValidationError(problems)
-    referenced = sorted({key.table for key in table.schema.foreign_keys})
-    fk_problems = check_foreign_keys(table, _tables(folder, referenced))
+    referenced = _tables(folder, sorted({key.table for key in table.schema.foreign_keys}))
+    fk_problems = check_foreign_keys(table, referenced)
+    skipped = check_skipped_references(referenced, referring=[table])
+    if skipped:  # references into a broken table cannot be checked: say why
+        broken = {
+            key.table
+            for key in table.schema.foreign_keys
+            if key.table in referenced and not referable(referenced[key.table], key.column)
+        }
+        fk_problems += [p for n in sorted(broken) for p in referenced[n].problems] + skipped
     if fk_problems:
         raise DataValidationError(fk_problems)
     stamps = (_stamp(table.schema.schema_file), _stamp(folder / table.schema.path))
@@ -319,6 +334,7 @@ def validate(data_dir: str | Path | None = None) -> list[Problem]:
     tables = _tables(folder, names)
     for table in tables.values():
         problems += check_foreign_keys(table, tables)
+    problems += check_skipped_references(tables)
     if not problems:  # cross-table completeness is only meaningful on sound tables
         for check in PACKAGE_CHECKS:
             problems += check(tables)

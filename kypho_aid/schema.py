@@ -56,7 +56,7 @@ _TOP_KEYS = frozenset(
 
 def _line(node: Any, key: str | None = None) -> int:
     if isinstance(node, LineDict):
-        return node.key_lines.get(key, node.line) if key else node.line
+        return node.line_of(key) if key else node.line
     return 1
 
 

@@ -13,10 +13,10 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from kypho_aid._files import RawTable, display_value
+from kypho_aid._files import KeyLines, RawTable, display_value
 from kypho_aid.model import LIST_SEPARATOR, FieldSpec, FieldType, Option, Problem, TableSchema
 
 Value = str | int | float | bool | dt.date | tuple[str, ...] | None
@@ -30,11 +30,12 @@ WITH_CEMENT_ELEMENTS = frozenset({"low_pressure", "high_pressure", "cement_harde
 
 
 @dataclass(frozen=True)
-class TypedRow:
-    """One record with its values converted to Python types, and its line in the file."""
+class TypedRow(KeyLines):
+    """One record with its values converted to Python types, and its lines in the file."""
 
     line: int
     values: dict[str, Value]
+    key_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def check_cells(
             if error:
                 problems.append(Problem(shown, line, spec.name, error))
             values[spec.name] = None if error else value
-        rows.append(TypedRow(raw_row.line, values))
+        rows.append(TypedRow(raw_row.line, values, key_lines=raw_row.key_lines))
     return rows, problems
 
 
@@ -189,18 +190,18 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
                         message = (
                             f"{first} ({a}) is above {second} ({b}); the lower end must come first"
                         )
-                        problems.append(Problem(shown, row.line, first, message))
+                        problems.append(Problem(shown, row.line_of(first), first, message))
                         break
             elif rule.check == "paired_lists":
                 first, second = fields
                 a, b = row.values.get(first), row.values.get(second)
                 if isinstance(a, tuple) and isinstance(b, tuple) and len(a) != len(b):
                     message = f"{second} has {len(b)} entries but {first} has {len(a)}; give one per entry"
-                    problems.append(Problem(shown, row.line, second, message))
+                    problems.append(Problem(shown, row.line_of(second), second, message))
             elif rule.check == "one_of_required":
                 if not any(_present(row, name) for name in fields):
                     message = f"one of {', '.join(fields)} is required"
-                    problems.append(Problem(shown, row.line, fields[0], message))
+                    problems.append(Problem(shown, row.line_of(fields[0]), fields[0], message))
             elif rule.check == "percent_bounds":
                 unit = str(row.values.get(params["unit_field"]) or "")
                 if unit.startswith("%"):
@@ -210,7 +211,7 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
                             message = (
                                 f"{value:g} is not a percentage between 0 and 100 (unit {unit!r})"
                             )
-                            problems.append(Problem(shown, row.line, name, message))
+                            problems.append(Problem(shown, row.line_of(name), name, message))
             elif rule.check == "one_of_list":
                 value, items = row.values.get(params["field"]), row.values.get(params["list_field"])
                 if value is not None and isinstance(items, tuple) and value not in items:
@@ -218,7 +219,9 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
                         f"{display_value(value)} is not one of the {params['list_field']}: "
                         f"{LIST_SEPARATOR.join(items)}"
                     )
-                    problems.append(Problem(shown, row.line, params["field"], message))
+                    problems.append(
+                        Problem(shown, row.line_of(params["field"]), params["field"], message)
+                    )
             elif rule.check == "required_when" and not _present(row, params["field"]):
                 when: Mapping[str, Any] = params.get("when") or {}
                 trigger = params.get("when_present")
@@ -228,8 +231,9 @@ def check_row_rules(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -
                     reason = f"{trigger} is given"
                 else:
                     continue
+                column = params["field"]
                 problems.append(
-                    Problem(shown, row.line, params["field"], f"required when {reason}")
+                    Problem(shown, row.line_of(column), column, f"required when {reason}")
                 )
     return problems
 
@@ -246,10 +250,18 @@ def check_unique(schema: TableSchema, rows: Iterable[TypedRow], shown: str) -> l
             if key in seen:
                 shown_key = ", ".join(str(part) for part in key)
                 message = f"duplicate key {shown_key!r} (first used on row {seen[key]})"
-                problems.append(Problem(shown, row.line, "+".join(group), message))
+                problems.append(Problem(shown, row.line_of(group[0]), "+".join(group), message))
             else:
-                seen[key] = row.line
+                seen[key] = row.line_of(group[0])
     return problems
+
+
+def check_not_empty(schema: TableSchema, raw: RawTable, shown: str) -> list[Problem]:
+    """Check that the table holds at least one row: every table of the knowledge base does."""
+    if raw.rows:
+        return []
+    what = "has a header but no rows" if schema.path.endswith(".csv") else "holds no records"
+    return [Problem(shown, 1, schema.field_names[0], f"the table {what}; add its rows")]
 
 
 def check_table(schema: TableSchema, raw: RawTable, shown: str) -> ParsedTable:
@@ -257,6 +269,7 @@ def check_table(schema: TableSchema, raw: RawTable, shown: str) -> ParsedTable:
     problems = check_header(schema, raw, shown)
     if problems and any(name not in raw.header for name in schema.field_names):
         return ParsedTable(schema, shown, (), tuple(problems))
+    problems += check_not_empty(schema, raw, shown)
     rows, cell_problems = check_cells(schema, raw, shown)
     problems += cell_problems
     problems += check_row_rules(schema, rows, shown)
@@ -276,13 +289,35 @@ def column_values(table: ParsedTable, column: str) -> set[str]:
     return found
 
 
+def referable(table: ParsedTable, column: str) -> bool:
+    """Whether references into ``column`` of ``table`` can be checked.
+
+    Not when the table has no rows or a problem in that column: it is reported on its own,
+    and checking references against it would repeat that one problem for every reference.
+    """
+    return bool(table.rows) and all(problem.column != column for problem in table.problems)
+
+
+def _references(table: ParsedTable, field: str) -> int:
+    """How many values (list items counted one by one) ``table`` gives in ``field``."""
+    count = 0
+    for row in table.rows:
+        value = row.values.get(field)
+        count += sum(item is not None for item in (value if isinstance(value, tuple) else (value,)))
+    return count
+
+
 def check_foreign_keys(table: ParsedTable, tables: Mapping[str, ParsedTable]) -> list[Problem]:
-    """Check that every reference in ``table`` resolves in the table it points to."""
+    """Check that every reference in ``table`` resolves in the table it points to.
+
+    References into a missing table, or one that is not :func:`referable`, are skipped; see
+    :func:`check_skipped_references`.
+    """
     problems: list[Problem] = []
     for key in table.schema.foreign_keys:
         target = tables.get(key.table)
-        if target is None:
-            continue  # the missing table is reported on its own
+        if target is None or not referable(target, key.column):
+            continue
         known = column_values(target, key.column)
         for row in table.rows:
             value = row.values.get(key.field)
@@ -290,7 +325,43 @@ def check_foreign_keys(table: ParsedTable, tables: Mapping[str, ParsedTable]) ->
             for item in items:
                 if item is not None and item not in known:
                     message = f"unknown {key.column} {item!r}: it is not in {target.schema.path}"
-                    problems.append(Problem(table.shown, row.line, key.field, message))
+                    problems.append(
+                        Problem(table.shown, row.line_of(key.field), key.field, message)
+                    )
+    return problems
+
+
+def check_skipped_references(
+    tables: Mapping[str, ParsedTable], referring: Iterable[ParsedTable] | None = None
+) -> list[Problem]:
+    """Say, once for each empty or broken table, how many reference checks into it were skipped.
+
+    One line in the referenced file replaces the hundreds of follow-on errors that checking
+    references against an empty or broken table would give.
+
+    Parameters
+    ----------
+    tables : Mapping
+        Table name to parsed table: the tables references point into.
+    referring : iterable of ParsedTable, optional
+        The tables whose references count; defaults to every table in ``tables``.
+    """
+    skipped: dict[str, tuple[int, set[str]]] = {}
+    for table in tables.values() if referring is None else referring:
+        for key in table.schema.foreign_keys:
+            target = tables.get(key.table)
+            count = _references(table, key.field)
+            if target is None or referable(target, key.column) or not count:
+                continue
+            total, files = skipped.get(key.table, (0, set()))
+            skipped[key.table] = (total + count, files | {table.schema.path})
+    problems = []
+    for name, (count, files) in skipped.items():
+        message = (
+            f"{count} checks that depend on {name} were skipped "
+            f"(references from {', '.join(sorted(files))}); they run once this file is fixed"
+        )
+        problems.append(Problem(tables[name].shown, 1, "-", message))
     return problems
 
 
@@ -309,7 +380,7 @@ def check_every_source_cited(tables: Mapping[str, ParsedTable]) -> list[Problem]
         source_id = row.values.get("source_id")
         if source_id is not None and source_id not in cited:
             message = f"source {source_id!r} is never cited; cite it from a fact or remove it"
-            problems.append(Problem(sources.shown, row.line, "source_id", message))
+            problems.append(Problem(sources.shown, row.line_of("source_id"), "source_id", message))
     return problems
 
 
@@ -336,7 +407,7 @@ def check_core_attributes(tables: Mapping[str, ParsedTable]) -> list[Problem]:
                     f"core attribute {attribute!r} has no row for option {option!r} in {comparison.schema.path}; "
                     "add a fact, or a not_applicable row that gives the reason"
                 )
-                problems.append(Problem(attributes.shown, row.line, "core", message))
+                problems.append(Problem(attributes.shown, row.line_of("core"), "core", message))
     return problems
 
 
@@ -356,11 +427,15 @@ def check_faq_complete(tables: Mapping[str, ParsedTable]) -> list[Problem]:
             message = (
                 f"question {question_id} has no answer for {option!r}; answer it for every option"
             )
-            problems.append(Problem(faq.shown, rows[0].line, "option_id", message))
-        wordings = {row.values.get("question") for row in rows}
-        if len(wordings) > 1:
-            message = f"question {question_id} is worded differently on its rows; use one wording"
-            problems.append(Problem(faq.shown, rows[-1].line, "question", message))
+            problems.append(Problem(faq.shown, rows[0].line_of("option_id"), "option_id", message))
+        first = rows[0].values.get("question")
+        reworded = next((row for row in rows if row.values.get("question") != first), None)
+        if reworded is not None:
+            message = (
+                f"question {question_id} is worded differently here than on row "
+                f"{rows[0].line_of('question')}; use one wording"
+            )
+            problems.append(Problem(faq.shown, reworded.line_of("question"), "question", message))
     return problems
 
 
@@ -388,17 +463,17 @@ def check_drawing_elements(tables: Mapping[str, ParsedTable]) -> list[Problem]:
         wrong = KYPHOPLASTY_ONLY_ELEMENTS & elements
         if wrong and row.values.get("option_id") != Option.KYPHOPLASTY:
             message = f"{', '.join(sorted(wrong))} belong only to kyphoplasty steps"
-            problems.append(Problem(steps.shown, row.line, "elements", message))
+            problems.append(Problem(steps.shown, row.line_of("elements"), "elements", message))
         lonely = WITH_CEMENT_ELEMENTS & elements
         if lonely and "cement" not in elements:
             message = f"{', '.join(sorted(lonely))} need cement in the same step"
-            problems.append(Problem(steps.shown, row.line, "elements", message))
+            problems.append(Problem(steps.shown, row.line_of("elements"), "elements", message))
         number = row.values.get("step_number")
         first = cement_from.get(row.values.get("option_id"))
         after_injection = first is not None and isinstance(number, int) and number > first
         if after_injection and "cement" not in elements:
             message = f"cement went in at step {first}, so step {number} must still show cement"
-            problems.append(Problem(steps.shown, row.line, "elements", message))
+            problems.append(Problem(steps.shown, row.line_of("elements"), "elements", message))
     return problems
 
 
@@ -501,7 +576,7 @@ def check_findings(tables: Mapping[str, ParsedTable]) -> list[Problem]:
         for column, message in _finding_problems(
             row.values, pairwise.get(str(row.values.get("comparison")))
         ):
-            problems.append(Problem(findings.shown, row.line, column, message))
+            problems.append(Problem(findings.shown, row.line_of(column), column, message))
     return problems
 
 
@@ -548,7 +623,7 @@ def check_outcome_coverage(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     for (outcome, option), row in explained.items():
         if (outcome, option) in covered:
             message = f"findings.csv has a finding for {outcome!r} with {option!r}; remove this gap"
-            problems.append(Problem(gaps.shown, row.line, "option_id", message))
+            problems.append(Problem(gaps.shown, row.line_of("option_id"), "option_id", message))
     for definition in definitions.rows:
         outcome = str(definition.values.get("outcome"))
         for option in sorted(column_values(options, "option_id")):
@@ -557,7 +632,9 @@ def check_outcome_coverage(tables: Mapping[str, ParsedTable]) -> list[Problem]:
                     f"outcome {outcome!r} has no finding for option {option!r}; add one to "
                     "findings.csv, or a row to outcome_gaps.csv that says why"
                 )
-                problems.append(Problem(definitions.shown, definition.line, "outcome", message))
+                problems.append(
+                    Problem(definitions.shown, definition.line_of("outcome"), "outcome", message)
+                )
     return problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,10 @@ from pathlib import Path
 import pytest
 
 import kypho_aid
+from kypho_aid._files import CsvSyntaxError, KeyLines, LineDict, RawRow, csv_records
+from kypho_aid.exceptions import DataValidationError
 from kypho_aid.model import Problem
+from kypho_aid.validation import TypedRow
 
 from .conftest import DATA, ROOT, snapshot
 
@@ -52,6 +56,8 @@ def test_broken_copy_fails_with_file_row_and_column(case: str, tmp_path: Path) -
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
+    if ": " in expected:  # the case gives the whole line, message and all
+        assert f"data/{expected}" in lines, f"expected data/{expected}, got:\n{result.stdout}"
     assert any(line.startswith(f"data/{expected}") for line in lines), (
         f"expected data/{expected}…, got:\n{result.stdout}"
     )
@@ -182,3 +188,153 @@ def test_a_link_inside_the_data_folder_is_read(data_copy: Path) -> None:
     assert [p.message for p in problems] == [
         "no schema describes this file; add options-real.schema.yaml"
     ]
+
+
+def _located(problems: list[Problem]) -> list[tuple[str, int, str]]:
+    return [(Path(p.file).name, p.row, p.column) for p in problems]
+
+
+def test_csv_records_count_cells_as_the_parser_does() -> None:
+    text = 'a,b\n"x, y",z\n"two\nlines",w\n\nlast,one\n'
+    assert list(csv_records(text)) == [
+        (1, ["a", "b"]),
+        (2, ["x, y", "z"]),
+        (3, ["two\nlines", "w"]),
+        (5, []),
+        (6, ["last", "one"]),
+    ]
+    with pytest.raises(CsvSyntaxError) as caught:
+        list(csv_records('a,b\n1,2\n3,"4\n'))
+    assert caught.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column"),
+    [
+        ("signs of infection.", "signs of infection (caf\xe9).", "meaning"),
+        ("or higher, swelling", "or higher, caf\xe9 swelling", "sign"),
+        ("could mean you have", "could mean caf\xe9 you have", "locators"),
+        ("W001,", "W\xe901,", "sign_id"),
+    ],
+)
+def test_a_bad_byte_is_located_in_the_cell_the_parser_reads(
+    data_copy: Path, old: str, new: str, column: str
+) -> None:
+    """Commas inside a quoted cell do not shift the column of a byte that is not UTF-8."""
+    path = data_copy / "warning_signs.csv"
+    lines = path.read_bytes().split(b"\n")
+    assert lines[1].startswith(b'W001,kyphoplasty;vertebroplasty,"A fever of')
+    lines[1] = lines[1].replace(old.encode("utf-8"), new.encode("latin-1"), 1)
+    path.write_bytes(b"\n".join(lines))
+    problems = kypho_aid.validate(data_copy)
+    assert _located(problems) == [("warning_signs.csv", 2, column)]
+    assert problems[0].message == "not valid UTF-8 (byte 0xe9); save the file with UTF-8 encoding"
+
+
+def test_a_bad_byte_in_a_cell_over_two_lines_names_its_line_and_column(data_copy: Path) -> None:
+    path = data_copy / "warning_signs.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "These may be signs of infection.", '"These may be\nsigns of infection."', 1
+    )
+    path.write_bytes(
+        text.encode("utf-8").replace(b"signs of infection.", b"signs of inf\xe9ction.", 1)
+    )
+    problems = kypho_aid.validate(data_copy)
+    assert _located(problems) == [("warning_signs.csv", 3, "meaning")]
+
+
+def test_every_row_kind_shares_one_line_of() -> None:
+    for kind in (LineDict, RawRow, TypedRow):
+        assert issubclass(kind, KeyLines) and kind.line_of is KeyLines.line_of
+    row = RawRow(7, {"a": "1", "b": "2"}, key_lines={"b": 9})
+    assert (row.line_of("a"), row.line_of("b")) == (7, 9)
+
+
+def test_a_yaml_row_check_points_at_the_key_line(data_copy: Path) -> None:
+    path = data_copy / "content.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("reviewed_on:"))
+    assert not lines[index - 1].startswith(("#", "reviewed_on"))  # the record starts above
+    lines[index] = "reviewed_on: 2099-01-01\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = kypho_aid.validate(data_copy)
+    assert _located(problems) == [("content.yaml", index + 1, "reviewed_on")]
+
+
+def test_a_yaml_duplicate_points_at_the_key_line(data_copy: Path) -> None:
+    path = data_copy / "glossary.yaml"
+    text = path.read_text(encoding="utf-8")
+    record = (
+        "- also_called: again\n  term: spine\n  definition: Twice.\n"
+        "  source_ids: 003_1a4094df61c33b9c.txt\n  locators: stacked together\n"
+    )
+    path.write_text(text + record, encoding="utf-8")
+    problems = kypho_aid.validate(data_copy)
+    last = len(text.splitlines())
+    assert _located(problems) == [("glossary.yaml", 1, "-"), ("glossary.yaml", last + 2, "term")]
+    assert problems[0].message.endswith(
+        "(references from jargon.csv); they run once this file is fixed"
+    )
+    assert problems[1].message == "duplicate key 'spine' (first used on row 7)"
+
+
+def test_a_header_only_table_is_one_error_in_itself(data_copy: Path) -> None:
+    path = data_copy / "options.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    problems = kypho_aid.validate(data_copy)
+    assert _located(problems) == [("options.csv", 1, "-"), ("options.csv", 1, "option_id")]
+    assert problems[1].message == "the table has a header but no rows; add its rows"
+    note = re.fullmatch(
+        r"(\d+) checks that depend on options were skipped \(references from comparison.csv, "
+        r"faq.csv, outcome_gaps.csv, risks.csv, screening_rules.csv, steps.csv\); "
+        r"they run once this file is fixed",
+        problems[0].message,
+    )
+    assert note is not None and int(note.group(1)) > 100, problems[0].message
+    for name in ("options", "risks"):
+        with pytest.raises(DataValidationError) as caught:
+            kypho_aid.load_dataset(name, data_dir=data_copy)
+        assert str(problems[1]).split(": ")[1:] == str(caught.value.problems[0]).split(": ")[1:]
+
+
+def test_an_empty_yaml_list_is_one_error_and_one_note(data_copy: Path) -> None:
+    (data_copy / "glossary.yaml").write_text("[]\n", encoding="utf-8")
+    problems = kypho_aid.validate(data_copy)
+    assert [str(p).split(":", 1)[1] for p in problems] == [
+        "1:-: 40 checks that depend on glossary were skipped (references from jargon.csv); "
+        "they run once this file is fixed",
+        "1:term: the table holds no records; add its rows",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("option", "row"), [("kyphoplasty", 3), ("vertebroplasty", 3), ("non_surgical", 4)]
+)
+def test_a_reworded_question_points_at_the_first_row_that_differs(
+    data_copy: Path, option: str, row: int
+) -> None:
+    path = data_copy / "faq.csv"
+    text = path.read_text(encoding="utf-8")
+    line = f"F01,Will it hurt? Will I be awake?,{option},"
+    assert line in text
+    path.write_text(text.replace(line, line.replace("awake", "asleep"), 1), encoding="utf-8")
+    problems = kypho_aid.validate(data_copy)
+    assert _located(problems) == [("faq.csv", row, "question")]
+    assert problems[0].message == (
+        "question F01 is worded differently here than on row 2; use one wording"
+    )
+
+
+def test_a_stray_quote_after_a_quoted_comma_names_its_cell(data_copy: Path) -> None:
+    path = data_copy / "warning_signs.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            ",These may be signs of infection.,", ',"These may be signs of infection.,', 1
+        ),
+        encoding="utf-8",
+    )
+    problems = kypho_aid.validate(data_copy)
+    assert _located(problems) == [("warning_signs.csv", 2, "meaning")]
+    assert problems[0].message.startswith("malformed CSV (")

@@ -5,8 +5,9 @@ Usage
     python tools/make_broken_data.py
 
 Each case is a folder holding the files that differ from data/ (the test lays them over a
-copy of data/) and ``expected.txt``: the ``file:row:column`` the validator must report.
-The row is found here by plain text search, independently of the validator. Re-run after
+copy of data/) and ``expected.txt``: the ``file:row:column`` the validator must report,
+followed by the whole message for the cases in ``MESSAGES``. The row is found here by plain
+text search, independently of the validator. Re-run after
 changing a table that a case copies; add a case for every new table or rule.
 """
 
@@ -354,6 +355,44 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "core",
         "a core attribute with no facts",
     ),
+    "latin1-after-quoted-comma": (
+        "warning_signs.csv",
+        "latin1-after-quoted-comma",
+        "meaning",
+        "a Latin-1 byte in the cell after a quoted cell that holds commas",
+    ),
+    "yaml-error-on-inner-line": (
+        "glossary.yaml",
+        replace_in_row(
+            "  source_ids: 003_1a4094df61c33b9c.txt\n", "003_1a4094df61c33b9c.txt", "NOBODY2099"
+        ),
+        "source_ids",
+        "a bad reference on a YAML record's inner line (not the record's first line)",
+    ),
+    "options-header-only": (
+        "options.csv",
+        lambda lines: (lines[:1], 1),
+        "option_id",
+        "an options table with its header and no rows (one error here, not hundreds elsewhere)",
+    ),
+    "faq-reworded-question": (
+        "faq.csv",
+        replace_in_row(
+            "F01,Will it hurt? Will I be awake?,vertebroplasty,",
+            "Will I be awake?",
+            "Will I stay awake?",
+        ),
+        "question",
+        "a question reworded on its middle row: the error points there, not at its last row",
+    ),
+}
+
+#: The exact message the validator must print, for the cases that check it.
+MESSAGES = {
+    "latin1-after-quoted-comma": "not valid UTF-8 (byte 0xe9); save the file with UTF-8 encoding",
+    "yaml-error-on-inner-line": "unknown source_id 'NOBODY2099': it is not in sources.csv",
+    "options-header-only": "the table has a header but no rows; add its rows",
+    "faq-reworded-question": "question F01 is worded differently here than on row 2; use one wording",
 }
 
 
@@ -376,6 +415,15 @@ def _special(name: str, lines: list[str]) -> tuple[list[str] | bytes, int]:
         target = lines[index - 1]
         broken = target.replace(",", ",caf\xe9 ", 2).replace(",caf\xe9 ", ",", 1)
         return data.replace(target.encode("utf-8"), broken.encode("latin-1")), index
+    if name == "latin1-after-quoted-comma":
+        # Only the new byte is Latin-1: the quoted cell before it keeps its commas and its
+        # UTF-8 degree signs, so the first bad byte is in the meaning column.
+        index = _find(lines, "These may be signs of infection.")
+        target = lines[index].encode("utf-8")
+        if not target.startswith(b'W001,kyphoplasty;vertebroplasty,"A fever of'):
+            raise SystemExit("W001 no longer has a quoted sign with commas; update the case")
+        broken = target.replace(b"signs of infection.", b"signs of infection (caf\xe9).")
+        return "".join(lines).encode("utf-8").replace(target, broken), index + 1
     raise SystemExit(name)
 
 
@@ -398,7 +446,10 @@ def main() -> int:
             out.write_bytes(content)
         else:
             out.write_text("".join(content), encoding="utf-8")
-        (folder / "expected.txt").write_text(f"{file}:{row}:{column}\n# {note}\n", encoding="utf-8")
+        message = f": {MESSAGES[name]}" if name in MESSAGES else ""
+        (folder / "expected.txt").write_text(
+            f"{file}:{row}:{column}{message}\n# {note}\n", encoding="utf-8"
+        )
     print(f"{len(CASES)} cases in {CORPUS.relative_to(ROOT)}")
     return 0
 
