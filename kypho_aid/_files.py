@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from kypho_aid._values import display_value as display_value  # re-exported: kept importable here
 from kypho_aid.exceptions import DataDirError
 from kypho_aid.model import LIST_SEPARATOR, Problem
 
@@ -61,19 +62,6 @@ def display_path(path: Path) -> str:
         return str(full.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def display_value(value: object, limit: int = 100) -> str:
-    """Show ``value`` in a message as ``repr`` does, cut to ``limit`` characters; never raises.
-
-    A hostile value must not turn a clear error into another one: ``repr`` of an int with
-    more than 4300 digits raises ValueError, and a 50,000-character text would drown the message.
-    """
-    try:
-        text = repr(value)
-    except Exception:  # an int too long to print, or a broken __repr__
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 class KeyLines:

@@ -13,17 +13,18 @@ can.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
 
-from kypho_aid._files import display_value
+from kypho_aid._values import display_value
 from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.exceptions import DataValidationError, KyphoAidError
 from kypho_aid.model import LIST_SEPARATOR, Option, Problem
@@ -31,6 +32,7 @@ from kypho_aid.model import LIST_SEPARATOR, Option, Problem
 __all__ = [
     "CAUSES",
     "CONSERVATIVE_CARE",
+    "EXAMPLE_PROFILE",
     "PROFILE_FIELDS",
     "RULE_STATUSES",
     "STATUSES",
@@ -137,87 +139,20 @@ class ProfileField:
         return f"one of {', '.join(self.choices)}"
 
 
-def _boolean(name: str, question: str) -> ProfileField:
-    return ProfileField(name, "boolean", question)
-
-
-#: Every profile field in order, with its allowed values and the question to ask about it.
-PROFILE_FIELDS: Mapping[str, ProfileField] = MappingProxyType(
-    {
-        spec.name: spec
-        for spec in (
-            ProfileField(
-                "fracture_age_weeks",
-                "number",
-                "how many weeks ago the bone broke",
-                minimum=0,
-                maximum=520,
-                unit_factors={"weeks": 1.0, "months": WEEKS_PER_MONTH},
-            ),
-            ProfileField(
-                "pain_score",
-                "integer",
-                "the pain score from 0 (no pain) to 10 (worst pain)",
-                minimum=0,
-                maximum=10,
-                unit_factors={"points": 1.0},
-            ),
-            ProfileField(
-                "cause",
-                "choice",
-                "what caused the break (thin bones, cancer, an injury or something else)",
-                choices=CAUSES,
-            ),
-            _boolean("mri_oedema", "whether an MRI scan shows the break is recent"),
-            ProfileField(
-                "levels",
-                "integer",
-                "how many broken bones would be treated at once",
-                minimum=1,
-                maximum=10,
-                unit_factors={"fractures": 1.0},
-            ),
-            _boolean(
-                "neurological_deficit",
-                "whether there is new weakness or numbness, or a change in bladder or bowel control",
-            ),
-            _boolean(
-                "retropulsion_or_posterior_wall",
-                "whether the back wall of the bone is broken or bits of bone are pushed back",
-            ),
-            _boolean("infection", "whether there may be germs in the spine or body (an infection)"),
-            _boolean("blood_thinners", "whether you take medicine that thins the blood"),
-            _boolean(
-                "uncorrectable_bleeding",
-                "whether the blood clots poorly in a way that cannot be fixed first",
-            ),
-            _boolean(
-                "cement_or_contrast_allergy",
-                "whether there was ever a bad reaction to cement or X-ray dye",
-            ),
-            _boolean("pregnant", "whether you are or may be pregnant"),
-            ProfileField(
-                "conservative_care",
-                "choice",
-                "how care without cement (rest, pain medicine, a brace) is going",
-                choices=CONSERVATIVE_CARE,
-            ),
-            _boolean("hospitalised", "whether you are in the hospital"),
-            _boolean(
-                "pain_matches_fracture",
-                "whether an exam and scans show the pain comes from the break",
-            ),
-            _boolean("vertebra_plana", "whether the bone is crushed flat"),
-            _boolean(
-                "upper_spine_level", "whether the break is in the neck or the top of the back"
-            ),
-            _boolean(
-                "life_expectancy_under_3_months",
-                "whether life is expected to be shorter than 3 months",
-            ),
-        )
-    }
-)
+def _ask(
+    kind: Literal["number", "integer", "boolean", "choice"],
+    question: str,
+    example: object,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    choices: tuple[str, ...] = (),
+    unit_factors: Mapping[str, float] | None = None,
+) -> Any:
+    """One :class:`PatientProfile` field, not known (None) by default, that carries what it
+    may hold, the question to ask about it and its value in :data:`EXAMPLE_PROFILE`."""
+    spec = ProfileField("", kind, question, minimum, maximum, choices, unit_factors)
+    return dataclasses.field(default=None, metadata={"spec": spec, "example": example})
 
 
 def _check_value(spec: ProfileField, value: object) -> object:
@@ -319,24 +254,77 @@ class PatientProfile:
     kypho_aid.candidacy.ProfileError: pain_score must be a whole number from 0 to 10, got 11
     """
 
-    fracture_age_weeks: float | None = None
-    pain_score: int | None = None
-    cause: str | None = None
-    mri_oedema: bool | None = None
-    levels: int | None = None
-    neurological_deficit: bool | None = None
-    retropulsion_or_posterior_wall: bool | None = None
-    infection: bool | None = None
-    blood_thinners: bool | None = None
-    uncorrectable_bleeding: bool | None = None
-    cement_or_contrast_allergy: bool | None = None
-    pregnant: bool | None = None
-    conservative_care: str | None = None
-    hospitalised: bool | None = None
-    pain_matches_fracture: bool | None = None
-    vertebra_plana: bool | None = None
-    upper_spine_level: bool | None = None
-    life_expectancy_under_3_months: bool | None = None
+    fracture_age_weeks: float | None = _ask(
+        "number",
+        "how many weeks ago the bone broke",
+        3.0,
+        minimum=0,
+        maximum=520,
+        unit_factors={"weeks": 1.0, "months": WEEKS_PER_MONTH},
+    )
+    pain_score: int | None = _ask(
+        "integer",
+        "the pain score from 0 (no pain) to 10 (worst pain)",
+        7,
+        minimum=0,
+        maximum=10,
+        unit_factors={"points": 1.0},
+    )
+    cause: str | None = _ask(
+        "choice",
+        "what caused the break (thin bones, cancer, an injury or something else)",
+        "osteoporosis",
+        choices=CAUSES,
+    )
+    mri_oedema: bool | None = _ask("boolean", "whether an MRI scan shows the break is recent", True)
+    levels: int | None = _ask(
+        "integer",
+        "how many broken bones would be treated at once",
+        1,
+        minimum=1,
+        maximum=10,
+        unit_factors={"fractures": 1.0},
+    )
+    neurological_deficit: bool | None = _ask(
+        "boolean",
+        "whether there is new weakness or numbness, or a change in bladder or bowel control",
+        False,
+    )
+    retropulsion_or_posterior_wall: bool | None = _ask(
+        "boolean",
+        "whether the back wall of the bone is broken or bits of bone are pushed back",
+        False,
+    )
+    infection: bool | None = _ask(
+        "boolean", "whether there may be germs in the spine or body (an infection)", False
+    )
+    blood_thinners: bool | None = _ask(
+        "boolean", "whether you take medicine that thins the blood", False
+    )
+    uncorrectable_bleeding: bool | None = _ask(
+        "boolean", "whether the blood clots poorly in a way that cannot be fixed first", False
+    )
+    cement_or_contrast_allergy: bool | None = _ask(
+        "boolean", "whether there was ever a bad reaction to cement or X-ray dye", False
+    )
+    pregnant: bool | None = _ask("boolean", "whether you are or may be pregnant", False)
+    conservative_care: str | None = _ask(
+        "choice",
+        "how care without cement (rest, pain medicine, a brace) is going",
+        "not_improving",
+        choices=CONSERVATIVE_CARE,
+    )
+    hospitalised: bool | None = _ask("boolean", "whether you are in the hospital", False)
+    pain_matches_fracture: bool | None = _ask(
+        "boolean", "whether an exam and scans show the pain comes from the break", True
+    )
+    vertebra_plana: bool | None = _ask("boolean", "whether the bone is crushed flat", False)
+    upper_spine_level: bool | None = _ask(
+        "boolean", "whether the break is in the neck or the top of the back", False
+    )
+    life_expectancy_under_3_months: bool | None = _ask(
+        "boolean", "whether life is expected to be shorter than 3 months", False
+    )
 
     def __post_init__(self) -> None:
         for spec in PROFILE_FIELDS.values():
@@ -378,6 +366,18 @@ class PatientProfile:
     def unknown_fields(self) -> tuple[str, ...]:
         """Names of the fields that are not known yet, in field order."""
         return tuple(f.name for f in fields(self) if getattr(self, f.name) is None)
+
+
+#: Every profile field in order, with its allowed values and the question to ask about it
+#: (made from the fields of :class:`PatientProfile`, which carry them).
+PROFILE_FIELDS: Mapping[str, ProfileField] = MappingProxyType(
+    {f.name: replace(f.metadata["spec"], name=f.name) for f in fields(PatientProfile)}
+)
+#: A person for whom every field is known and no screening rule is met: a recent, painful
+#: osteoporotic break at one level, at home, with nothing against any option.
+EXAMPLE_PROFILE: Mapping[str, object] = MappingProxyType(
+    {f.name: f.metadata["example"] for f in fields(PatientProfile)}
+)
 
 
 # --- the rules --------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from typing import Any
 
 import pandas as pd
 
-from kypho_aid._files import display_value
+from kypho_aid._values import display_value, present
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo
 
-__all__ = ["ComparisonTable", "bibliography", "compare", "format_citation"]
+__all__ = ["ComparisonTable", "SourceNumbering", "bibliography", "compare", "format_citation"]
 
 NOT_STATED = "Not stated in our sources."
 
@@ -24,11 +24,7 @@ def format_citation(source: Mapping[str, Any]) -> str:
 
     def text(name: str) -> str:
         value = source.get(name)
-        return (
-            ""
-            if value is None or value is pd.NA or (isinstance(value, float) and value != value)
-            else str(value)
-        )
+        return str(value) if present(value) else ""
 
     if text("kind") == "seed_page":
         publisher = f" {text('journal')}." if text("journal") else ""
@@ -45,6 +41,44 @@ def format_citation(source: Mapping[str, Any]) -> str:
     if not text("doi") and not text("pmid") and text("url"):
         parts.append(text("url"))
     return " ".join(parts)
+
+
+class SourceNumbering:
+    """Numbers sources in order of first mention: the first source cited is [1].
+
+    Every numbered list of sources (the comparison, the overview, the handout) is numbered
+    this way, so a mark in the text and its line in the list always agree.
+
+    Parameters
+    ----------
+    cells : iterable, optional
+        Cells to cite first, each one or more source ids joined by semicolons.
+    """
+
+    def __init__(self, cells: Iterable[object] = ()) -> None:
+        self._numbers: dict[str, int] = {}
+        for cell in cells:
+            self.cite(cell)
+
+    @property
+    def order(self) -> list[str]:
+        """The source ids cited so far, in the order of their numbers."""
+        return list(self._numbers)
+
+    def cite(self, source_ids: object) -> list[int]:
+        """The numbers of one cell's sources, each once, in the cell's order.
+
+        A source not cited before gets the next number; an empty cell cites none.
+        """
+        cited: list[int] = []
+        for raw in str(source_ids).split(LIST_SEPARATOR) if present(source_ids) else []:
+            source_id = raw.strip()
+            if not source_id:
+                continue
+            number = self._numbers.setdefault(source_id, len(self._numbers) + 1)
+            if number not in cited:
+                cited.append(number)
+        return cited
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,14 +233,8 @@ def compare(
         _o=facts["option_id"].astype(str).map(option_rank),
     ).sort_values(["_a", "_o", "fact_id"])
 
-    numbers: dict[str, int] = {}
-    marks: list[str] = []
-    for ids in facts["source_ids"].tolist():
-        cited = [
-            numbers.setdefault(source_id, len(numbers) + 1)
-            for source_id in str(ids).split(LIST_SEPARATOR)
-        ]
-        marks.append(", ".join(str(n) for n in cited))
+    numbering = SourceNumbering()
+    marks = [", ".join(map(str, numbering.cite(ids))) for ids in facts["source_ids"].tolist()]
     facts = facts.drop(columns=["_a", "_o"]).reset_index(drop=True)
     facts["numbers"] = pd.Series(marks, dtype="str")
 
@@ -231,8 +259,7 @@ def compare(
     )
     data.columns.name = "option_id"
 
-    ordered = sorted(numbers, key=numbers.__getitem__)
-    sources = bibliography(ordered, data_dir=data_dir)
+    sources = bibliography(numbering.order, data_dir=data_dir)
     return ComparisonTable(
         data=data,
         sources=sources,
@@ -251,7 +278,8 @@ def bibliography(
     data_dir: str | Path | None = None,
     cite: Callable[[Mapping[str, Any]], str] = format_citation,
 ) -> pd.DataFrame:
-    """Number the given sources in order of first mention and format their citations.
+    """Number the given sources in order of first mention (:class:`SourceNumbering`) and
+    format their citations.
 
     Parameters
     ----------
@@ -270,11 +298,7 @@ def bibliography(
     UnknownTopicError
         If an id is not in the bibliography.
     """
-    ordered: list[str] = []
-    for item in source_ids:
-        for source_id in str(item).split(LIST_SEPARATOR):
-            if source_id and source_id not in ordered:
-                ordered.append(source_id)
+    ordered = SourceNumbering(source_ids).order
     table = load_dataset("sources", data_dir=data_dir)
     records: dict[str, dict[str, Any]] = {
         str(r["source_id"]): {str(k): v for k, v in r.items()} for r in table.to_dict("records")

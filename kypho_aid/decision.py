@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid._files import display_value
+from kypho_aid._values import display_value
 from kypho_aid.compare import compare
 from kypho_aid.datasets import data_stamp, load_dataset
 from kypho_aid.exceptions import KyphoAidError

@@ -43,6 +43,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from kypho_aid._values import display_value, present, shorten
 from kypho_aid.compare import ComparisonTable, bibliography, compare
 from kypho_aid.datasets import describe_dataset, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownTopicError
@@ -169,13 +170,8 @@ class Question:
 
 
 def _shown(value: object) -> str:
-    """Show an answer in a message as ``repr`` does, cut short; never raises."""
-    try:
-        text = repr(value)
-    except Exception:  # a broken __repr__, or an int too long to print
-        text = f"<{type(value).__name__}>"
-    text = " ".join(text.split())  # no line breaks or tabs from hostile text
-    return text if len(text) <= _SHOWN_LIMIT else f"{text[: _SHOWN_LIMIT - 1]}…"
+    """Show an answer in a message as ``repr`` does, on one line, cut short; never raises."""
+    return display_value(value, _SHOWN_LIMIT, one_line=True)
 
 
 def _str(value: object) -> str:
@@ -188,7 +184,7 @@ def _str(value: object) -> str:
 
 def _listed(names: Sequence[str], most: int = 5) -> str:
     """A few names, each cut short, for a message."""
-    shown = [n if len(n) <= _SHOWN_LIMIT else f"{n[: _SHOWN_LIMIT - 1]}…" for n in names[:most]]
+    shown = [shorten(n, _SHOWN_LIMIT) for n in names[:most]]
     return ", ".join(shown) + (", …" if len(names) > most else "")
 
 
@@ -243,14 +239,14 @@ def _as_text(value: object) -> str | None:
 
 
 def _number(value: float) -> str:
-    """A figure as people write it: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """A figure as a student types it back: at most two decimals, no trailing zeros, no
+    thousands commas and an ASCII minus (see :func:`kypho_aid.findings.format_number`)."""
+    return format_number(value, thousands=False, minus="-")
 
 
 def _items(value: object) -> list[str]:
     """The items of a semicolon-separated list cell; none for an empty cell."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if not present(value):
         return []
     return str(value).split(LIST_SEPARATOR)
 
@@ -1068,7 +1064,7 @@ def _key(text: str) -> str:
 
 def _reasons(value: object) -> list[str] | None:
     """The reasons a student gave, as keys; [] for none; None if it is not text or texts."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if not present(value):
         return []
     if isinstance(value, str):
         if len(value) > 10 * _SHOWN_LIMIT:

@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.style import HTML_CSS
 
 if TYPE_CHECKING:
@@ -135,20 +134,18 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
     Built from the ``condition`` and ``options`` datasets, each statement with its sources'
     numbers, then the numbered sources. Balanced: every option gets the same layout.
     """
-    from kypho_aid.compare import bibliography
+    from kypho_aid.compare import SourceNumbering, bibliography
     from kypho_aid.datasets import load_dataset
 
     decision = " ".join(str(load_dataset("content", data_dir=data_dir).loc[0, "decision"]).split())
     condition = load_dataset("condition", data_dir=data_dir)
     options = load_dataset("options", data_dir=data_dir)
     first_per_topic = condition.drop_duplicates("topic")
-    cited = bibliography(
-        [*first_per_topic["source_ids"], *options["source_ids"]], data_dir=data_dir
-    )
-    number = dict(zip(cited["source_id"], cited["number"], strict=True))
+    numbering = SourceNumbering([*first_per_topic["source_ids"], *options["source_ids"]])
+    cited = bibliography(numbering.order, data_dir=data_dir)
 
     def marks(ids: str) -> str:
-        return "[" + ", ".join(str(number[i]) for i in ids.split(LIST_SEPARATOR)) + "]"
+        return "[" + ", ".join(map(str, numbering.cite(ids))) + "]"
 
     facts = "".join(
         f"<li>{html.escape(str(r.statement))} <span class='kypho-aid-cite'>{marks(str(r.source_ids))}</span></li>"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid._files import display_value
+from kypho_aid._values import choose_ids, format_number, present
 from kypho_aid.datasets import data_stamp, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownTopicError
 from kypho_aid.validation import GRADE_LEVELS, GRADE_START
@@ -34,6 +34,7 @@ __all__ = [
     "finding_statement",
     "format_number",
     "lead_finding",
+    "one_finding",
     "pairwise_panels",
     "pick_lead",
     "summary_of_findings",
@@ -61,18 +62,6 @@ CERTAINTY_WORDS = {
 def expected_certainty(design: str, downgrades: int) -> str:
     """The GRADE level a design reaches after ``downgrades`` levels are taken off."""
     return GRADE_LEVELS[max(0, GRADE_START[design] - downgrades)]
-
-
-def format_number(value: float) -> str:
-    """A figure as the source gave it: whole numbers without decimals, a true minus sign."""
-    text = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
-    return "−" + text if value < 0 and text != "0" else text
-
-
-def _present(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return False
-    return not (isinstance(value, float) and value != value)
 
 
 def arm_labels(*, data_dir: str | Path | None = None) -> dict[str, str]:
@@ -133,10 +122,10 @@ def finding_figure(row: pd.Series) -> str:
         )
     if kind == "difference":
         text = f"{format_number(row['effect'])} {row['unit']}"
-        if _present(row["low"]):
+        if present(row["low"]):
             text += f" ({format_number(row['low'])} to {format_number(row['high'])})"
         return text
-    if _present(row["intervention_per"]):
+    if present(row["intervention_per"]):
         return (
             f"{format_number(row['intervention_per'])} out of {int(row['denominator'])} {_who(row)}"
         )
@@ -197,7 +186,7 @@ def finding_statement(row: pd.Series, *, brief: bool = False) -> str:
             body += f" {winner} did better, by about {format_number(abs(a - b))} out of {per}."
         else:
             body += " The two were the same."
-        if _present(row["effect"]) and _present(row["low"]) and not brief:
+        if present(row["effect"]) and present(row["low"]) and not brief:
             body += (
                 f" The true gap is likely between {format_number(row['low'])} and "
                 f"{format_number(row['high'])} out of {per}."
@@ -236,14 +225,14 @@ def finding_statement(row: pd.Series, *, brief: bool = False) -> str:
                 f"{first.lower()} than with {second.lower()}, so {winner.lower() if winner else 'neither'}"
                 " did better."
             )
-        if _present(row["low"]) and not brief:
+        if present(row["low"]) and not brief:
             body += (
                 f" The true gap is likely between {_gap_words(float(row['low']), row)} and "
                 f"{_gap_words(float(row['high']), row)}."
             )
     if kind != "single_group" and kind != "counts":
         body += _chance_words(row)
-    if _present(row["threshold"]) and not brief:
+    if present(row["threshold"]) and not brief:
         if row["threshold_kind"] == "within_patient":
             body += (
                 f" For one person, a change of {format_number(row['threshold'])} {row['unit']}"
@@ -257,25 +246,11 @@ def finding_statement(row: pd.Series, *, brief: bool = False) -> str:
     if str(row["design"]) not in DRAWABLE_DESIGNS:
         body += " " + CANNOT_SHOW_CAUSE
     text = body
-    if _present(row["note"]) and str(row["note"]) and not brief:
+    if present(row["note"]) and str(row["note"]) and not brief:
         text += " " + str(row["note"])
     if brief:
         return text + f" How sure we can be: {str(row['certainty']).replace('_', ' ')}."
     return text + f" How sure we can be: {CERTAINTY_WORDS[str(row['certainty'])]}."
-
-
-def _choose(value: str | Iterable[str] | None, known: list[str], what: str) -> list[str]:
-    if value is None:
-        return known
-    chosen: list[object] = (
-        [value] if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
-    )
-    unknown = [v for v in chosen if not isinstance(v, str) or v not in known]
-    if unknown or not chosen:
-        raise UnknownTopicError(
-            f"unknown {what} {display_value(unknown or chosen)}; use any of: {', '.join(known)}"
-        )
-    return [k for k in known if k in chosen]
 
 
 @functools.lru_cache(maxsize=8)
@@ -364,8 +339,15 @@ def summary_of_findings(
     """
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
     comparisons = load_dataset("comparisons", data_dir=data_dir)
-    outcomes = _choose(outcome, definitions["outcome"].astype(str).tolist(), "outcome(s)")
-    chosen = _choose(comparison, comparisons["comparison"].astype(str).tolist(), "comparison(s)")
+    outcomes = choose_ids(
+        outcome, definitions["outcome"].astype(str).tolist(), "outcome(s)", UnknownTopicError
+    )
+    chosen = choose_ids(
+        comparison,
+        comparisons["comparison"].astype(str).tolist(),
+        "comparison(s)",
+        UnknownTopicError,
+    )
     full = _full_table(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
     keep = full["outcome"].astype(str).isin(outcomes) & full["comparison"].astype(str).isin(chosen)
     return full[keep].reset_index(drop=True).copy()
@@ -389,7 +371,10 @@ def lead_finding(
 
 
 def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """The three-option view: per pairwise comparison, its least biased finding or none.
+    """The three-option view: per pairwise comparison, the finding it leads with or none.
+
+    Each panel leads by the rule every view of one finding follows (:func:`pick_lead`), so a
+    panel and the risk explorer for that comparison show the same finding.
 
     One row per pairwise comparison in ``comparisons`` order with ``comparison``,
     ``comparison_label``, ``finding_id`` (empty where no study compared the two) and
@@ -400,8 +385,7 @@ def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.D
     rows = summary_of_findings(outcome, data_dir=data_dir)
     panels = []
     for _, comparison in comparisons[comparisons["pairwise"] == "yes"].iterrows():
-        own = rows[rows["comparison"] == comparison["comparison"]]
-        first = own.iloc[0] if len(own) else None
+        first = pick_lead(rows[rows["comparison"] == comparison["comparison"]])
         panels.append(
             {
                 "comparison": str(comparison["comparison"]),
@@ -413,6 +397,25 @@ def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.D
             }
         )
     return pd.DataFrame(panels)
+
+
+def one_finding(finding: pd.Series | pd.DataFrame) -> pd.Series:
+    """The one finding a picture shows: a picture never sets side by side the arms of
+    different rows.
+
+    Raises
+    ------
+    UnknownTopicError
+        If ``finding`` is a table of other than one row.
+    """
+    if isinstance(finding, pd.DataFrame):
+        if len(finding) != 1:
+            raise UnknownTopicError(
+                "a picture shows the arms of one finding (one comparison, time and measure); "
+                f"got {len(finding)} rows"
+            )
+        return finding.iloc[0]
+    return finding
 
 
 def finding_arms(finding: pd.Series) -> pd.DataFrame:

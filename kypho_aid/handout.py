@@ -28,7 +28,14 @@ from typing import Any
 
 import pandas as pd
 
-from kypho_aid.compare import NOT_STATED, bibliography, compare, format_citation
+from kypho_aid._values import present
+from kypho_aid.compare import (
+    NOT_STATED,
+    SourceNumbering,
+    bibliography,
+    compare,
+    format_citation,
+)
 from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import RATING_LABELS, InputError, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
@@ -128,12 +135,6 @@ def _esc(value: object) -> str:
     return html.escape(_WEB_ADDRESS.sub("", str(value)), quote=True)
 
 
-def _present(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return False
-    return not (isinstance(value, float) and value != value)
-
-
 def _no_web(text: str) -> str:
     """Remove web addresses from a piece of knowledge-base text."""
     cleaned = _WEB_ADDRESS.sub("", text)
@@ -227,26 +228,12 @@ def _clean_notes(notes: str) -> tuple[str, list[str]]:
 # --- sources --------------------------------------------------------------------------
 
 
-class _Sources:
-    """Numbers sources in order of first mention and renders their marks."""
-
-    def __init__(self) -> None:
-        self.order: list[str] = []
-
-    def mark(self, source_ids: object) -> str:
-        numbers: list[int] = []
-        for raw in str(source_ids).split(LIST_SEPARATOR) if _present(source_ids) else []:
-            source_id = raw.strip()
-            if not source_id:
-                continue
-            if source_id not in self.order:
-                self.order.append(source_id)
-            number = self.order.index(source_id) + 1
-            if number not in numbers:
-                numbers.append(number)
-        if not numbers:
-            return ""
-        return f' <span class="cite">[{_ranges(sorted(numbers))}]</span>'
+def _mark(sources: SourceNumbering, source_ids: object) -> str:
+    """The mark of one cell's sources, numbering any not cited before: ``[1–3, 5]``."""
+    numbers = sources.cite(source_ids)
+    if not numbers:
+        return ""
+    return f' <span class="cite">[{_ranges(sorted(numbers))}]</span>'
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -272,11 +259,11 @@ def _short_authors(authors: str) -> str:
 def _citation(record: Mapping[str, Any]) -> str:
     """A short reference line: authors, year, title, journal, doi or PMID; never a URL."""
     if str(record.get("kind")) == "seed_page":
-        where = f" {record['journal']}." if _present(record.get("journal")) else ""
+        where = f" {record['journal']}." if present(record.get("journal")) else ""
         text = f"{record.get('title')}.{where} Seed page {record.get('file')}."
         return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", _no_web(text))).strip()
     shown = {**record, "url": None}
-    if _present(shown.get("authors")):
+    if present(shown.get("authors")):
         shown["authors"] = _short_authors(str(shown["authors"]))
     text = _no_web(format_citation(shown))
     return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", text)).strip()
@@ -286,7 +273,7 @@ def _citation(record: Mapping[str, Any]) -> str:
 
 
 def _options_section(
-    labels: Mapping[str, str], sources: _Sources, data_dir: str | Path | None
+    labels: Mapping[str, str], sources: SourceNumbering, data_dir: str | Path | None
 ) -> str:
     table = compare(topics=list(HANDOUT_ATTRIBUTES), data_dir=data_dir)
     facts = table.facts.drop_duplicates(["attribute_id", "option_id"], keep="first")
@@ -303,7 +290,7 @@ def _options_section(
         cells = []
         for option in options:
             value, source_ids = first.get((attribute, option), (NOT_STATED, None))
-            cells.append(f"<td>{_esc(_no_web(value))}{sources.mark(source_ids)}</td>")
+            cells.append(f"<td>{_esc(_no_web(value))}{_mark(sources, source_ids)}</td>")
         rows.append(
             f'<tr><th scope="row">{_esc(table.attribute_labels[attribute])}</th>{"".join(cells)}</tr>'
         )
@@ -319,7 +306,7 @@ def _options_section(
     )
 
 
-def _findings_section(sources: _Sources, data_dir: str | Path | None) -> str:
+def _findings_section(sources: SourceNumbering, data_dir: str | Path | None) -> str:
     """What the studies found: per outcome, its least biased finding, both arms told whole."""
     rows = []
     for outcome in HANDOUT_OUTCOMES:
@@ -330,7 +317,7 @@ def _findings_section(sources: _Sources, data_dir: str | Path | None) -> str:
             f'<tr><th scope="row">{_esc(finding["outcome_label"])}<br>'
             f'<span class="comparison">{_esc(finding["comparison_label"])}</span></th>'
             f"<td>{_esc(_no_web(str(finding['brief'])))}"
-            f"{sources.mark(finding['source_ids'])}</td></tr>"
+            f"{_mark(sources, finding['source_ids'])}</td></tr>"
         )
     return (
         '<section id="findings" class="long"><h2>What the studies found</h2>'
@@ -423,8 +410,8 @@ def _reasons(value: object) -> list[str]:
     if isinstance(value, str):
         return [r.strip() for r in value.split(LIST_SEPARATOR) if r.strip()]
     if isinstance(value, Iterable):
-        return [str(r).strip() for r in value if _present(r) and str(r).strip()]
-    return [] if not _present(value) else [str(value)]
+        return [str(r).strip() for r in value if present(r) and str(r).strip()]
+    return [] if not present(value) else [str(value)]
 
 
 def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> str:
@@ -440,7 +427,7 @@ def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> st
         reasons = _reasons(row.reasons)
         status = (
             _STATUS_WORDS.get(str(row.status), str(row.status).replace("_", " "))
-            if _present(row.status)
+            if present(row.status)
             else ""
         )
         kept, hidden = reasons[: max(left, 0)], hidden + max(len(reasons) - max(left, 0), 0)
@@ -469,7 +456,7 @@ def _questions_section(data_dir: str | Path | None) -> str:
 
 
 def _warning_section(
-    labels: Mapping[str, str], sources: _Sources, data_dir: str | Path | None
+    labels: Mapping[str, str], sources: SourceNumbering, data_dir: str | Path | None
 ) -> str:
     signs = load_dataset("warning_signs", data_dir=data_dir)
     parts = []
@@ -489,8 +476,8 @@ def _warning_section(
         )
         items = "".join(
             f"<li>{_esc(_no_web(str(r.sign)))}"
-            + (f" {_esc(_no_web(str(r.meaning)))}" if _present(r.meaning) else "")
-            + f"{sources.mark(r.source_ids)}</li>"
+            + (f" {_esc(_no_web(str(r.meaning)))}" if present(r.meaning) else "")
+            + f"{_mark(sources, r.source_ids)}</li>"
             for r in group.itertuples(index=False)
         )
         parts.append(
@@ -508,7 +495,7 @@ def _warning_section(
     )
 
 
-def _sources_section(sources: _Sources, data_dir: str | Path | None) -> str:
+def _sources_section(sources: SourceNumbering, data_dir: str | Path | None) -> str:
     cited = bibliography(sources.order, data_dir=data_dir, cite=_citation)
     items = "".join(
         f'<li value="{n}"><span class="n">[{n}]</span> {_esc(c)}</li>'
@@ -581,7 +568,7 @@ def build_handout(
     checked_notes = _check_notes(notes)
     checked_screening = _check_screening(screening, labels)
     info = content_info(data_dir=data_dir)
-    sources = _Sources()
+    sources = SourceNumbering()
 
     header = (
         f"<header><h1>{_esc(TITLE)}</h1>"

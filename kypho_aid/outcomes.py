@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid._files import display_value
+from kypho_aid._values import choose_ids, display_value
 from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.findings import (
     finding_arms,
     format_number,
+    one_finding,
     pairwise_panels,
     pick_lead,
     summary_of_findings,
@@ -74,20 +75,9 @@ class ChartText:
         return f"Alt text: {self.alt}\nIn words: {self.long}"
 
 
-def _one_finding(finding: pd.Series | pd.DataFrame) -> pd.Series:
-    """A single finding: a picture shows the arms of one row, never of several."""
-    if isinstance(finding, pd.DataFrame):
-        if len(finding) != 1:
-            raise UnknownTopicError(
-                f"a picture shows the arms of one finding; got {len(finding)} rows"
-            )
-        return finding.iloc[0]
-    return finding
-
-
 def icon_array_text(finding: pd.Series | pd.DataFrame) -> ChartText:
     """Alt text and long description of :func:`kypho_aid.plotting.plot_icon_array`."""
-    row = _one_finding(finding)
+    row = one_finding(finding)
     arms = finding_arms(row)
     who = str(arms["counted"].iloc[0])
     per = int(row["denominator"])
@@ -168,19 +158,7 @@ class RiskView:
 
 def _choose_options(options: str | Iterable[str] | None, data_dir: str | Path | None) -> list[str]:
     known = list(option_labels(data_dir=data_dir))
-    if options is None:
-        return known
-    chosen: list[object] = (
-        [options]
-        if isinstance(options, str) or not isinstance(options, Iterable)
-        else list(options)
-    )
-    unknown = [o for o in chosen if not isinstance(o, str) or o not in known]
-    if unknown or not chosen:
-        raise UnknownOptionError(
-            f"unknown option(s) {display_value(unknown or chosen)}; use any of: {', '.join(known)}"
-        )
-    return [k for k in known if k in chosen]
+    return choose_ids(options, known, "option(s)", UnknownOptionError)
 
 
 def _within(rows: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:

@@ -37,7 +37,7 @@ from matplotlib.typing import JoinStyleType, RcKeyType
 
 from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
-from kypho_aid.findings import format_number
+from kypho_aid.findings import format_number, one_finding
 
 __all__ = [
     "PERSON_MARKER",
@@ -96,18 +96,6 @@ def _grid(denominator: int) -> tuple[int, int]:
     return (10, 10) if denominator == 100 else (25, 40)
 
 
-def _one(finding: pd.Series | pd.DataFrame) -> pd.Series:
-    """One finding: a picture never sets side by side the arms of different rows."""
-    if isinstance(finding, pd.DataFrame):
-        if len(finding) != 1:
-            raise KyphoAidError(
-                f"a picture shows the arms of one finding (one comparison, time and measure); "
-                f"got {len(finding)} rows"
-            )
-        return finding.iloc[0]
-    return finding
-
-
 def _arm_color(arm: str) -> str:
     return style.ARM_COLORS[arm]
 
@@ -134,7 +122,7 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
     """
     from kypho_aid.findings import finding_arms
 
-    row = _one(finding)
+    row = one_finding(finding)
     if str(row["kind"]) != "risk" or not bool(row["drawable"]):
         raise KyphoAidError(
             f"finding {row['finding_id']} is not a randomised risk, so it is told in words, "
@@ -224,7 +212,7 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
     first = rows.iloc[0]
     ax = _axes(ax, style.CHART_SIZE)
     if (rows["kind"] == "means").any():
-        row = _one(rows)
+        row = one_finding(rows)
         arms = [
             (
                 str(row["intervention"]),

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kypho_aid._values import format_number
 from kypho_aid.datasets import describe_dataset, list_datasets, load_dataset
 from kypho_aid.model import LIST_SEPARATOR
 
@@ -254,31 +255,11 @@ def _dataset_rows(data_dir: str | Path | None, audiences: set[str]) -> list[dict
 
 def _profiles() -> list[PatientProfile]:
     """A few representative people for the screening sentences: unknown, clear, and flagged."""
-    from kypho_aid.candidacy import PatientProfile
+    from kypho_aid.candidacy import EXAMPLE_PROFILE, PatientProfile
 
-    known: dict[str, object] = {
-        "fracture_age_weeks": 3.0,
-        "pain_score": 7,
-        "cause": "osteoporosis",
-        "mri_oedema": True,
-        "levels": 1,
-        "neurological_deficit": False,
-        "retropulsion_or_posterior_wall": False,
-        "infection": False,
-        "blood_thinners": False,
-        "uncorrectable_bleeding": False,
-        "cement_or_contrast_allergy": False,
-        "pregnant": False,
-        "conservative_care": "not_improving",
-        "hospitalised": False,
-        "pain_matches_fracture": True,
-        "vertebra_plana": False,
-        "upper_spine_level": False,
-        "life_expectancy_under_3_months": False,
-    }
     return [
         PatientProfile(),
-        PatientProfile.from_mapping(known),
+        PatientProfile.from_mapping(EXAMPLE_PROFILE),
         PatientProfile(cause="cancer", pain_score=3, infection=True, blood_thinners=True),
         PatientProfile(neurological_deficit=True, cause="trauma", uncorrectable_bleeding=True),
         PatientProfile(
@@ -585,7 +566,7 @@ def jargon_uses(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def _format(value: float) -> str:
-    return "–" if math.isnan(value) else f"{value:.1f}"
+    return format_number(value, decimals=1, trim=False, thousands=False, minus="-", missing="–")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

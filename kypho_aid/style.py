@@ -286,3 +286,54 @@ DOWNLOAD_LINK_STYLE: Final = (
     f"display:inline-block;padding:0.45rem 0.9rem;border:2px solid {PROCEDURE_COLORS['kyphoplasty']};"
     f"border-radius:4px;color:{PROCEDURE_COLORS['kyphoplasty']};font-weight:600;text-decoration:underline;"
 )
+
+
+# --- the static site and the slides (tools/build_site.py, tools/build_slides.py) ---------
+
+#: Links on the static site, and the rule beside its note on interactive parts (7.8:1 on white).
+LINK_COLOR: Final = "#0b5394"
+#: Background of the site's note that a part of a page is interactive.
+NOTE_BACKGROUND: Final = "#f2f6fb"
+#: Stylesheet of every notebook page of the static site: the navigation bars and the note.
+SITE_CSS: Final = f"""
+.kypho-site-nav {{ display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; padding: 0.6rem 0;
+  margin: 0 0 1rem; border-bottom: 1px solid {RULE_COLOR}; font-family: system-ui, sans-serif; }}
+.kypho-site-nav.bottom {{ border-bottom: none; border-top: 1px solid {RULE_COLOR}; margin: 1rem 0 0; }}
+.kypho-site-nav a {{ color: {LINK_COLOR}; }}
+.jp-OutputArea-output.jp-RenderedText pre {{ word-break: normal; overflow-wrap: break-word; }}
+.kypho-widget-note {{ border-left: 4px solid {LINK_COLOR}; background: {NOTE_BACKGROUND}; padding: 0.5rem 0.8rem;
+  font-style: italic; }}
+"""
+#: Stylesheet of the static site's home page.
+SITE_INDEX_CSS: Final = (
+    f"body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto;"
+    f" padding: 0 1rem; line-height: 1.5; color: {TEXT_COLOR}; }} a {{ color: {LINK_COLOR}; }}"
+)
+#: The reveal.js theme of the teaching slides: dark text on white.
+SLIDES_THEME: Final = "white"
+#: A section heading above a slide title (a small kicker line), and text output on slides.
+SLIDE_KICKER_COLOR: Final = "#555"
+SLIDE_OUTPUT_COLOR: Final = "#333"
+#: Stylesheet of the teaching slides (reveal.js): type sizes, kicker lines, print pages.
+SLIDES_CSS: Final = f"""
+.reveal .slides {{ text-align: left; }}
+.reveal .slides h1 {{ font-size: 1.9em; }}
+.reveal .slides h2 {{ font-size: 1.4em; }}
+/* a section heading with a slide title under it becomes a small kicker line */
+.reveal .slides h2:has(+ h3) {{ font-size: 0.75em; color: {SLIDE_KICKER_COLOR}; margin-bottom: 0.3em; }}
+.reveal .slides h3 {{ font-size: 1.1em; }}
+.reveal .slides blockquote {{ width: 85%; margin: 1em 0; font-size: 0.8em; }}
+.reveal .jp-RenderedHTMLCommon {{ font-size: 24px; line-height: 1.35; }}
+.reveal .jp-RenderedHTMLCommon table {{ font-size: 16px; line-height: 1.25; }}
+/* a list of citations (one column) in smaller type */
+.reveal .jp-RenderedHTMLCommon table:not(:has(td:nth-of-type(2))) {{ font-size: 13px; }}
+.reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th {{
+  vertical-align: top; text-align: left; white-space: normal; }}
+.reveal div.jp-OutputArea-output.jp-RenderedText > pre {{
+  font: 12px/1.3 "Source Sans Pro", Helvetica, sans-serif; white-space: pre-wrap; color: {SLIDE_OUTPUT_COLOR};
+  width: auto; max-width: 100%; word-break: normal; overflow-wrap: break-word; }}
+.reveal .jp-RenderedImage img {{ max-height: 370px; width: auto; margin: 4px 0; }}
+.reveal .kypho-widget-note {{ font-style: italic; }}
+/* reveal.js 4.6 breaks the page after every slide, the last too: a blank trailing page */
+html.print-pdf .reveal .slides .pdf-page:last-child {{ page-break-after: auto; }}
+"""

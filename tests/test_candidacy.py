@@ -17,6 +17,7 @@ import pytest
 import kypho_aid
 from kypho_aid import DataValidationError, KyphoAidError
 from kypho_aid.candidacy import (
+    EXAMPLE_PROFILE,
     PROFILE_FIELDS,
     STATUSES,
     WEEKS_PER_MONTH,
@@ -36,27 +37,9 @@ SCREEN_IDS = list(RULE_ROWS)
 CONDITIONAL = [sid for sid, row in RULE_ROWS.items() if isinstance(row["when_field"], str)]
 TESTED_FIELDS = sorted(set(RULES["field"].astype(str)))
 
-#: A profile that meets no rule: recent, painful, osteoporotic, one level, nothing against.
-CLEAN: dict[str, Any] = {
-    "fracture_age_weeks": 3.0,
-    "pain_score": 9,
-    "cause": "osteoporosis",
-    "mri_oedema": True,
-    "levels": 1,
-    "neurological_deficit": False,
-    "retropulsion_or_posterior_wall": False,
-    "infection": False,
-    "blood_thinners": False,
-    "uncorrectable_bleeding": False,
-    "cement_or_contrast_allergy": False,
-    "pregnant": False,
-    "conservative_care": "not_improving",
-    "hospitalised": True,
-    "pain_matches_fracture": True,
-    "vertebra_plana": False,
-    "upper_spine_level": False,
-    "life_expectancy_under_3_months": False,
-}
+#: A profile that meets no rule: recent, painful, osteoporotic, one level, nothing against;
+#: in hospital with a pain score of 9, so that it also clears the hospital's pain rule.
+CLEAN: dict[str, Any] = {**EXAMPLE_PROFILE, "pain_score": 9, "hospitalised": True}
 ADVICE = re.compile(r"\b(should|recommend\w*|must|advis\w*)\b", re.IGNORECASE)
 
 
@@ -690,3 +673,14 @@ def test_profile_error_survives_pickling() -> None:
         PatientProfile(levels=0)
     copy = pickle.loads(pickle.dumps(info.value))
     assert (str(copy), copy.field) == (str(info.value), "levels")
+
+
+def test_the_profile_fields_are_written_once_and_the_example_meets_no_rule() -> None:
+    names = [f.name for f in dataclasses.fields(PatientProfile)]
+    assert list(PROFILE_FIELDS) == names == list(EXAMPLE_PROFILE)
+    assert all(spec.name == name for name, spec in PROFILE_FIELDS.items())
+    example = PatientProfile.from_mapping(EXAMPLE_PROFILE)
+    assert example.unknown_fields == ()
+    details = screen_details(example)
+    assert not details["outcome"].eq("met").any()
+    assert set(screen(example)["status"].astype(str)) == {"no_contraindication_found"}

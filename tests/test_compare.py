@@ -65,9 +65,20 @@ def test_options_and_topics_filter_and_keep_canonical_order() -> None:
     assert kypho_aid.compare(options="non_surgical").data.columns.tolist() == ["non_surgical"]
 
 
-@pytest.mark.parametrize("bad", ["surgery", ["kyphoplasty", "laser"], [], [3]])
-def test_unknown_options_are_named(bad: object) -> None:
-    with pytest.raises(UnknownOptionError):
+KNOWN_OPTIONS = "use any of: kyphoplasty, vertebroplasty, non_surgical"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("surgery", rf"^unknown option\(s\) \['surgery'\]; {KNOWN_OPTIONS}$"),
+        (["kyphoplasty", "laser"], rf"^unknown option\(s\) \['laser'\]; {KNOWN_OPTIONS}$"),
+        ([], rf"^unknown option\(s\) \[\]; {KNOWN_OPTIONS}$"),
+        ([3], r"^expected option ids as text, got \[3\]$"),
+    ],
+)
+def test_unknown_options_are_named(bad: object, message: str) -> None:
+    with pytest.raises(UnknownOptionError, match=message):
         kypho_aid.compare(options=bad)  # type: ignore[arg-type]
 
 

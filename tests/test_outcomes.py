@@ -193,10 +193,17 @@ def test_defect_1_new_fracture_leads_with_randomised_evidence_not_the_pooled_rev
 
 
 def test_defect_1_the_pooled_review_is_never_an_icon_array_anywhere() -> None:
+    drawn = []
     for outcome, comparison in itertools.product(OUTCOMES, [None, *COMPARISONS]):
         view = kypho_aid.risk_view(outcome, comparison=comparison)
+        if view.finding is None:
+            assert view.chart is None
+            continue
+        randomised = view.finding["design"] in DRAWABLE_DESIGNS
+        assert view.chart is None or randomised, (outcome, comparison)
         if view.chart is not None:
-            assert view.finding is not None and view.finding["design"] in DRAWABLE_DESIGNS
+            drawn.append(view.finding["design"])
+    assert drawn and set(drawn) <= DRAWABLE_DESIGNS
 
 
 # --- defect 2 and acceptance 2: like with like --------------------------------------------
@@ -253,12 +260,16 @@ def test_defect_2_later_pain_shows_vertos_iv_at_12_months_and_the_sham_trials_fi
 
 
 def test_defect_2_height_and_function_never_mix_measures_in_one_chart() -> None:
+    charted: list[tuple[str, str]] = []
     for outcome in ("height_correction", "function"):
         for comparison in COMPARISONS:
             view = kypho_aid.risk_view(outcome, comparison=comparison)
             if view.chart == "comparison":
                 assert view.finding is not None
                 assert view.finding["comparison"] == comparison
+                assert view.figures["comparison"].eq(comparison).all()
+                charted.append((outcome, comparison))
+    assert {outcome for outcome, _ in charted} == {"height_correction", "function"}
 
 
 # --- defect 3: serious problems -----------------------------------------------------------

@@ -16,7 +16,7 @@ MARKS = {
     "icon edge": style.ICON_EDGE_COLOR,
     "threshold": style.THRESHOLD_COLOR,
 }
-TEXTS = {"text": style.TEXT_COLOR, "muted text": style.MUTED_TEXT_COLOR}
+TEXTS = {"text": style.TEXT_COLOR, "muted text": style.MUTED_TEXT_COLOR, "link": style.LINK_COLOR}
 FILLS = {**style.PROCEDURE_COLORS, "unaffected": style.UNAFFECTED_COLOR}
 
 
@@ -65,14 +65,26 @@ def test_options_differ_by_shape_as_well_as_colour() -> None:
 
 
 def test_no_colour_is_typed_outside_the_style_module() -> None:
-    hexes = re.compile(r"#[0-9a-fA-F]{6}\b")
+    hexes = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
     places = [
         *sorted((ROOT / "kypho_aid").glob("*.py")),
         *sorted((ROOT / "notebooks" / "src").glob("*.py")),
+        *sorted((ROOT / "tools").glob("*.py")),
     ]
+    assert any(p.parent.name == "tools" for p in places)
     offenders = [
-        p.name
+        str(p.relative_to(ROOT))
         for p in places
-        if p.name != "style.py" and hexes.search(p.read_text(encoding="utf-8"))
+        if p != ROOT / "kypho_aid" / "style.py" and hexes.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_site_and_slides_take_their_colours_from_the_style_module() -> None:
+    assert style.LINK_COLOR in style.SITE_CSS and style.LINK_COLOR in style.SITE_INDEX_CSS
+    assert style.RULE_COLOR in style.SITE_CSS and style.TEXT_COLOR in style.SITE_INDEX_CSS
+    assert style.SLIDE_KICKER_COLOR in style.SLIDES_CSS
+    tools = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "tools").glob("build_*.py")}
+    assert "style.SITE_CSS" in tools["build_site.py"]
+    assert "style.SITE_INDEX_CSS" in tools["build_site.py"]
+    assert "style.SLIDES_CSS" in tools["build_slides.py"]

@@ -30,6 +30,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 import kypho_aid
+from kypho_aid import style
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -39,15 +40,6 @@ WIDGET_NOTE = (
     "(make lab) or, for the session, in the app (make app); a static page cannot run it."
 )
 
-STYLE = """
-.kypho-site-nav { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; padding: 0.6rem 0;
-  margin: 0 0 1rem; border-bottom: 1px solid #bdbdbd; font-family: system-ui, sans-serif; }
-.kypho-site-nav.bottom { border-bottom: none; border-top: 1px solid #bdbdbd; margin: 1rem 0 0; }
-.kypho-site-nav a { color: #0b5394; }
-.jp-OutputArea-output.jp-RenderedText pre { word-break: normal; overflow-wrap: break-word; }
-.kypho-widget-note { border-left: 4px solid #0b5394; background: #f2f6fb; padding: 0.5rem 0.8rem;
-  font-style: italic; }
-"""
 
 # nbconvert's lab template minus every CDN reference, plus the navigation bars.
 TEMPLATE = """
@@ -67,7 +59,7 @@ TEMPLATE = """
 </main>
 </body>
 {%- endblock body_footer -%}
-""".replace("__STYLE__", STYLE)
+""".replace("__STYLE__", style.SITE_CSS)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 NOTEBOOK_LINK = re.compile(r'href="(\d\d-[a-z0-9-]+)\.ipynb(#[^"]*)?"')
@@ -121,9 +113,7 @@ def index_page(pages: list[tuple[str, str]]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>kypho-aid: the notebooks</title><style>"
-        "body { font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto;"
-        " padding: 0 1rem; line-height: 1.5; color: #1a1a1a; } a { color: #0b5394; }"
+        f"<title>kypho-aid: the notebooks</title><style>{style.SITE_INDEX_CSS}"
         "</style></head><body><main><h1>kypho-aid: the notebooks</h1>"
         f"<blockquote><p>{html.escape(info.disclaimer)}</p></blockquote>"
         f'<nav aria-label="Pages"><ol>{items}</ol></nav>'

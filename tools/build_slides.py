@@ -31,6 +31,7 @@ import nbformat
 from build_site import link_pages, static_widgets  # a sibling script: tools/ is on sys.path
 from nbconvert import SlidesExporter
 
+from kypho_aid import style
 from kypho_aid.handout import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,28 +52,7 @@ TEMPLATE = """
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block notebook_css -%}
 {{ super() }}
-<style type="text/css">
-.reveal .slides { text-align: left; }
-.reveal .slides h1 { font-size: 1.9em; }
-.reveal .slides h2 { font-size: 1.4em; }
-/* a section heading with a slide title under it becomes a small kicker line */
-.reveal .slides h2:has(+ h3) { font-size: 0.75em; color: #555; margin-bottom: 0.3em; }
-.reveal .slides h3 { font-size: 1.1em; }
-.reveal .slides blockquote { width: 85%; margin: 1em 0; font-size: 0.8em; }
-.reveal .jp-RenderedHTMLCommon { font-size: 24px; line-height: 1.35; }
-.reveal .jp-RenderedHTMLCommon table { font-size: 16px; line-height: 1.25; }
-/* a list of citations (one column) in smaller type */
-.reveal .jp-RenderedHTMLCommon table:not(:has(td:nth-of-type(2))) { font-size: 13px; }
-.reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th {
-  vertical-align: top; text-align: left; white-space: normal; }
-.reveal div.jp-OutputArea-output.jp-RenderedText > pre {
-  font: 12px/1.3 "Source Sans Pro", Helvetica, sans-serif; white-space: pre-wrap; color: #333;
-  width: auto; max-width: 100%; word-break: normal; overflow-wrap: break-word; }
-.reveal .jp-RenderedImage img { max-height: 370px; width: auto; margin: 4px 0; }
-.reveal .kypho-widget-note { font-style: italic; }
-/* reveal.js 4.6 breaks the page after every slide, the last too: a blank trailing page */
-html.print-pdf .reveal .slides .pdf-page:last-child { page-break-after: auto; }
-</style>
+<style type="text/css">__STYLE__</style>
 {%- endblock notebook_css -%}
 {%- block footer_js -%}
 <script>
@@ -97,7 +77,7 @@ require(
 );
 </script>
 {%- endblock footer_js -%}
-"""
+""".replace("__STYLE__", style.SLIDES_CSS)
 
 
 def install_reveal(out: Path) -> None:
@@ -127,7 +107,7 @@ def export(notebook: Path, out: Path) -> Path:
         exclude_output_prompt=True,
         reveal_url_prefix=REVEAL,
         require_js_url=REQUIRE,
-        reveal_theme="white",
+        reveal_theme=style.SLIDES_THEME,
         reveal_number="c/t",
         reveal_transition="none",
     )
