@@ -18,6 +18,7 @@ from typing import Any
 
 from kypho_aid._files import KeyLines, RawTable, display_value
 from kypho_aid.model import LIST_SEPARATOR, FieldSpec, FieldType, Option, Problem, TableSchema
+from kypho_aid.profile import screening_rule_problems
 
 Value = str | int | float | bool | dt.date | tuple[str, ...] | None
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -583,13 +584,9 @@ def check_findings(tables: Mapping[str, ParsedTable]) -> list[Problem]:
 def check_screening_rules(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     """Check that each screening rule fits the profile field it tests, as ``screen()`` reads it.
 
-    The rule parser lives with the profile fields in :mod:`kypho_aid.candidacy`, so that this
+    The rule parser lives with the profile fields in :mod:`kypho_aid.profile`, so that this
     check and ``screen()`` accept and reject the same rules.
     """
-    from kypho_aid.candidacy import (
-        screening_rule_problems,
-    )  # late: candidacy loads through datasets
-
     return screening_rule_problems(tables)
 
 
