@@ -24,9 +24,17 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from kypho_aid import __version__
 from kypho_aid.compare import compare
 from kypho_aid.datasets import content_info, data_dir, list_datasets, load_dataset, validate
 from kypho_aid.exceptions import DataValidationError, KyphoAidError
+from kypho_aid.handout import (
+    build_handout,
+    count_pdf_pages,
+    find_chromium,
+    handout_pdf,
+    write_handout,
+)
 
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
@@ -63,8 +71,6 @@ def _html_file(text: str) -> Path:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from kypho_aid import __version__
-
     parser = argparse.ArgumentParser(
         prog="python -m kypho_aid",
         description="Cited facts comparing balloon kyphoplasty, vertebroplasty and non-surgical care.",
@@ -139,14 +145,6 @@ def _mapping(pairs: list[tuple[str, str]], option: str) -> dict[str, str]:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from kypho_aid.handout import (
-        build_handout,
-        count_pdf_pages,
-        find_chromium,
-        handout_pdf,
-        write_handout,
-    )
-
     out: Path = args.out
     pdf = out.with_suffix(".pdf") if args.pdf else None
     try:

@@ -6,12 +6,10 @@ import csv
 import html
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography
+from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.style import HTML_CSS
-
-if TYPE_CHECKING:
-    from kypho_aid.compare import ComparisonTable
 
 __all__ = [
     "about_html",
@@ -134,8 +132,6 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
     Built from the ``condition`` and ``options`` datasets, each statement with its sources'
     numbers, then the numbered sources. Balanced: every option gets the same layout.
     """
-    from kypho_aid.compare import SourceNumbering, bibliography
-    from kypho_aid.datasets import load_dataset
 
     decision = " ".join(str(load_dataset("content", data_dir=data_dir).loc[0, "decision"]).split())
     condition = load_dataset("condition", data_dir=data_dir)
@@ -171,7 +167,6 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
 
 def about_html(*, data_dir: str | Path | None = None) -> str:
     """ "About this aid": makers, funding, interests, methods, limitations, version and how to report."""
-    from kypho_aid.datasets import content_info, load_dataset
 
     about = load_dataset("about", data_dir=data_dir).iloc[0]
     info = content_info(data_dir=data_dir)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from kypho_aid._values import choose_ids, display_value
+from kypho_aid.compare import bibliography
 from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.findings import (
@@ -335,7 +336,6 @@ def study_table(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     findings), ``certainty`` (the lowest level of its findings), ``funding`` (as recorded on
     its findings) and ``notes`` (from the bibliography).
     """
-    from kypho_aid.compare import bibliography
 
     findings = summary_of_findings(data_dir=data_dir)
     sources = load_dataset("sources", data_dir=data_dir).set_index("source_id")

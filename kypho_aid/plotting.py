@@ -37,7 +37,9 @@ from matplotlib.typing import JoinStyleType, RcKeyType
 
 from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
-from kypho_aid.findings import format_number, one_finding
+from kypho_aid.findings import finding_arms, format_number, one_finding
+from kypho_aid.outcomes import RiskView
+from kypho_aid.procedure import StepView, procedure_steps, step_row, step_view
 
 __all__ = [
     "PERSON_MARKER",
@@ -120,7 +122,6 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
     the top left; grey icons are everyone else. The title names the comparison and time.
     Observational or pooled non-randomised findings are refused: they are told in words.
     """
-    from kypho_aid.findings import finding_arms
 
     row = one_finding(finding)
     if str(row["kind"]) != "risk" or not bool(row["drawable"]):
@@ -380,7 +381,6 @@ def plot_timeline(items: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 def plot_risk_view(view: object, *, ax: Axes | None = None) -> Axes:
     """Draw the chart a :class:`kypho_aid.outcomes.RiskView` calls for (icon array or comparison)."""
-    from kypho_aid.outcomes import RiskView
 
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError(
@@ -398,7 +398,6 @@ def render_png(view: object) -> bytes:
 
     Uses a standalone Figure (no pyplot state), so widgets can redraw in place.
     """
-    from kypho_aid.outcomes import RiskView
 
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError("this view has no chart to draw")
@@ -944,7 +943,6 @@ def plot_procedure_step(
     matplotlib.axes.Axes
         Titled "Step n: label"; :func:`kypho_aid.procedure.drawing_text` gives its alt text.
     """
-    from kypho_aid.procedure import step_row
 
     row = step_row(option, step, data_dir=data_dir)
     return draw_elements(row["elements"], ax=ax, title=f"Step {step}: {row['label']}")
@@ -981,7 +979,6 @@ def plot_procedure_strip(
     matplotlib.figure.Figure
         One panel per step, titled "Step n: label".
     """
-    from kypho_aid.procedure import procedure_steps
 
     steps = procedure_steps(option, data_dir=data_dir)
     with theme():
@@ -1017,7 +1014,6 @@ def plot_step_comparison(
     matplotlib.figure.Figure
         One panel per step, in the order given, titled "Option, step n: label".
     """
-    from kypho_aid.procedure import step_view
 
     views = [step_view(option, step, data_dir=data_dir) for option, step in steps]
     if not views:
@@ -1033,7 +1029,6 @@ def plot_step_comparison(
 
 def render_step_png(view: object) -> bytes:
     """The drawing of a :class:`kypho_aid.procedure.StepView` as PNG bytes, for widgets."""
-    from kypho_aid.procedure import StepView
 
     if not isinstance(view, StepView):
         raise KyphoAidError("render_step_png draws a StepView from kypho_aid.procedure.step_view")

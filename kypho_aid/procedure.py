@@ -16,6 +16,7 @@ from typing import Final
 
 import pandas as pd
 
+from kypho_aid.compare import bibliography
 from kypho_aid.datasets import load_dataset
 from kypho_aid.exceptions import KyphoAidError, UnknownOptionError
 from kypho_aid.outcomes import ChartText
@@ -225,7 +226,6 @@ class StepView:
 
 def step_view(option: str, step: int, *, data_dir: str | Path | None = None) -> StepView:
     """Everything the step explorer shows for one step of one procedure."""
-    from kypho_aid.compare import bibliography
 
     steps = procedure_steps(option, data_dir=data_dir)
     row = _pick(steps, step)

@@ -25,16 +25,19 @@ from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kypho_aid._values import format_number
+from kypho_aid.candidacy import EXAMPLE_PROFILE, PatientProfile, screen, screening_sentences
+from kypho_aid.compare import compare
 from kypho_aid.datasets import describe_dataset, list_datasets, load_dataset
+from kypho_aid.decision import RATING_LABELS, sure_result, values_table
+from kypho_aid.export import overview_html
+from kypho_aid.findings import summary_of_findings
+from kypho_aid.handout import build_handout
 from kypho_aid.model import LIST_SEPARATOR
-
-if TYPE_CHECKING:
-    from kypho_aid.candidacy import PatientProfile
+from kypho_aid.outcomes import risk_view, study_table
 
 __all__ = [
     "AUDIENCES",
@@ -255,7 +258,6 @@ def _dataset_rows(data_dir: str | Path | None, audiences: set[str]) -> list[dict
 
 def _profiles() -> list[PatientProfile]:
     """A few representative people for the screening sentences: unknown, clear, and flagged."""
-    from kypho_aid.candidacy import EXAMPLE_PROFILE, PatientProfile
 
     return [
         PatientProfile(),
@@ -274,7 +276,6 @@ def _profiles() -> list[PatientProfile]:
 
 
 def _screening_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.candidacy import screen, screening_sentences
 
     sentences: list[str] = []
     for profile in _profiles():
@@ -283,25 +284,21 @@ def _screening_text(data_dir: str | Path | None) -> str:
 
 
 def _outcome_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.findings import summary_of_findings
 
     return _join(summary_of_findings(data_dir=data_dir)["statement"])
 
 
 def _overview_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.export import overview_html
 
     return _join(_html_chunks(overview_html(data_dir=data_dir)))
 
 
 def _compare_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.compare import compare
 
     return _join(_html_chunks(compare(data_dir=data_dir).to_html()))
 
 
 def _risk_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.outcomes import risk_view
 
     chunks: list[str] = []
     outcomes = load_dataset("outcome_definitions", data_dir=data_dir)["outcome"].astype(str)
@@ -314,13 +311,11 @@ def _risk_text(data_dir: str | Path | None) -> str:
 
 
 def _values_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.decision import RATING_LABELS, values_table
 
     return _join([*RATING_LABELS, *values_table(data_dir=data_dir)["facts"]])
 
 
 def _ready_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.decision import sure_result
 
     items = load_dataset("sure_items", data_dir=data_dir)["item_id"].astype(str)
     messages = [
@@ -332,8 +327,6 @@ def _ready_text(data_dir: str | Path | None) -> str:
 
 
 def _handout_text(data_dir: str | Path | None) -> str:
-    from kypho_aid.candidacy import screen
-    from kypho_aid.handout import build_handout
 
     considerations = load_dataset("considerations", data_dir=data_dir)["consideration_id"]
     ratings = {str(c): i % 5 for i, c in enumerate(considerations)}
@@ -402,7 +395,6 @@ def patient_texts(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def _study_notes(data_dir: str | Path | None) -> str:
-    from kypho_aid.outcomes import study_table
 
     studies = study_table(data_dir=data_dir)
     return _join([*studies["notes"], *studies["funding"]])
