@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 from pathlib import Path
+
+from markupsafe import Markup
 
 from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.style import HTML_CSS
+from kypho_aid.templating import render
 
 __all__ = [
     "about_html",
@@ -46,47 +48,17 @@ def comparison_to_markdown(table: ComparisonTable) -> str:
     return "\n".join(lines)
 
 
-def _html_cell(text: str) -> str:
-    """Escape a cell and set each source mark apart so it can be styled."""
-    out = []
-    for line in text.split("\n"):
-        body, bracket, rest = line.rpartition(" [")
-        if bracket and rest.endswith("]"):
-            out.append(
-                f'{html.escape(body)} <span class="kypho-aid-cite">[{html.escape(rest)}</span>'
-            )
-        else:
-            out.append(html.escape(line))
-    return "<br>".join(out)
-
-
 def comparison_to_html(table: ComparisonTable, *, standalone: bool = False) -> str:
     """Render a comparison as an accessible HTML table (headers with scope) plus sources."""
     frame = table.labelled()
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    body = []
-    for label, row in frame.iterrows():
-        cells = "".join(f"<td>{_html_cell(str(v))}</td>" for v in row)
-        body.append(f'<tr><th scope="row">{html.escape(str(label))}</th>{cells}</tr>')
-    sources = "".join(
-        f'<li value="{number}">{html.escape(str(citation))}</li>'
-        for number, citation in zip(table.sources["number"], table.sources["citation"], strict=True)
-    )
-    fragment = (
-        '<div class="kypho-aid kypho-aid-comparison">'
-        '<table class="kypho-aid-table"><caption>How the options compare (numbers in brackets point to the sources below)</caption>'
-        f'<thead><tr><th scope="col">Attribute</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-        f'<p><strong>Sources</strong></p><ol class="kypho-aid-sources">{sources}</ol>'
-        f'<p class="kypho-aid-footer">{html.escape(footer_text(table))}</p></div>'
-    )
-    if not standalone:
-        return f"<style>{HTML_CSS}</style>{fragment}"
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>kypho-aid: how the options compare</title>"
-        f"<style>{HTML_CSS}</style></head><body>{fragment}</body></html>\n"
+    return render(
+        "comparison.html.j2",
+        standalone=standalone,
+        css=Markup(HTML_CSS),
+        columns=[str(c) for c in frame.columns],
+        rows=[(str(label), [str(v) for v in row]) for label, row in frame.iterrows()],
+        sources=list(zip(table.sources["number"], table.sources["citation"], strict=True)),
+        footer=footer_text(table),
     )
 
 
@@ -133,7 +105,7 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
     numbers, then the numbered sources. Balanced: every option gets the same layout.
     """
 
-    decision = " ".join(str(load_dataset("content", data_dir=data_dir).loc[0, "decision"]).split())
+    decision = load_dataset("content", data_dir=data_dir).loc[0, "decision"]
     condition = load_dataset("condition", data_dir=data_dir)
     options = load_dataset("options", data_dir=data_dir)
     first_per_topic = condition.drop_duplicates("topic")
@@ -143,25 +115,12 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
     def marks(ids: str) -> str:
         return "[" + ", ".join(map(str, numbering.cite(ids))) + "]"
 
-    facts = "".join(
-        f"<li>{html.escape(str(r.statement))} <span class='kypho-aid-cite'>{marks(str(r.source_ids))}</span></li>"
-        for r in first_per_topic.itertuples()
-    )
-    cards = "".join(
-        f"<div class='kypho-aid-option'><h3>{html.escape(str(r.label))}</h3>"
-        f"<p>{html.escape(str(r.summary))} <span class='kypho-aid-cite'>{marks(str(r.source_ids))}</span></p></div>"
-        for r in options.itertuples()
-    )
-    sources = "".join(
-        f"<li value='{n}'>{html.escape(c)}</li>"
-        for n, c in zip(cited["number"], cited["citation"], strict=True)
-    )
-    return (
-        "<div class='kypho-aid kypho-aid-overview'>"
-        f"<h2>The decision</h2><p>{html.escape(decision)}</p>"
-        f"<h3>About the condition</h3><ul>{facts}</ul>"
-        f"<h3>The options</h3><div class='kypho-aid-options'>{cards}</div>"
-        f"<p><strong>Sources</strong></p><ol class='kypho-aid-sources'>{sources}</ol></div>"
+    return render(
+        "overview.html.j2",
+        decision=decision,
+        facts=[(r.statement, marks(str(r.source_ids))) for r in first_per_topic.itertuples()],
+        cards=[(r.label, r.summary, marks(str(r.source_ids))) for r in options.itertuples()],
+        sources=list(zip(cited["number"], cited["citation"], strict=True)),
     )
 
 
@@ -182,8 +141,4 @@ def about_html(*, data_dir: str | Path | None = None) -> str:
         ),
         ("Found a mistake?", about["report_an_error"]),
     ]
-    body = "".join(
-        f"<p><strong>{html.escape(title)}:</strong> {html.escape(' '.join(str(text).split()))}</p>"
-        for title, text in parts
-    )
-    return f"<div class='kypho-aid kypho-aid-about'>{body}</div>"
+    return render("about.html.j2", parts=parts)
