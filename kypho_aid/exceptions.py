@@ -37,6 +37,14 @@ class UnknownTopicError(KyphoAidError, ValueError):
     """Raised when a topic or attribute id is not in ``attributes.csv``."""
 
 
+class UnknownTextError(KyphoAidError, LookupError):
+    """Raised when a text id is not in ``ui_text.csv``."""
+
+
+class TextFillError(KyphoAidError, ValueError):
+    """Raised when a text's fills are not given, or a value is given that it does not use."""
+
+
 class DataValidationError(KyphoAidError):
     """Raised when a data or schema file breaks its schema.
 

@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
 
 import pandas as pd
 
@@ -58,11 +58,10 @@ from kypho_aid.findings import (
 )
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.texts import sham_answer, sham_choices
 
 __all__ = [
     "DIFFERENCE_TOLERANCE",
-    "SHAM_ANSWER",
-    "SHAM_CHOICES",
     "Feedback",
     "Question",
     "certainty_question",
@@ -74,6 +73,8 @@ __all__ = [
     "comparison_question",
     "difference_question",
     "lead_risk_finding",
+    "sham_answer",
+    "sham_choices",
     "sham_question",
     "source_question",
 ]
@@ -81,34 +82,26 @@ __all__ = [
 #: How far a difference may be from the exact one and still count: rounding, not a new figure.
 DIFFERENCE_TOLERANCE = 0.5
 
-#: The choices of the sham exercise, by letter, each with why it is or is not the reason.
-SHAM_CHOICES: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "a": (
-            "It makes the trial bigger, so the result is more precise.",
-            "a sham does not add people to a trial. More people make a result more precise, "
-            "but that is true of any trial. Think about what the people in the trial know.",
-        ),
-        "b": (
-            "People do not know whether they had the real procedure, so what they expect "
-            "cannot colour how they rate their own pain.",
-            "",
-        ),
-        "c": (
-            "The fake procedure is a safer treatment that people can choose instead.",
-            "a sham is not a treatment anyone is offered; it is the comparison group inside a "
-            "trial. Think about what the people in each group know.",
-        ),
-        "d": (
-            "Pain is measured with a scan, so it does not matter what people know.",
-            "pain is not read from a scan: each person rates their own pain on a scale. "
-            "That is why what they know about their care matters.",
-        ),
-    }
-)
+# The sham exercise's choices live in data/sham_choices.csv: see
+# :func:`kypho_aid.texts.sham_choices` and :func:`kypho_aid.texts.sham_answer`. The old
+# constants still work with a DeprecationWarning.
+_DEPRECATED: Mapping[str, tuple[str, Callable[[], object]]] = {
+    "SHAM_CHOICES": ("sham_choices", sham_choices),
+    "SHAM_ANSWER": ("sham_answer", sham_answer),
+}
 
-#: The letter of the right choice in :data:`SHAM_CHOICES`.
-SHAM_ANSWER = "b"
+
+def __getattr__(name: str) -> object:
+    if name not in _DEPRECATED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    replacement, read = _DEPRECATED[name]
+    warnings.warn(
+        f"exercises.{name} is deprecated; use {replacement}(), which reads data/sham_choices.csv",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return read()
+
 
 # What a sham exercise's explanation quotes: the knowledge-check question on sham trials.
 _SHAM_QUIZ_ID = "K02"
@@ -949,7 +942,8 @@ def sham_question(
     lead = found.sham.iloc[0]
     shown = [lead] if found.open is None else [lead, found.open]
     lines = "\n".join(f"  - {_about(row)}: {DESIGN_WORDS[str(row['design'])]}." for row in shown)
-    choices = "\n".join(f"  {letter}) {text}" for letter, (text, _) in SHAM_CHOICES.items())
+    offered = sham_choices(data_dir=data_dir)
+    choices = "\n".join(f"  {letter}) {text}" for letter, (text, _) in offered.items())
     text = (
         "Exercise: why a sham matters.\n"
         f"{'Two findings' if len(shown) > 1 else 'A finding'} on "
@@ -964,7 +958,7 @@ def sham_question(
         + "Look at what the people in each trial knew. "
         "Why does a sham (fake) procedure matter when the outcome is pain?\n"
         f"{choices}\n"
-        f"Answer with one letter, {', '.join(SHAM_CHOICES)}."
+        f"Answer with one letter, {', '.join(offered)}."
     )
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
     cited = dict.fromkeys(
@@ -984,7 +978,7 @@ def check_sham(
     Parameters
     ----------
     answer : object
-        One letter of :data:`SHAM_CHOICES` (``"b"``, ``"B"``, ``"b)"``), or a choice's text.
+        One letter of :func:`sham_choices` (``"b"``, ``"B"``, ``"b)"``), or a choice's text.
     outcome, data_dir
         As for :func:`sham_question`.
 
@@ -996,22 +990,21 @@ def check_sham(
         reason is not it.
     """
     found = _sham_findings(outcome, data_dir)
-    letters = ", ".join(SHAM_CHOICES)
+    offered = sham_choices(data_dir=data_dir)
+    letters = ", ".join(offered)
     text = _as_text(answer)
     letter = None
     if text is not None:
         bare = text.strip("().: ")
-        texts = {
-            str(_as_text(choice)).rstrip("."): key for key, (choice, _) in SHAM_CHOICES.items()
-        }
-        letter = bare if bare in SHAM_CHOICES else texts.get(text.rstrip("."))
+        texts = {str(_as_text(choice)).rstrip("."): key for key, (choice, _) in offered.items()}
+        letter = bare if bare in offered else texts.get(text.rstrip("."))
     if letter is None:
         start = (
             "no answer yet." if answer is None else f"{_shown(answer)} is not one of the choices."
         )
         return Feedback(False, f"{start} Expected one letter: {letters}.")
-    if letter != SHAM_ANSWER:
-        return Feedback(False, f"({letter}) is not the reason: {SHAM_CHOICES[letter][1]}")
+    if letter != sham_answer(data_dir=data_dir):
+        return Feedback(False, f"({letter}) is not the reason: {offered[letter][1]}")
     tested = ", ".join(dict.fromkeys(found.tested["intervention_label"].astype(str)))
     studies = ", ".join(dict.fromkeys(found.tested["source_ids"].map(_items).explode()))
     sham = found.sham

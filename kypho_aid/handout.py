@@ -22,6 +22,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,18 +43,17 @@ from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import lead_finding
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.style import HANDOUT_CSS
+from kypho_aid.texts import handout_items
 
 __all__ = [
     "CHROMIUM_ARGS",
-    "HANDOUT_ATTRIBUTES",
-    "HANDOUT_OUTCOMES",
-    "HANDOUT_QUESTIONS",
     "MAX_NOTES_CHARS",
     "TITLE",
     "UNSURE",
     "build_handout",
     "count_pdf_pages",
     "find_chromium",
+    "handout_items",
     "handout_pdf",
     "write_handout",
 ]
@@ -69,19 +69,29 @@ _STATUS_WORDS = {
 
 #: The handout's title.
 TITLE = "Your decision: treating a painful spine fracture"
-#: Comparison attributes shown side by side (first fact of each cell only).
-HANDOUT_ATTRIBUTES = (
-    "what_it_is",
-    "sham_benefit",
-    "anaesthesia",
-    "duration",
-    "length_of_stay",
-    "pain_relief_onset",
-)
-#: Outcomes shown in numbers (first figure of each option).
-HANDOUT_OUTCOMES = ("new_fracture", "leakage_any", "natural_recovery")
-#: FAQ questions offered as questions to ask the care team.
-HANDOUT_QUESTIONS = ("F07", "F08", "F04", "F01", "F11", "F12")
+# What the handout shows (attributes side by side, outcomes in numbers, questions to ask)
+# lives in data/handout_items.csv: see :func:`kypho_aid.texts.handout_items`. The old
+# constants, by name and section, still work with a DeprecationWarning.
+_DEPRECATED_ITEMS = {
+    "HANDOUT_ATTRIBUTES": "attribute",
+    "HANDOUT_OUTCOMES": "outcome",
+    "HANDOUT_QUESTIONS": "question",
+}
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    section = _DEPRECATED_ITEMS.get(name)
+    if section is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"handout.{name} is deprecated; use handout_items({section!r}), which reads "
+        "data/handout_items.csv",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return handout_items(section)
+
+
 #: Value of ``leaning`` for a person who is not sure yet.
 UNSURE = "unsure"
 #: Notes longer than this are cut, with a visible remark.
@@ -275,7 +285,8 @@ def _citation(record: Mapping[str, Any]) -> str:
 def _options_section(
     labels: Mapping[str, str], sources: SourceNumbering, data_dir: str | Path | None
 ) -> str:
-    table = compare(topics=list(HANDOUT_ATTRIBUTES), data_dir=data_dir)
+    shown = handout_items("attribute", data_dir=data_dir)
+    table = compare(topics=list(shown), data_dir=data_dir)
     facts = table.facts.drop_duplicates(["attribute_id", "option_id"], keep="first")
     first = {
         (str(r.attribute_id), str(r.option_id)): (str(r.value), r.source_ids)
@@ -284,7 +295,7 @@ def _options_section(
     options = list(labels)
     head = "".join(f'<th scope="col" class="opt-{_esc(o)}">{_esc(labels[o])}</th>' for o in options)
     rows = []
-    for attribute in HANDOUT_ATTRIBUTES:
+    for attribute in shown:
         if attribute not in table.attribute_labels:
             continue
         cells = []
@@ -309,7 +320,7 @@ def _options_section(
 def _findings_section(sources: SourceNumbering, data_dir: str | Path | None) -> str:
     """What the studies found: per outcome, its least biased finding, both arms told whole."""
     rows = []
-    for outcome in HANDOUT_OUTCOMES:
+    for outcome in handout_items("outcome", data_dir=data_dir):
         finding = lead_finding(outcome, data_dir=data_dir)
         if finding is None:
             continue
@@ -446,7 +457,7 @@ def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> st
 def _questions_section(data_dir: str | Path | None) -> str:
     faq = load_dataset("faq", data_dir=data_dir).drop_duplicates("question_id")
     by_id = dict(zip(faq["question_id"].astype(str), faq["question"].astype(str), strict=True))
-    chosen = [by_id[q] for q in HANDOUT_QUESTIONS if q in by_id]
+    chosen = [by_id[q] for q in handout_items("question", data_dir=data_dir) if q in by_id]
     chosen += [q for q in by_id.values() if q not in chosen][: max(0, 5 - len(chosen))]
     items = "".join(f"<li>{_esc(_no_web(q))}</li>" for q in chosen)
     return (

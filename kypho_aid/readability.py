@@ -5,6 +5,7 @@ or lower; clinician and educator layers are exempt but labelled. This module gat
 text a patient may read, one row per source:
 
 - each dataset column whose schema marks it ``audience: patient`` (``faq.answer``, ...);
+- the app's own patient-facing sentences, from ``ui_text.csv`` (``ui_text.patient``);
 - the sentences the code builds from the data (``generated.outcome_sentences``,
   ``generated.screening_sentences``);
 - what the app shows, built with the same library functions the app calls, so no widget is
@@ -326,6 +327,26 @@ def _ready_text(data_dir: str | Path | None) -> str:
     return _join([*messages, *quiz["question"], *quiz["explanation"]])
 
 
+# A fill in a text of ui_text.csv ("{score}"), read as one short word when scored: the
+# values put in (a number, an answer, a message) are scored where they come from.
+_FILL = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _ui_text_rows(data_dir: str | Path | None, audiences: set[str]) -> list[dict[str, object]]:
+    """The app's own sentences (``ui_text.csv``, kind ``sentence``), one row per audience.
+
+    Labels, headings and buttons are left out, as the headings of the app's screens are.
+    """
+    texts = load_dataset("ui_text", data_dir=data_dir)
+    rows = []
+    for audience in sorted(audiences):
+        chosen = texts[(texts["audience"] == audience) & (texts["kind"] == "sentence")]
+        if not chosen.empty:
+            cells = [_FILL.sub("it", str(text)) for text in chosen["text"]]
+            rows.append(_row(f"ui_text.{audience}", audience, _join(cells)))
+    return rows
+
+
 def _handout_text(data_dir: str | Path | None) -> str:
 
     considerations = load_dataset("considerations", data_dir=data_dir)["consideration_id"]
@@ -390,6 +411,7 @@ def patient_texts(data_dir: str | Path | None = None) -> pd.DataFrame:
     True
     """
     rows = _dataset_rows(data_dir, {"patient"})
+    rows += _ui_text_rows(data_dir, {"patient"})
     rows += [_row(source, "patient", build(data_dir)) for source, build in _GENERATED]
     return _frame(rows)
 
@@ -418,6 +440,7 @@ def exempt_texts(data_dir: str | Path | None = None) -> pd.DataFrame:
         The columns of :func:`patient_texts`; ``audience`` is ``clinician`` or ``educator``.
     """
     rows = _dataset_rows(data_dir, {"clinician", "educator"})
+    rows += _ui_text_rows(data_dir, {"clinician", "educator"})
     rows.append(_row("generated.study_notes", "educator", _study_notes(data_dir)))
     return _frame(rows)
 

@@ -635,6 +635,92 @@ def check_outcome_coverage(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     return problems
 
 
+def check_ui_text_fills(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that every ``{name}`` in a text of ``ui_text.csv`` is listed in its ``fills``,
+    and every name listed there is used in the text."""
+    from kypho_aid.texts import fill_names  # late: texts loads through datasets
+
+    texts = tables.get("ui_text")
+    if texts is None:
+        return []
+    problems = []
+    for row in texts.rows:
+        text, listed = row.values.get("text"), row.values.get("fills")
+        if not isinstance(text, str):
+            continue
+        try:
+            used = fill_names(text)
+        except ValueError as err:
+            message = f"{err}; write a fill as {{name}} and list the name in fills"
+            problems.append(Problem(texts.shown, row.line_of("text"), "text", message))
+            continue
+        given = listed if isinstance(listed, tuple) else ()
+        unlisted = [name for name in used if name not in given]
+        if unlisted:
+            names = ", ".join(unlisted)
+            message = f"the text fills in {names} but fills does not list it; add it to fills"
+            problems.append(Problem(texts.shown, row.line_of("fills"), "fills", message))
+        unused = [name for name in given if name not in used]
+        if unused:
+            names = ", ".join(unused)
+            message = (
+                f"fills lists {names} but the text has no {{{unused[0]}}}; use it or remove it"
+            )
+            problems.append(Problem(texts.shown, row.line_of("fills"), "fills", message))
+    return problems
+
+
+#: The table each section of ``handout_items.csv`` points into, and its id column.
+HANDOUT_TARGETS = {
+    "attribute": ("attributes", "attribute_id"),
+    "outcome": ("outcome_definitions", "outcome"),
+    "question": ("faq", "question_id"),
+}
+
+
+def check_handout_items(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that each item of ``handout_items.csv`` is an id of the table its section names."""
+    items = tables.get("handout_items")
+    if items is None:
+        return []
+    problems = []
+    for row in items.rows:
+        section, item = row.values.get("section"), row.values.get("item_id")
+        if not isinstance(section, str) or section not in HANDOUT_TARGETS or item is None:
+            continue
+        name, column = HANDOUT_TARGETS[section]
+        target = tables.get(name)
+        if target is None or not referable(target, column):
+            continue
+        if str(item) not in column_values(target, column):
+            message = f"unknown {column} {item!r} for section {section}: it is not in {target.schema.path}"
+            problems.append(Problem(items.shown, row.line_of("item_id"), "item_id", message))
+    return problems
+
+
+def check_one_right_choice(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that exactly one choice of the sham exercise (``sham_choices.csv``) is right."""
+    choices = tables.get("sham_choices")
+    if choices is None or not choices.rows:
+        return []
+    right = [row for row in choices.rows if row.values.get("right") is True]
+    if len(right) == 1:
+        return []
+    if not right:
+        message = "no choice is marked right; mark exactly one right as true"
+        return [Problem(choices.shown, choices.rows[0].line_of("right"), "right", message)]
+    first = right[0].line_of("right")
+    return [
+        Problem(
+            choices.shown,
+            row.line_of("right"),
+            "right",
+            f"a second choice is marked right (the first is on row {first}); mark exactly one",
+        )
+        for row in right[1:]
+    ]
+
+
 #: The checks across tables that ``validate()`` runs after the single-table ones.
 PACKAGE_CHECKS = (
     check_every_source_cited,
@@ -644,4 +730,7 @@ PACKAGE_CHECKS = (
     check_findings,
     check_outcome_coverage,
     check_screening_rules,
+    check_ui_text_fills,
+    check_handout_items,
+    check_one_right_choice,
 )

@@ -27,6 +27,7 @@ from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.findings import pairwise_panels
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
 from kypho_aid.style import DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
+from kypho_aid.texts import session_steps, ui_text
 
 __all__ = [
     "CandidacyCheck",
@@ -74,25 +75,27 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
                 zip(definitions["label"], definitions["outcome"].astype(str), strict=True)
             ),
             value=outcome,
-            description="Outcome",
+            description=ui_text("risk.outcome", data_dir=data_dir),
         )
         self.options = w.SelectMultiple(
             options=list(zip(option_rows["label"], option_ids, strict=True)),
             value=options or option_ids,
-            description="Options",
+            description=ui_text("risk.options", data_dir=data_dir),
             rows=len(option_ids),
         )
         panels = pairwise_panels(outcome, data_dir=data_dir)
         self.comparison = w.Dropdown(
             options=[
-                ("Fairest test first", ""),
+                (ui_text("risk.fairest_first", data_dir=data_dir), ""),
                 *zip(panels["comparison_label"], panels["comparison"].astype(str), strict=True),
             ],
             value=comparison or "",
-            description="Compare",
+            description=ui_text("risk.compare", data_dir=data_dir),
         )
         self.view = w.ToggleButtons(
-            options=[(v.capitalize(), v) for v in VIEWS], value=view, description="Show"
+            options=[(v.capitalize(), v) for v in VIEWS],
+            value=view,
+            description=ui_text("risk.show", data_dir=data_dir),
         )
         self.chart = w.Image(format="png")
         self.description = w.HTML()
@@ -134,8 +137,9 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
 
             self.chart.value = render_png(view)
             self.chart.layout.display = None
+            shows = html.escape(ui_text("risk.chart_shows", data_dir=self._data_dir))
             self.description.value = (
-                f'<p class="kypho-risk-alt"><strong>What the chart shows:</strong> {html.escape(view.text.alt)}</p>'
+                f'<p class="kypho-risk-alt"><strong>{shows}</strong> {html.escape(view.text.alt)}</p>'
                 f'<p class="kypho-risk-long">{html.escape(view.text.long)}</p>'
             )
         else:
@@ -206,9 +210,8 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
         self.table = values_table(self.value, data_dir=self._data_dir)
         rated = self.table[self.table["rating_label"] != "not rated"]
         if rated.empty:
-            self.lineup.value = (
-                "<p>Rate what matters to you to see how each option lines up with it.</p>"
-            )
+            empty = ui_text("values.empty", data_dir=self._data_dir)
+            self.lineup.value = f"<p>{html.escape(empty)}</p>"
             return
         parts = []
         for label, group in rated.groupby("label", sort=False):
@@ -220,10 +223,8 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
             parts.append(
                 f"<h4>{html.escape(str(label))} ({html.escape(group.iloc[0]['rating_label'])})</h4><ul>{items}</ul>"
             )
-        self.lineup.value = (
-            "<p>How each option lines up with what you rated, most important first. "
-            "The aid does not add these up or pick an option for you.</p>" + "".join(parts)
-        )
+        intro = html.escape(ui_text("values.intro", data_dir=self._data_dir))
+        self.lineup.value = f"<p>{intro}</p>" + "".join(parts)
 
 
 class SureCheck(w.VBox):  # type: ignore[misc]
@@ -234,9 +235,10 @@ class SureCheck(w.VBox):  # type: ignore[misc]
         items = load_dataset("sure_items", data_dir=data_dir)
         self.answers: dict[str, w.ToggleButtons] = {}
         rows = []
+        yes, no = ui_text("answer.yes", data_dir=data_dir), ui_text("answer.no", data_dir=data_dir)
         for item in items.itertuples(index=False):
             toggle = w.ToggleButtons(
-                options=[("Yes", True), ("No", False)], value=None, style={"button_width": "5rem"}
+                options=[(yes, True), (no, False)], value=None, style={"button_width": "5rem"}
             )
             toggle.add_class(f"kypho-sure-{item.item_id}")
             self.answers[str(item.item_id)] = toggle
@@ -260,10 +262,10 @@ class SureCheck(w.VBox):  # type: ignore[misc]
 
         given = {key: t.value for key, t in self.answers.items() if t.value is not None}
         self.value = sure_result(given, data_dir=self._data_dir)
-        flag = " <b>Decisional conflict flagged.</b>" if self.value.conflict else ""
-        self.result.value = (
-            f"<p>SURE score: {self.value.score} of 4.{flag} {html.escape(self.value.message)}</p>"
-        )
+        conflict = html.escape(ui_text("sure.conflict", data_dir=self._data_dir))
+        flag = f" <b>{conflict}</b>" if self.value.conflict else ""
+        score = html.escape(ui_text("sure.score", score=self.value.score, data_dir=self._data_dir))
+        self.result.value = f"<p>{score}{flag} {html.escape(self.value.message)}</p>"
 
 
 class KnowledgeCheck(w.VBox):  # type: ignore[misc]
@@ -310,7 +312,9 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
                 continue
             result = check_answer(key, radio.value, data_dir=self._data_dir)
             verdict = (
-                "That's right." if result.correct else f"Not quite: the answer is {result.answer}."
+                ui_text("quiz.right", data_dir=self._data_dir)
+                if result.correct
+                else ui_text("quiz.wrong", answer=result.answer, data_dir=self._data_dir)
             )
             self.feedback[
                 key
@@ -330,24 +334,30 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
         from kypho_aid.candidacy import PROFILE_FIELDS, screening_context
 
         self._data_dir = data_dir
-        self._context = self._context_html(screening_context(data_dir=data_dir))
+        self._context = self._context_html(screening_context(data_dir=data_dir), data_dir)
         self.fields: dict[str, w.Widget] = {}
         rows = []
+        yes, no, unknown = (
+            ui_text(f"answer.{a}", data_dir=data_dir) for a in ("yes", "no", "not_known")
+        )
         for name, spec in PROFILE_FIELDS.items():
             if spec.kind == "boolean":
                 control: w.Widget = w.ToggleButtons(
-                    options=[("Not known", None), ("Yes", True), ("No", False)],
+                    options=[(unknown, None), (yes, True), (no, False)],
                     value=None,
                     style={"button_width": "6rem"},
                 )
             elif spec.kind == "choice":
                 # "" stands for not known: a Dropdown shows None as a blank box
                 control = w.Dropdown(
-                    options=[("Not known", ""), *[(c.replace("_", " "), c) for c in spec.choices]],
+                    options=[(unknown, ""), *[(c.replace("_", " "), c) for c in spec.choices]],
                     value="",
                 )
             else:
-                control = w.Text(placeholder="not known", layout=w.Layout(width="8rem"))
+                control = w.Text(
+                    placeholder=ui_text("candidacy.placeholder", data_dir=data_dir),
+                    layout=w.Layout(width="8rem"),
+                )
             control.add_class(f"kypho-profile-{name}")
             self.fields[name] = control
             question = spec.question[0].upper() + spec.question[1:]
@@ -389,51 +399,53 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
             profile = PatientProfile.from_mapping(self.profile_values())
         except ProfileError as err:
             self.value = None
-            self.result.value = f"<p class='kypho-error' role='alert'>Please check this answer: {html.escape(str(err))}</p>"
+            check = ui_text("candidacy.check_answer", problem=err, data_dir=self._data_dir)
+            self.result.value = f"<p class='kypho-error' role='alert'>{html.escape(check)}</p>"
             return
         self.value = screen(profile, data_dir=self._data_dir)
         items = "".join(f"<li>{html.escape(s)}</li>" for s in screening_sentences(self.value))
         urgent = (self.value["status"] == "urgent_assessment").any()
         alert = (
-            "<p class='kypho-urgent' role='alert'><strong>A warning sign was found.</strong> "
-            "Contact your care team today, whatever you choose.</p>"
+            "<p class='kypho-urgent' role='alert'><strong>"
+            f"{self._text('candidacy.warning')}</strong> "
+            f"{self._text('candidacy.contact_today')}</p>"
             if urgent
             else ""
         )
-        self.result.value = (
-            f"{alert}<ul>{items}</ul><p>These rules come from guidelines, insurers' policies, "
-            "trials and reference texts. They do not decide for you; your doctor checks more.</p>"
-            f"{self._context}"
-        )
+        note = self._text("candidacy.rules_note")
+        self.result.value = f"{alert}<ul>{items}</ul><p>{note}</p>{self._context}"
+
+    def _text(self, text_id: str) -> str:
+        """One text of ``ui_text.csv``, escaped for HTML."""
+        return html.escape(ui_text(text_id, data_dir=self._data_dir))
 
     @staticmethod
-    def _context_html(context: Any) -> str:
+    def _context_html(context: Any, data_dir: str | Path | None) -> str:
         """What guideline groups say about each option, as a short cited list (same for everyone)."""
+
+        def paid_by(funding: object) -> str:
+            return html.escape(ui_text("candidacy.paid_by", funding=funding, data_dir=data_dir))
+
         items = "".join(
             f"<li><strong>{html.escape(str(row.option_label))}:</strong> {html.escape(str(row.text))}"
             f" <span class='kypho-source'>[{html.escape(', '.join(row.source_ids))}]</span>"
-            + (f" Paid for by: {html.escape(str(row.funding))}." if row.funding else "")
+            + (f" {paid_by(row.funding)}" if row.funding else "")
             + "</li>"
             for row in context.itertuples(index=False)
         )
         if not items:
             return ""
-        return (
-            "<p><strong>What guideline groups say</strong> (the same for everyone, not about you; "
-            f"they do not all agree):</p><ul>{items}</ul>"
-        )
+        title = html.escape(ui_text("candidacy.groups_say", data_dir=data_dir))
+        note = html.escape(ui_text("candidacy.groups_note", data_dir=data_dir))
+        return f"<p><strong>{title}</strong> {note}</p><ul>{items}</ul>"
 
 
-#: The steps of a shared-decision session, in order.
-SESSION_STEPS = (
-    "The decision",
-    "Compare",
-    "Risks and benefits",
-    "Is it for me?",
-    "What matters to me",
-    "Am I ready?",
-    "My summary",
-)
+def __getattr__(name: str) -> tuple[str, ...]:
+    # SESSION_STEPS: the steps of a shared-decision session, in order, read from
+    # data/session_steps.csv when first asked for (see kypho_aid.texts.session_steps).
+    if name != "SESSION_STEPS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return session_steps()
 
 
 class SessionApp(w.VBox):  # type: ignore[misc]
@@ -450,9 +462,15 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self._data_dir = data_dir
         info = content_info(data_dir=data_dir)
         options = load_dataset("options", data_dir=data_dir)
+        version = ui_text(
+            "app.version",
+            version=info.version,
+            reviewed_on=info.reviewed_on.isoformat(),
+            data_dir=data_dir,
+        )
         self.header = w.HTML(
             f"<div class='kypho-aid'><p><strong>{html.escape(info.disclaimer)}</strong></p>"
-            f"<p>Content version {html.escape(info.version)}, reviewed {info.reviewed_on.isoformat()}.</p></div>"
+            f"<p>{html.escape(version)}</p></div>"
         )
         self.risks: RiskExplorer | None = None
         self.candidacy: CandidacyCheck | None = None
@@ -463,18 +481,20 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.leaning = w.ToggleButtons(
             options=[
                 *zip(options["label"], options["option_id"].astype(str), strict=True),
-                ("Not sure yet", "unsure"),
+                (ui_text("app.not_sure_yet", data_dir=data_dir), "unsure"),
             ],
             value=None,
-            description="Leaning",
+            description=ui_text("app.leaning", data_dir=data_dir),
         )
         self.leaning.add_class("kypho-leaning")
         self.notes = w.Textarea(
-            placeholder="Questions or notes for your care team",
+            placeholder=ui_text("app.notes_placeholder", data_dir=data_dir),
             layout=w.Layout(width="40rem", height="6rem"),
         )
         self.notes.add_class("kypho-notes")
-        self.prepare = w.Button(description="Prepare my summary", button_style="primary")
+        self.prepare = w.Button(
+            description=ui_text("app.prepare", data_dir=data_dir), button_style="primary"
+        )
         self.prepare.add_class("kypho-prepare")
         self.download = w.HTML()
         self.download.add_class("kypho-download")
@@ -490,8 +510,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             lambda: w.VBox(
                 [
                     w.HTML(
-                        "<h2>My summary</h2><p>Make a one-page summary to print or take home. "
-                        "It stays on this computer unless you save it.</p>"
+                        f"<h2>{self._text('app.summary_heading')}</h2>"
+                        f"<p>{self._text('app.summary_intro')}</p>"
                     ),
                     self.prepare,
                     self.download,
@@ -501,19 +521,22 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self._built = [False] * len(self._builders)
         pages = [w.VBox() for _ in self._builders]
         self.stack = w.Stack(children=pages, selected_index=0)
+        self._steps = session_steps(data_dir=data_dir)
         self.step = w.ToggleButtons(
-            options=[(f"{i + 1}. {t}", i) for i, t in enumerate(SESSION_STEPS)], value=0
+            options=[(f"{i + 1}. {t}", i) for i, t in enumerate(self._steps)], value=0
         )
         self.step.add_class("kypho-steps")
-        self.back = w.Button(description="← Back")
-        self.next = w.Button(description="Next →")
+        self.back = w.Button(description=ui_text("app.back", data_dir=data_dir))
+        self.next = w.Button(description=ui_text("app.next", data_dir=data_dir))
         self.back.add_class("kypho-back")
         self.next.add_class("kypho-next")
         self.back.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(1))
         w.link((self.step, "value"), (self.stack, "selected_index"))
         self.about = w.Accordion(
-            children=[w.HTML()], titles=("About this aid",), selected_index=None
+            children=[w.HTML()],
+            titles=(ui_text("app.about", data_dir=data_dir),),
+            selected_index=None,
         )
         self.about.add_class("kypho-about")
         self.about.observe(self._open_about, names="selected_index")
@@ -523,6 +546,10 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.add_class("kypho-session")
         self._open(0)
         self.step.observe(lambda change: self._open(change["new"]), names="value")
+
+    def _text(self, text_id: str) -> str:
+        """One text of ``ui_text.csv``, escaped for HTML."""
+        return html.escape(ui_text(text_id, data_dir=self._data_dir))
 
     def _open_about(self, change: dict[str, Any]) -> None:
         from kypho_aid.export import about_html
@@ -544,8 +571,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             [
                 w.HTML(compare(data_dir=self._data_dir).to_html()),
                 w.HTML(
-                    "<h3>What happens, step by step</h3><p>Choose a procedure and move the "
-                    "slider to see each step. Care without a procedure has no steps to draw.</p>"
+                    f"<h3>{self._text('app.steps_heading')}</h3>"
+                    f"<p>{self._text('app.steps_hint')}</p>"
                 ),
                 self.procedure,
             ]
@@ -558,31 +585,33 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     def _build_candidacy(self) -> w.Widget:
         self.candidacy = CandidacyCheck(data_dir=self._data_dir)
         intro = w.HTML(
-            "<h2>Is it for me?</h2><p>Answer what you know. Leave the rest as not known.</p>"
+            f"<h2>{self._text('app.candidacy_heading')}</h2>"
+            f"<p>{self._text('app.candidacy_intro')}</p>"
         )
         return w.VBox([intro, self.candidacy])
 
     def _build_values(self) -> w.Widget:
         self.values = ValuesRater(data_dir=self._data_dir)
-        lean = w.HTML("<h3>Which option are you leaning towards now?</h3>")
-        return w.VBox([w.HTML("<h2>What matters to me</h2>"), self.values, lean, self.leaning])
+        lean = w.HTML(f"<h3>{self._text('app.leaning_question')}</h3>")
+        heading = w.HTML(f"<h2>{self._text('app.values_heading')}</h2>")
+        return w.VBox([heading, self.values, lean, self.leaning])
 
     def _build_ready(self) -> w.Widget:
         self.sure = SureCheck(data_dir=self._data_dir)
         self.quiz = KnowledgeCheck(data_dir=self._data_dir)
         return w.VBox(
             [
-                w.HTML("<h2>Am I ready to decide?</h2>"),
+                w.HTML(f"<h2>{self._text('app.ready_heading')}</h2>"),
                 self.sure,
-                w.HTML("<h3>Check what you know</h3>"),
+                w.HTML(f"<h3>{self._text('app.quiz_heading')}</h3>"),
                 self.quiz,
-                w.HTML("<h3>Your notes</h3>"),
+                w.HTML(f"<h3>{self._text('app.notes_heading')}</h3>"),
                 self.notes,
             ]
         )
 
     def _move(self, delta: int) -> None:
-        self.step.value = min(max(self.step.value + delta, 0), len(SESSION_STEPS) - 1)
+        self.step.value = min(max(self.step.value + delta, 0), len(self._steps) - 1)
 
     def summary_html(self) -> str:
         """The one-page summary of this session, as a self-contained HTML document."""
@@ -610,10 +639,10 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             return
         encoded = base64.b64encode(document.encode("utf-8")).decode("ascii")
         self.download.value = (
-            "<p>Your summary is ready. "
+            f"<p>{self._text('app.summary_ready')} "
             f"<a class='kypho-download-link' style='{DOWNLOAD_LINK_STYLE}' download='kypho-aid-summary.html' "
             f"href='data:text/html;charset=utf-8;base64,{encoded}'>"
-            "Save or print my summary (HTML)</a>. Open it and use Print to make a PDF.</p>"
+            f"{self._text('app.save_link')}</a>. {self._text('app.print_hint')}</p>"
         )
 
 
@@ -641,13 +670,13 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         self.option = w.ToggleButtons(
             options=[(labels[o], o) for o in DRAWN_OPTIONS],
             value=option,
-            description="Procedure",
+            description=ui_text("steps.procedure", data_dir=data_dir),
         )
         self.step = w.IntSlider(
             value=step,
             min=1,
             max=len(procedure_steps(option, data_dir=data_dir)),
-            description="Step",
+            description=ui_text("steps.step", data_dir=data_dir),
             continuous_update=False,
         )
         self.drawing = w.HTML(layout=w.Layout(flex="0 0 auto", max_width="100%"))

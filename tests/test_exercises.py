@@ -485,10 +485,11 @@ def test_sham_right_answer_explains_from_the_findings() -> None:
     tested = {labels[by_comparison[r["comparison"]]] for r in against_sham}
     on_pain = [r for r in against_sham if r["outcome"] == "pain_relief_early"]
     quiz = next(r for r in read_csv("quiz") if r["question_id"] == "K02")
-    right = [letter for letter in exercises.SHAM_CHOICES if exercises.check_sham(letter).correct]
-    assert right == [exercises.SHAM_ANSWER]
-    text = exercises.SHAM_CHOICES[exercises.SHAM_ANSWER][0]
-    for answer in (exercises.SHAM_ANSWER, exercises.SHAM_ANSWER.upper() + ")", text):
+    choices, answer_letter = exercises.sham_choices(), exercises.sham_answer()
+    right = [letter for letter in choices if exercises.check_sham(letter).correct]
+    assert right == [answer_letter]
+    text = choices[answer_letter][0]
+    for answer in (answer_letter, answer_letter.upper() + ")", text):
         result = exercises.check_sham(answer)
         assert result.correct and quiz["explanation"] in result.message
         assert all(label in result.message for label in tested)
@@ -497,12 +498,13 @@ def test_sham_right_answer_explains_from_the_findings() -> None:
 
 
 def test_sham_wrong_answers_each_say_why() -> None:
+    choices = exercises.sham_choices()
     messages = {
         exercises.check_sham(letter).message
-        for letter in exercises.SHAM_CHOICES
-        if letter != exercises.SHAM_ANSWER
+        for letter in choices
+        if letter != exercises.sham_answer()
     }
-    assert len(messages) == len(exercises.SHAM_CHOICES) - 1
+    assert len(messages) == len(choices) - 1
     assert all("is not the reason" in m for m in messages)
 
 

@@ -153,7 +153,7 @@ def test_all_three_options_side_by_side_with_first_facts(full: str) -> None:
         assert label in head
     comparison = load_dataset("comparison")
     first = comparison.sort_values("fact_id").drop_duplicates(["attribute_id", "option_id"])
-    for row in first[first["attribute_id"].isin(handout.HANDOUT_ATTRIBUTES)].itertuples():
+    for row in first[first["attribute_id"].isin(handout.handout_items("attribute"))].itertuples():
         assert str(row.value).replace("'", "&#x27;") in full, row.fact_id
     assert "This is called minimally invasive" not in full  # a second fact: not shown
 
@@ -161,7 +161,7 @@ def test_all_three_options_side_by_side_with_first_facts(full: str) -> None:
 def test_findings_section_tells_each_lead_finding_whole_with_its_comparison(full: str) -> None:
     section = section_text(full, "findings")
     options = section_text(full, "options")
-    for outcome in handout.HANDOUT_OUTCOMES:
+    for outcome in handout.handout_items("outcome"):
         finding = lead_finding(outcome)
         assert finding is not None
         assert str(finding["comparison_label"]) in section, outcome
@@ -192,7 +192,7 @@ def test_source_marks_point_to_the_numbered_sources(full: str) -> None:
     assert cited == set(range(1, len(listed) + 1))
     sources = section_text(full, "sources")
     cited = load_dataset("sources").set_index("source_id")
-    for outcome in handout.HANDOUT_OUTCOMES:
+    for outcome in handout.handout_items("outcome"):
         finding = lead_finding(outcome)
         assert finding is not None
         record = cited.loc[str(finding["source_ids"]).split(";")[0]]
@@ -636,7 +636,7 @@ def test_the_handout_shows_the_benefit_against_a_sham_row(full: str) -> None:
     sham = attributes[attributes["topic"].astype(str) == "how_well_it_works"]
     assert len(sham) == 1
     attribute, label = str(sham["attribute_id"].item()), str(sham["label"].item())
-    assert attribute in handout.HANDOUT_ATTRIBUTES
+    assert attribute in handout.handout_items("attribute")
     table = section_text(full, "options")
     assert label in table
     comparison = load_dataset("comparison").sort_values("fact_id")

@@ -385,10 +385,95 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         "question",
         "a question reworded on its middle row: the error points there, not at its last row",
     ),
+    "ui-text-fill-not-listed": (
+        "ui_text.csv",
+        replace_in_row("sure.score,", "{score} of 4.", "{score} of {total}."),
+        "fills",
+        "a text that fills in a value its fills column does not list",
+    ),
+    "ui-text-fill-not-used": (
+        "ui_text.csv",
+        replace_in_row("quiz.wrong,", ",answer\n", ",answer;question\n"),
+        "fills",
+        "a fill listed that the text never uses",
+    ),
+    "ui-text-unclosed-brace": (
+        "ui_text.csv",
+        replace_in_row("quiz.wrong,", "{answer}.", "{answer."),
+        "text",
+        "a fill whose brace is never closed",
+    ),
+    "session-steps-duplicate-id": (
+        "session_steps.csv",
+        replace_in_row("4,candidacy,", "4,candidacy,", "4,compare,"),
+        "step_id",
+        "two session steps with one id",
+    ),
+    "handout-item-unknown-attribute": (
+        "handout_items.csv",
+        replace_in_row("attribute,duration,", "duration", "price"),
+        "item_id",
+        "the handout names an attribute that attributes.csv does not have",
+    ),
+    "handout-item-unknown-outcome": (
+        "handout_items.csv",
+        replace_in_row("outcome,leakage_any,", "leakage_any", "leak"),
+        "item_id",
+        "the handout names an outcome that outcome_definitions.csv does not have",
+    ),
+    "handout-item-in-wrong-section": (
+        "handout_items.csv",
+        replace_in_row("question,F04,", "question,F04,", "attribute,F04,7"),
+        "item_id",
+        "an FAQ question id filed under the attributes: checked against the section's table",
+    ),
+    "sham-two-right": (
+        "sham_choices.csv",
+        lambda lines: replace_in_row("c,The fake procedure", ",false,", ",true,")(
+            replace_in_row("c,The fake procedure", "know.,,", "know.,COCH2018,Abstract")(lines)[0]
+        ),
+        "right",
+        "two sham choices marked right",
+    ),
+    "sham-none-right": (
+        "sham_choices.csv",
+        lambda lines: (replace_in_row("b,", ",true,,", ",false,it is the reason,")(lines)[0], 2),
+        "right",
+        "no sham choice marked right (reported on the first choice)",
+    ),
+    "sham-wrong-choice-without-why": (
+        "sham_choices.csv",
+        replace_in_row(
+            "d,",
+            ",false,pain is not read from a scan: each person rates their own pain on a scale. "
+            "That is why what they know about their care matters.,,",
+            ",false,,,",
+        ),
+        "why_not",
+        "a wrong sham choice that does not say why it is wrong",
+    ),
 }
 
 #: The exact message the validator must print, for the cases that check it.
 MESSAGES = {
+    "ui-text-fill-not-listed": "the text fills in total but fills does not list it; add it to fills",
+    "ui-text-fill-not-used": "fills lists question but the text has no {question}; use it or remove it",
+    "ui-text-unclosed-brace": (
+        "expected '}' before end of string; write a fill as {name} and list the name in fills"
+    ),
+    "session-steps-duplicate-id": "duplicate key 'compare' (first used on row 3)",
+    "handout-item-unknown-attribute": (
+        "unknown attribute_id 'price' for section attribute: it is not in attributes.csv"
+    ),
+    "handout-item-unknown-outcome": (
+        "unknown outcome 'leak' for section outcome: it is not in outcome_definitions.csv"
+    ),
+    "handout-item-in-wrong-section": (
+        "unknown attribute_id 'F04' for section attribute: it is not in attributes.csv"
+    ),
+    "sham-two-right": "a second choice is marked right (the first is on row 3); mark exactly one",
+    "sham-none-right": "no choice is marked right; mark exactly one right as true",
+    "sham-wrong-choice-without-why": "required when right is False",
     "latin1-after-quoted-comma": "not valid UTF-8 (byte 0xe9); save the file with UTF-8 encoding",
     "yaml-error-on-inner-line": "unknown source_id 'NOBODY2099': it is not in sources.csv",
     "options-header-only": "the table has a header but no rows; add its rows",

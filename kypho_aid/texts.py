@@ -1,0 +1,163 @@
+"""Words and choices that live in ``data/``: the app's own words, its steps, what the handout
+shows and the choices of the sham exercise.
+
+The rule is that sentences people read live in the knowledge base, not in code: there they
+have a schema, the validator checks them and the readability gate scores the patient-facing
+ones. The code only looks them up, by id:
+
+- :func:`ui_text`: one text of ``ui_text.csv``, with its ``{fills}`` put in;
+- :func:`session_steps`: the step titles of the session app (``session_steps.csv``);
+- :func:`handout_items`: the attributes, outcomes or questions the handout shows
+  (``handout_items.csv``);
+- :func:`sham_choices` and :func:`sham_answer`: the choices of the sham exercise and the
+  letter of the right one (``sham_choices.csv``).
+
+Examples
+--------
+>>> ui_text("sure.score", score=3)
+'SURE score: 3 of 4.'
+>>> handout_items("outcome")
+('new_fracture', 'leakage_any', 'natural_recovery')
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from kypho_aid.datasets import load_dataset
+from kypho_aid.exceptions import TextFillError, UnknownTextError
+from kypho_aid.model import LIST_SEPARATOR
+
+__all__ = [
+    "HANDOUT_SECTIONS",
+    "fill_names",
+    "handout_items",
+    "session_steps",
+    "sham_answer",
+    "sham_choices",
+    "ui_text",
+]
+
+#: The sections of ``handout_items.csv``.
+HANDOUT_SECTIONS = ("attribute", "outcome", "question")
+
+
+def fill_names(text: str) -> tuple[str, ...]:
+    """The names in braces in ``text``, in order of first use (``"{a} and {b}"`` -> a, b).
+
+    Raises
+    ------
+    ValueError
+        If a brace is not closed or opened (``"{a"``), or a fill has a format spec.
+    """
+    names: dict[str, None] = {}
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"{{{name}}} is not a plain name in braces")
+        names[name] = None
+    return tuple(names)
+
+
+def ui_text(text_id: str, /, *, data_dir: str | Path | None = None, **fills: object) -> str:
+    """One of the app's own texts, looked up by id, with its fills put in.
+
+    Parameters
+    ----------
+    text_id : str
+        A ``text_id`` of ``ui_text.csv``, such as ``"quiz.right"``.
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+    **fills
+        A value for every name the text lists in ``fills`` (shown with ``str()``), and no other.
+
+    Returns
+    -------
+    str
+        Plain text (not HTML: the caller escapes it where it builds HTML).
+
+    Raises
+    ------
+    UnknownTextError
+        If ``text_id`` is not in ``ui_text.csv``.
+    TextFillError
+        If a fill is missing or not one the text uses.
+
+    Examples
+    --------
+    >>> ui_text("quiz.wrong", answer="Vertebroplasty")
+    'Not quite: the answer is Vertebroplasty.'
+    """
+    table = load_dataset("ui_text", data_dir=data_dir).set_index("text_id")
+    if text_id not in table.index:
+        raise UnknownTextError(f"no text {text_id!r} in ui_text.csv; add a row for it")
+    text = str(table.loc[text_id, "text"])
+    listed = table.loc[text_id, "fills"]
+    expected = set(str(listed).split(LIST_SEPARATOR)) if isinstance(listed, str) else set()
+    missing, unknown = expected - set(fills), set(fills) - expected
+    if missing or unknown:
+        parts = [f"needs {', '.join(sorted(missing))}" if missing else ""]
+        parts.append(f"does not use {', '.join(sorted(unknown))}" if unknown else "")
+        raise TextFillError(f"text {text_id!r} {' and '.join(p for p in parts if p)}")
+    return text.format_map({name: str(value) for name, value in fills.items()})
+
+
+def session_steps(*, data_dir: str | Path | None = None) -> tuple[str, ...]:
+    """The titles of the session app's steps, in order (``session_steps.csv``)."""
+    steps = load_dataset("session_steps", data_dir=data_dir).sort_values("step_number")
+    return tuple(steps["title"].astype(str))
+
+
+def handout_items(section: str, *, data_dir: str | Path | None = None) -> tuple[str, ...]:
+    """The ids the handout shows in one section, in order (``handout_items.csv``).
+
+    Parameters
+    ----------
+    section : {"attribute", "outcome", "question"}
+        Comparison attributes shown side by side (``attribute_id``), outcomes shown in numbers
+        (``outcome``) or FAQ questions to ask the care team (``question_id``).
+    data_dir : str or Path, optional
+        Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
+
+    Raises
+    ------
+    UnknownTopicError
+        If ``section`` is not one of :data:`HANDOUT_SECTIONS`.
+    """
+    from kypho_aid.exceptions import UnknownTopicError
+
+    if section not in HANDOUT_SECTIONS:
+        raise UnknownTopicError(
+            f"unknown handout section {section!r}; use one of {', '.join(HANDOUT_SECTIONS)}"
+        )
+    items = load_dataset("handout_items", data_dir=data_dir)
+    chosen = items[items["section"] == section].sort_values("order")
+    return tuple(chosen["item_id"].astype(str))
+
+
+def sham_choices(*, data_dir: str | Path | None = None) -> Mapping[str, tuple[str, str]]:
+    """The choices of the sham exercise by letter, each with why it is not the reason.
+
+    Returns
+    -------
+    Mapping
+        Read-only, letter -> (choice, why it is not the reason); the right choice's reason
+        is ``""``. In the order of ``sham_choices.csv``.
+    """
+    rows = load_dataset("sham_choices", data_dir=data_dir)
+    return MappingProxyType(
+        {
+            str(letter): (str(text), why if isinstance(why, str) else "")
+            for letter, text, why in zip(rows["letter"], rows["text"], rows["why_not"], strict=True)
+        }
+    )
+
+
+def sham_answer(*, data_dir: str | Path | None = None) -> str:
+    """The letter of the right choice of the sham exercise (the validator checks there is one)."""
+    rows = load_dataset("sham_choices", data_dir=data_dir)
+    return str(rows.loc[rows["right"].astype(bool), "letter"].iloc[0])

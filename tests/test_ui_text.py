@@ -1,0 +1,333 @@
+"""Words and choices read from data/ (issue 12): the app's own texts, its steps, the handout's
+items and the sham exercise's choices; their checks; and the deprecated constants."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+import kypho_aid
+from kypho_aid import exercises, handout, readability
+from kypho_aid.exceptions import KyphoAidError, TextFillError, UnknownTextError, UnknownTopicError
+from kypho_aid.texts import (
+    fill_names,
+    handout_items,
+    session_steps,
+    sham_answer,
+    sham_choices,
+    ui_text,
+)
+
+from .conftest import ROOT
+
+UI_TEXT = kypho_aid.load_dataset("ui_text")
+
+
+def _problems(folder: Path, name: str) -> list[str]:
+    return [
+        f"{p.row}:{p.column}: {p.message}" for p in kypho_aid.validate(folder) if name in p.file
+    ]
+
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --- lookups ------------------------------------------------------------------------------
+
+
+def test_ui_text_returns_the_row_text() -> None:
+    assert ui_text("quiz.right") == "That's right."
+    assert ui_text("app.back") == "← Back"
+
+
+def test_ui_text_puts_in_its_fills() -> None:
+    assert ui_text("sure.score", score=2) == "SURE score: 2 of 4."
+    text = ui_text("app.version", version="0.2.0", reviewed_on="2026-01-31")
+    assert text == "Content version 0.2.0, reviewed 2026-01-31."
+
+
+def test_ui_text_keeps_braces_in_fill_values_as_they_are() -> None:
+    assert ui_text("quiz.wrong", answer="{score}") == "Not quite: the answer is {score}."
+
+
+def test_a_missing_id_names_the_id() -> None:
+    with pytest.raises(UnknownTextError, match=r"'app\.nowhere'.*ui_text\.csv"):
+        ui_text("app.nowhere")
+    assert issubclass(UnknownTextError, KyphoAidError)
+
+
+def test_a_missing_or_unknown_fill_is_named() -> None:
+    with pytest.raises(TextFillError, match=r"'sure\.score' needs score"):
+        ui_text("sure.score")
+    with pytest.raises(TextFillError, match=r"does not use colour"):
+        ui_text("quiz.right", colour="red")
+    with pytest.raises(TextFillError, match=r"needs answer and does not use score"):
+        ui_text("quiz.wrong", score=1)
+
+
+def test_every_text_can_be_filled() -> None:
+    for text_id, fills in zip(UI_TEXT["text_id"], UI_TEXT["fills"], strict=True):
+        names = str(fills).split(";") if isinstance(fills, str) else []
+        text = ui_text(str(text_id), **{name: f"<{name}>" for name in names})
+        assert "{" not in text and all(f"<{n}>" in text for n in names), text_id
+
+
+def test_fill_names_reads_names_in_order_and_refuses_broken_braces() -> None:
+    assert fill_names("{b} then {a} then {b}") == ("b", "a")
+    assert fill_names("no fills") == ()
+    for broken in ("{a", "a}", "{a:>3}", "{0}", "{a.b}"):
+        with pytest.raises(ValueError):
+            fill_names(broken)
+
+
+def test_texts_follow_a_data_copy(data_copy: Path) -> None:
+    _edit(data_copy, "ui_text.csv", "That's right.", "Yes: that is it.")
+    _edit(data_copy, "session_steps.csv", "The decision", "Your decision")
+    _edit(data_copy, "handout_items.csv", "outcome,leakage_any,2\n", "")
+    assert ui_text("quiz.right", data_dir=data_copy) == "Yes: that is it."
+    assert session_steps(data_dir=data_copy)[0] == "Your decision"
+    assert handout_items("outcome", data_dir=data_copy) == ("new_fracture", "natural_recovery")
+
+
+def test_session_steps_are_in_step_order() -> None:
+    steps = kypho_aid.load_dataset("session_steps").sort_values("step_number")
+    assert session_steps() == tuple(steps["title"])
+    assert len(session_steps()) == 7 and session_steps()[-1] == "My summary"
+
+
+def test_handout_items_by_section_in_order() -> None:
+    assert handout_items("attribute")[:2] == ("what_it_is", "sham_benefit")
+    assert handout_items("outcome") == ("new_fracture", "leakage_any", "natural_recovery")
+    assert handout_items("question") == ("F07", "F08", "F04", "F01", "F11", "F12")
+    with pytest.raises(UnknownTopicError, match="attribute, outcome, question"):
+        handout_items("figure")
+
+
+def test_sham_choices_have_one_right_answer_without_a_reason_against() -> None:
+    choices = sham_choices()
+    assert list(choices) == ["a", "b", "c", "d"]
+    assert sham_answer() == "b"
+    assert choices["b"][1] == ""
+    assert all(why for letter, (_, why) in choices.items() if letter != "b")
+    with pytest.raises(TypeError):
+        choices["e"] = ("x", "y")  # type: ignore[index]
+
+
+# --- the widgets and the handout read them ---------------------------------------------------
+
+
+def test_the_session_app_shows_the_steps_and_texts_from_data(data_copy: Path) -> None:
+    pytest.importorskip("ipywidgets")
+    from kypho_aid.widgets import SessionApp
+
+    _edit(data_copy, "session_steps.csv", "Risks and benefits", "Good and bad points")
+    _edit(data_copy, "ui_text.csv", "Next →", "Go on →")
+    app = SessionApp(data_dir=data_copy)
+    labels = [label for label, _ in app.step.options]
+    assert labels[2] == "3. Good and bad points"
+    assert app.next.description == "Go on →"
+    app._move(10)
+    assert app.step.value == len(labels) - 1
+
+
+def test_widget_messages_are_the_data_texts_escaped() -> None:
+    pytest.importorskip("ipywidgets")
+    from kypho_aid.widgets import KnowledgeCheck, SureCheck
+
+    sure = SureCheck()
+    assert "SURE score: 0 of 4." in sure.result.value
+    quiz = KnowledgeCheck()
+    row = kypho_aid.load_dataset("quiz").iloc[0]
+    key, answer = str(row["question_id"]), str(row["answer"])
+    wrong = next(c for c in quiz.questions[key].options if c != answer)
+    quiz.questions[key].value = answer
+    assert quiz.feedback[key].value.startswith("<p>That&#x27;s right. ")
+    quiz.questions[key].value = wrong
+    assert quiz.feedback[key].value.startswith(f"<p>Not quite: the answer is {answer}. ")
+
+
+def test_session_steps_name_still_works_and_reads_data() -> None:
+    pytest.importorskip("ipywidgets")
+    from kypho_aid import widgets
+
+    assert session_steps() == widgets.SESSION_STEPS
+    with pytest.raises(AttributeError, match="NO_SUCH"):
+        _ = widgets.NO_SUCH
+
+
+def test_the_handout_shows_the_questions_from_data(data_copy: Path) -> None:
+    _edit(data_copy, "handout_items.csv", "question,F07,1", "question,F02,1")
+    faq = kypho_aid.load_dataset("faq", data_dir=data_copy).set_index("question_id")
+    document = handout.build_handout(data_dir=data_copy)
+    section = document[document.index('id="questions"') :]
+    first = re.search(r"<li>([^<]*)</li>", section)
+    assert first is not None
+    assert first.group(1) == str(faq.loc["F02", "question"].iloc[0]).replace("'", "&#x27;")
+
+
+# --- deprecated constants --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "replacement", "expected"),
+    [
+        (handout, "HANDOUT_ATTRIBUTES", "handout_items('attribute')", handout_items("attribute")),
+        (handout, "HANDOUT_OUTCOMES", "handout_items('outcome')", handout_items("outcome")),
+        (handout, "HANDOUT_QUESTIONS", "handout_items('question')", handout_items("question")),
+        (exercises, "SHAM_CHOICES", "sham_choices()", sham_choices()),
+        (exercises, "SHAM_ANSWER", "sham_answer()", "b"),
+    ],
+)
+def test_old_constants_warn_and_name_their_replacement(
+    module: object, name: str, replacement: str, expected: object
+) -> None:
+    with pytest.warns(DeprecationWarning, match=re.escape(replacement)):
+        value = getattr(module, name)
+    assert value == expected
+
+
+def test_old_constants_keep_their_values() -> None:
+    """The values the code held before issue 12, now read from data/."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert handout.HANDOUT_ATTRIBUTES == (
+            "what_it_is",
+            "sham_benefit",
+            "anaesthesia",
+            "duration",
+            "length_of_stay",
+            "pain_relief_onset",
+        )
+        assert exercises.SHAM_ANSWER == "b"
+        assert exercises.SHAM_CHOICES["a"][0].startswith("It makes the trial bigger")
+
+
+def test_unknown_names_still_raise_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="HANDOUT_FIGURES"):
+        _ = handout.HANDOUT_FIGURES
+    with pytest.raises(AttributeError, match="SHAM_LETTERS"):
+        _ = exercises.SHAM_LETTERS
+
+
+def test_the_old_names_are_no_longer_used_in_the_project() -> None:
+    old = re.compile(r"\b(HANDOUT_(ATTRIBUTES|OUTCOMES|QUESTIONS)|SHAM_(CHOICES|ANSWER))\b")
+    places = [*ROOT.glob("kypho_aid/*.py"), *ROOT.glob("notebooks/src/*.py"), ROOT / "README.md"]
+    places += [p for p in ROOT.glob("tests/*.py") if p.name != "test_ui_text.py"]
+    users = [
+        str(p.relative_to(ROOT))
+        for p in places
+        if any(
+            old.search(line) and "_DEPRECATED" not in line and '": ' not in line
+            for line in p.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert users == []
+
+
+# --- the checks --------------------------------------------------------------------------------
+
+
+def test_the_real_tables_pass_their_checks() -> None:
+    assert kypho_aid.validate() == []
+
+
+def test_a_fill_not_listed_and_a_fill_not_used_are_reported(data_copy: Path) -> None:
+    _edit(
+        data_copy, "ui_text.csv", "SURE score: {score} of 4.,score", "SURE score: {n} of 4.,score"
+    )
+    assert sorted(_problems(data_copy, "ui_text")) == [
+        "13:fills: fills lists score but the text has no {score}; use it or remove it",
+        "13:fills: the text fills in n but fills does not list it; add it to fills",
+    ]
+
+
+def test_a_broken_brace_is_reported(data_copy: Path) -> None:
+    _edit(data_copy, "ui_text.csv", "That's right.", "That's {right.")
+    (problem,) = _problems(data_copy, "ui_text")
+    assert problem.startswith("15:text: expected '}' before end of string")
+
+
+def test_handout_items_are_checked_against_their_sections_table(data_copy: Path) -> None:
+    _edit(data_copy, "handout_items.csv", "outcome,new_fracture,1", "outcome,what_it_is,1")
+    _edit(data_copy, "handout_items.csv", "question,F12,6", "question,F99,6")
+    assert _problems(data_copy, "handout_items") == [
+        "8:item_id: unknown outcome 'what_it_is' for section outcome: it is not in "
+        "outcome_definitions.csv",
+        "16:item_id: unknown question_id 'F99' for section question: it is not in faq.csv",
+    ]
+
+
+def test_a_handout_item_listed_twice_in_one_place_is_reported(data_copy: Path) -> None:
+    _edit(data_copy, "handout_items.csv", "attribute,duration,4", "attribute,duration,3")
+    (problem,) = _problems(data_copy, "handout_items")
+    assert problem == "5:section+order: duplicate key 'attribute, 3' (first used on row 4)"
+
+
+def test_sham_choices_need_exactly_one_right(data_copy: Path) -> None:
+    _edit(data_copy, "sham_choices.csv", "know.,,\nd,", "know.,COCH2018,Abstract\nd,")
+    _edit(data_copy, "sham_choices.csv", "instead.,false,", "instead.,true,")
+    assert _problems(data_copy, "sham_choices") == [
+        "4:right: a second choice is marked right (the first is on row 3); mark exactly one"
+    ]
+
+
+def test_the_right_sham_choice_needs_a_source(data_copy: Path) -> None:
+    _edit(
+        data_copy,
+        "sham_choices.csv",
+        ',true,,COCH2018,"Abstract, Authors\' conclusions"',
+        ",true,,,",
+    )
+    assert _problems(data_copy, "sham_choices") == ["3:source_ids: required when right is True"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "ui-text-fill-not-listed",
+        "ui-text-fill-not-used",
+        "ui-text-unclosed-brace",
+        "session-steps-duplicate-id",
+        "handout-item-unknown-attribute",
+        "handout-item-unknown-outcome",
+        "handout-item-in-wrong-section",
+        "sham-two-right",
+        "sham-none-right",
+        "sham-wrong-choice-without-why",
+    ],
+)
+def test_the_corpus_has_a_case_for_each_new_check(case: str) -> None:
+    """The cases themselves run in test_validation; here: they exist and give the whole line."""
+    expected = (ROOT / "tests" / "broken_data" / case / "expected.txt").read_text(encoding="utf-8")
+    assert re.match(r"[a-z_]+\.csv:\d+:[a-z_]+: .+", expected.splitlines()[0])
+
+
+# --- the readability gate --------------------------------------------------------------------
+
+
+def test_the_gate_scores_the_apps_patient_sentences() -> None:
+    texts = readability.patient_texts().set_index("source")
+    scored = str(texts.loc["ui_text.patient", "text"])
+    assert "Contact your care team today, whatever you choose." in scored
+    assert "SURE score: it of 4." in scored  # a fill reads as one short word
+    assert "Fairest test first" not in scored  # a label, not a sentence
+    report = readability.readability_report().set_index("source")
+    assert report.loc["ui_text.patient", "smog"] <= readability.GRADE_LIMIT
+
+
+def test_a_hard_app_sentence_fails_the_gate(data_copy: Path) -> None:
+    hard = (
+        "Comprehensive individualised multidisciplinary consideration necessitates "
+        "collaborative deliberation regarding interventional alternatives."
+    )
+    _edit(data_copy, "ui_text.csv", "Your summary is ready.", hard)
+    report = readability.readability_report(data_copy).set_index("source")
+    assert report.loc["ui_text.patient", "smog"] > readability.GRADE_LIMIT
+    assert report.loc["ui_text.patient", "verdict"] != "ok"
