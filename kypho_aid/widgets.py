@@ -23,9 +23,23 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
         "kypho_aid.widgets needs ipywidgets: pip install 'kypho-aid[widgets]'"
     ) from err
 
-from kypho_aid.datasets import load_dataset, option_labels
+from kypho_aid.candidacy import (
+    PROFILE_FIELDS,
+    PatientProfile,
+    ProfileError,
+    screen,
+    screening_context,
+    screening_sentences,
+)
+from kypho_aid.compare import compare
+from kypho_aid.datasets import content_info, load_dataset, option_labels
+from kypho_aid.decision import RATING_LABELS, check_answer, sure_result, values_table
+from kypho_aid.exceptions import KyphoAidError
+from kypho_aid.export import about_html, overview_html
 from kypho_aid.findings import pairwise_panels
+from kypho_aid.handout import build_handout
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
+from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
 from kypho_aid.style import DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
 from kypho_aid.texts import session_steps, ui_text
 
@@ -168,7 +182,6 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
-        from kypho_aid.decision import RATING_LABELS
 
         self._data_dir = data_dir
         considerations = load_dataset("considerations", data_dir=data_dir).sort_values("order")
@@ -204,7 +217,6 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
             slider.observe(self._render, names="value")
 
     def _render(self, change: dict[str, Any] | None = None) -> None:
-        from kypho_aid.decision import values_table
 
         self.value = {key: s.value for key, s in self.sliders.items() if s.value >= 0}
         self.table = values_table(self.value, data_dir=self._data_dir)
@@ -258,7 +270,6 @@ class SureCheck(w.VBox):  # type: ignore[misc]
             toggle.observe(self._render, names="value")
 
     def _render(self, change: dict[str, Any] | None = None) -> None:
-        from kypho_aid.decision import sure_result
 
         given = {key: t.value for key, t in self.answers.items() if t.value is not None}
         self.value = sure_result(given, data_dir=self._data_dir)
@@ -295,7 +306,6 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
     @property
     def value(self) -> dict[str, bool]:
         """Which answered questions were right."""
-        from kypho_aid.decision import check_answer
 
         return {
             key: check_answer(key, radio.value, data_dir=self._data_dir).correct
@@ -304,7 +314,6 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
         }
 
     def _render(self, change: dict[str, Any] | None = None) -> None:
-        from kypho_aid.decision import check_answer
 
         for key, radio in self.questions.items():
             if radio.value is None:
@@ -331,7 +340,6 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
-        from kypho_aid.candidacy import PROFILE_FIELDS, screening_context
 
         self._data_dir = data_dir
         self._context = self._context_html(screening_context(data_dir=data_dir), data_dir)
@@ -374,7 +382,6 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
 
     def profile_values(self) -> dict[str, Any]:
         """The form as a mapping for ``PatientProfile.from_mapping``; numbers are parsed here."""
-        from kypho_aid.candidacy import ProfileError
 
         values: dict[str, Any] = {}
         for name, control in self.fields.items():
@@ -393,7 +400,6 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
         return values
 
     def _render(self, change: dict[str, Any] | None = None) -> None:
-        from kypho_aid.candidacy import PatientProfile, ProfileError, screen, screening_sentences
 
         try:
             profile = PatientProfile.from_mapping(self.profile_values())
@@ -456,8 +462,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
-        from kypho_aid.datasets import content_info
-        from kypho_aid.export import overview_html
 
         self._data_dir = data_dir
         info = content_info(data_dir=data_dir)
@@ -552,7 +556,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         return html.escape(ui_text(text_id, data_dir=self._data_dir))
 
     def _open_about(self, change: dict[str, Any]) -> None:
-        from kypho_aid.export import about_html
 
         if change["new"] is not None and not self.about.children[0].value:
             self.about.children[0].value = about_html(data_dir=self._data_dir)
@@ -564,7 +567,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             self.stack.children[index].children = (self._builders[index](),)
 
     def _build_compare(self) -> w.Widget:
-        from kypho_aid.compare import compare
 
         self.procedure = StepExplorer(data_dir=self._data_dir)
         return w.VBox(
@@ -615,7 +617,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
 
     def summary_html(self) -> str:
         """The one-page summary of this session, as a self-contained HTML document."""
-        from kypho_aid.handout import build_handout
 
         sure = self.sure.answers.items() if self.sure is not None else ()
         return build_handout(
@@ -628,9 +629,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         )
 
     def _prepare(self, button: Any = None) -> None:
-        import base64
-
-        from kypho_aid.exceptions import KyphoAidError
 
         try:
             document = self.summary_html()
@@ -662,7 +660,6 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         step: int = 1,
         data_dir: str | Path | None = None,
     ) -> None:
-        from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
 
         self._data_dir = data_dir
         labels = option_labels(data_dir=data_dir)
@@ -696,7 +693,6 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         self.step.observe(self._render, names="value")
 
     def _switch(self, change: dict[str, Any] | None = None) -> None:
-        from kypho_aid.procedure import procedure_steps
 
         total = len(procedure_steps(self.option.value, data_dir=self._data_dir))
         with self.step.hold_trait_notifications():
@@ -705,8 +701,7 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         self._render()
 
     def _render(self, change: dict[str, Any] | None = None) -> None:
-        from kypho_aid.plotting import render_step_png
-        from kypho_aid.procedure import step_view
+        from kypho_aid.plotting import render_step_png  # matplotlib only once a drawing is shown
 
         self.value = step_view(self.option.value, self.step.value, data_dir=self._data_dir)
         self.png = render_step_png(self.value)

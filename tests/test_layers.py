@@ -28,6 +28,7 @@ LAYERS: dict[str, frozenset[str]] = {
             "profile",
             "validation",
             "datasets",
+            "texts",
             "style",
         }
     ),

@@ -271,7 +271,6 @@ def test_a_handout_item_listed_twice_in_one_place_is_reported(data_copy: Path) -
 
 
 def test_sham_choices_need_exactly_one_right(data_copy: Path) -> None:
-    _edit(data_copy, "sham_choices.csv", "know.,,\nd,", "know.,COCH2018,Abstract\nd,")
     _edit(data_copy, "sham_choices.csv", "instead.,false,", "instead.,true,")
     assert _problems(data_copy, "sham_choices") == [
         "4:right: a second choice is marked right (the first is on row 3); mark exactly one"

@@ -429,9 +429,7 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
     ),
     "sham-two-right": (
         "sham_choices.csv",
-        lambda lines: replace_in_row("c,The fake procedure", ",false,", ",true,")(
-            replace_in_row("c,The fake procedure", "know.,,", "know.,COCH2018,Abstract")(lines)[0]
-        ),
+        replace_in_row("c,The fake procedure", ",false,", ",true,"),
         "right",
         "two sham choices marked right",
     ),
@@ -446,8 +444,8 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
         replace_in_row(
             "d,",
             ",false,pain is not read from a scan: each person rates their own pain on a scale. "
-            "That is why what they know about their care matters.,,",
-            ",false,,,",
+            "That is why what they know about their care matters.,",
+            ",false,,",
         ),
         "why_not",
         "a wrong sham choice that does not say why it is wrong",
