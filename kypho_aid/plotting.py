@@ -38,7 +38,7 @@ from matplotlib.typing import JoinStyleType, RcKeyType
 from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import finding_arms, format_number, one_finding
-from kypho_aid.outcomes import RiskView
+from kypho_aid.outcomes import RiskView, risk_view
 from kypho_aid.procedure import StepView, procedure_steps, step_row, step_view
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "plot_timeline",
     "render_png",
     "render_step_png",
+    "show_risk_view",
     "theme",
 ]
 
@@ -377,6 +378,16 @@ def plot_timeline(items: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_yticks(range(len(timed)), [_short(str(r.statement)) for r in timed.itertuples()][::-1])
     ax.set_title("Before and after the procedure", loc="left")
     return ax
+
+
+def show_risk_view(outcome: str, *, data_dir: str | Path | None = None) -> None:
+    """In a notebook: draw an outcome's lead finding in the house theme, then print the
+    picture's alt text, long description and the outcome's other findings in words."""
+    view = risk_view(outcome, data_dir=data_dir)
+    with theme():
+        plot_risk_view(view)
+        plt.show()
+    print(view.text)
 
 
 def plot_risk_view(view: object, *, ax: Axes | None = None) -> Axes:

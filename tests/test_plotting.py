@@ -148,3 +148,16 @@ def test_functions_draw_on_the_axes_they_are_given() -> None:
     view = kypho_aid.risk_view(ICON_OUTCOMES[0])
     assert plot_risk_view(view, ax=ax) is ax
     assert len(figure.axes) == 1
+
+
+def test_show_risk_view_draws_the_lead_finding_then_prints_its_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kypho_aid.plotting import show_risk_view
+
+    shown: list[int] = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(len(plt.gcf().axes[0].collections)))
+    show_risk_view("new_fracture")
+    view = kypho_aid.risk_view("new_fracture")
+    assert shown and shown[0] > 0  # the icon arrays were drawn when the figure was shown
+    assert capsys.readouterr().out == f"{view.text}\n"

@@ -33,18 +33,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import kypho_aid
-from kypho_aid.plotting import plot_outcome_comparison, plot_risk_view, plot_timeline, theme
+from kypho_aid.plotting import plot_outcome_comparison, plot_timeline, show_risk_view, theme
 from kypho_aid.widgets import RiskExplorer
-
-
-def show_risk_view(outcome):
-    """The outcome's lead finding as a picture, its alt text and description, then the rest."""
-    view = kypho_aid.risk_view(outcome)
-    with theme():
-        plot_risk_view(view)
-        plt.show()
-    print(view.text)
-
 
 # %% [markdown]
 # ## How to read the numbers

@@ -44,22 +44,13 @@ from kypho_aid.outcomes import DESIGN_WORDS
 from kypho_aid.plotting import (
     plot_outcome_comparison,
     plot_procedure_strip,
-    plot_risk_view,
     plot_step_comparison,
+    show_risk_view,
     theme,
 )
 from kypho_aid.procedure import drawing_text, first_step_with, step_comparison_text
 
 pd.set_option("display.max_colwidth", None)
-
-
-def show_risk_view(outcome):
-    """The outcome's picture, then its alt text and long description in words."""
-    view = kypho_aid.risk_view(outcome)
-    with theme():
-        plot_risk_view(view)
-        plt.show()
-    print(view.text)
 
 
 def bullets(lines):
