@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 import kypho_aid
 from kypho_aid import exercises, handout, readability
@@ -169,7 +170,7 @@ def test_the_handout_shows_the_questions_from_data(data_copy: Path) -> None:
     section = document[document.index('id="questions"') :]
     first = re.search(r"<li>([^<]*)</li>", section)
     assert first is not None
-    assert first.group(1) == str(faq.loc["F02", "question"].iloc[0]).replace("'", "&#x27;")
+    assert first.group(1) == escape(str(faq.loc["F02", "question"].iloc[0]))
 
 
 # --- deprecated constants --------------------------------------------------------------------
