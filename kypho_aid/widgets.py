@@ -35,7 +35,7 @@ from kypho_aid.compare import compare
 from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import RATING_LABELS, check_answer, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
-from kypho_aid.export import about_html, overview_html
+from kypho_aid.export import about_html, overview_html, risk_view_html, step_view_html
 from kypho_aid.findings import pairwise_panels
 from kypho_aid.handout import build_handout
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
@@ -159,7 +159,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         else:
             self.chart.layout.display = "none"
             self.description.value = ""
-        self.summary.value = view.html
+        self.summary.value = risk_view_html(view)
         return view
 
 
@@ -711,4 +711,4 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
             f'alt="{html.escape(self.value.text.alt)}" '
             f'style="width: {STEP_IMAGE_WIDTH_PX}px; max-width: 100%;">'
         )
-        self.words.value = self.value.html
+        self.words.value = step_view_html(self.value)
