@@ -467,6 +467,8 @@ def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> _S
 
 
 def _questions_section(data_dir: str | Path | None) -> list[str]:
+    """Questions to ask your care team: those data/handout_items.csv names, then others from the
+    FAQ up to five."""
     faq = load_dataset("faq", data_dir=data_dir).drop_duplicates("question_id")
     by_id = dict(zip(faq["question_id"].astype(str), faq["question"].astype(str), strict=True))
     chosen = [by_id[q] for q in handout_items("question", data_dir=data_dir) if q in by_id]

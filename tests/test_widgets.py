@@ -83,7 +83,7 @@ def test_candidacy_check_names_bad_fields_and_screens() -> None:
     assert (
         check.value is None
         and "pain_score" in check.result.value
-        and 'role="alert"' in check.result.value
+        and "role='alert'" in check.result.value
     )
     check.fields["pain_score"].value = "ten"
     assert "pain_score must be a number" in check.result.value
@@ -94,7 +94,7 @@ def test_candidacy_check_names_bad_fields_and_screens() -> None:
     )
     # a possible infection is a red flag: urgent for every option, non-surgical care included
     assert set(statuses.values()) == {"urgent_assessment"}
-    assert 'role="alert"><strong>A warning sign was found.' in check.result.value
+    assert "role='alert'><strong>A warning sign was found." in check.result.value
     assert "AAOS_VP" in check.result.value and "ASBMR2019" in check.result.value
     check.fields["infection"].value = False
     check.fields["uncorrectable_bleeding"].value = True
@@ -140,7 +140,7 @@ def test_a_full_session_writes_no_file(tmp_path, monkeypatch) -> None:  # type: 
     app.notes.value = "my secret note <b>bold</b>"
     app._prepare()
     assert "data:text/html;charset=utf-8;base64," in app.download.value
-    encoded = app.download.value.split("base64,", 1)[1].split('"', 1)[0]
+    encoded = app.download.value.split("base64,", 1)[1].split("'", 1)[0]
     summary = base64.b64decode(encoded).decode("utf-8")
     assert "my secret note &lt;b&gt;bold&lt;/b&gt;" in summary
     assert list(tmp_path.iterdir()) == []
