@@ -10,6 +10,8 @@ from markupsafe import Markup
 
 from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography
 from kypho_aid.datasets import content_info, load_dataset
+from kypho_aid.outcomes import DESIGN_WORDS, RiskView
+from kypho_aid.procedure import StepView
 from kypho_aid.style import HTML_CSS
 from kypho_aid.templating import render
 
@@ -20,6 +22,8 @@ __all__ = [
     "comparison_to_markdown",
     "footer_text",
     "overview_html",
+    "risk_view_html",
+    "step_view_html",
 ]
 
 
@@ -142,3 +146,40 @@ def about_html(*, data_dir: str | Path | None = None) -> str:
         ("Found a mistake?", about["report_an_error"]),
     ]
     return render("about.html.j2", parts=parts)
+
+
+def risk_view_html(view: RiskView) -> str:
+    """What the risk explorer shows beside its chart, as escaped HTML.
+
+    The ``words`` view is each finding's statement led by its comparison; the others a table
+    of every finding (comparison, figures, time point, certainty, design), which the
+    ``icons`` view leads with the drawn finding's statement.
+    """
+    figures = view.figures.itertuples()
+    words = view.view == "words"
+    rows: list[tuple[str, ...]] = (
+        [(str(r.comparison_label), str(r.statement)) for r in figures]
+        if words
+        else [
+            (
+                str(r.comparison_label),
+                str(r.figure),
+                str(r.timepoint),
+                str(r.certainty).replace("_", " "),
+                DESIGN_WORDS[str(r.design)],
+            )
+            for r in figures
+        ]
+    )
+    lead = (
+        str(view.finding["statement"])
+        if view.view == "icons" and view.finding is not None
+        else None
+    )
+    return render("risk_view.html.j2", words=words, rows=rows, lead=lead)
+
+
+def step_view_html(view: StepView) -> str:
+    """One step's title, description, drawing text and sources, as escaped HTML."""
+    citations = [str(c) for c in view.sources["citation"]]
+    return render("step_view.html.j2", step=view, citations=citations)

@@ -9,7 +9,6 @@ comparison. Observational figures are told in words, never drawn. Nothing here m
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,10 +150,16 @@ class RiskView:
     view: str
     figures: pd.DataFrame
     chart: str | None  # "icons", "comparison" or None when the view has no chart
-    html: str
     text: ChartText | None
     finding: pd.Series | None = None
     panels: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def html(self) -> str:
+        """Gone: HTML is written by the rendering layer, which this layer may not import."""
+        raise AttributeError(
+            "RiskView.html moved to the rendering layer: use kypho_aid.export.risk_view_html(view)"
+        )
 
 
 def _choose_options(options: str | Iterable[str] | None, data_dir: str | Path | None) -> list[str]:
@@ -234,28 +239,6 @@ def risk_view(
                 rows[rows["finding_id"] != lead["finding_id"]],
             ]
         ).reset_index(drop=True)
-    if view == "words":
-        body = "".join(
-            f"<p><strong>{html.escape(str(r.comparison_label))}:</strong> {html.escape(str(r.statement))}</p>"
-            for r in rows.itertuples()
-        )
-    else:
-        cells = "".join(
-            f"<tr><th scope='row'>{html.escape(str(r.comparison_label))}</th>"
-            f"<td>{html.escape(str(r.figure))}</td><td>{html.escape(str(r.timepoint))}</td>"
-            f"<td>{html.escape(str(r.certainty).replace('_', ' '))}</td>"
-            f"<td>{html.escape(DESIGN_WORDS[str(r.design)])}</td></tr>"
-            for r in rows.itertuples()
-        )
-        body = (
-            "<table><thead><tr><th scope='col'>Comparison</th><th scope='col'>Figures</th>"
-            "<th scope='col'>When</th><th scope='col'>How sure</th><th scope='col'>Evidence</th>"
-            "</tr></thead><tbody>" + cells + "</tbody></table>"
-        )
-        if view == "icons" and lead is not None:
-            body = f"<p>{html.escape(str(lead['statement']))}</p>" + body
-    if not len(rows):
-        body = "<p>No study in our sources measured this for the options chosen.</p>"
     chart: str | None = None
     text: ChartText | None = None
     if view == "icons" and lead is not None:
@@ -270,7 +253,6 @@ def risk_view(
         view,
         rows,
         chart,
-        f'<div class="kypho-aid-risk">{body}</div>',
         text,
         lead,
         panels.reset_index(drop=True),

@@ -8,7 +8,6 @@ else; :func:`drawing_text` says in words what each drawing shows.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,15 +211,9 @@ class StepView:
 
     @property
     def html(self) -> str:
-        """The step's title, description, drawing text and sources as escaped HTML."""
-        cited = "".join(f"<li>{html.escape(str(c))}</li>" for c in self.sources["citation"])
-        return (
-            f"<h4>{html.escape(self.option_label)}, step {self.step} of {self.total}: "
-            f"{html.escape(self.label)}</h4>"
-            f"<p>{html.escape(self.description)}</p>"
-            f'<p class="kypho-step-alt"><strong>What the drawing shows:</strong> '
-            f"{html.escape(self.shows)}.</p>"
-            f'<details><summary>Sources</summary><ol class="kypho-step-sources">{cited}</ol></details>'
+        """Gone: HTML is written by the rendering layer, which this layer may not import."""
+        raise AttributeError(
+            "StepView.html moved to the rendering layer: use kypho_aid.export.step_view_html(view)"
         )
 
 

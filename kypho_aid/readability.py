@@ -34,7 +34,7 @@ from kypho_aid.candidacy import EXAMPLE_PROFILE, PatientProfile, screen, screeni
 from kypho_aid.compare import compare
 from kypho_aid.datasets import describe_dataset, list_datasets, load_dataset
 from kypho_aid.decision import RATING_LABELS, sure_result, values_table
-from kypho_aid.export import overview_html
+from kypho_aid.export import overview_html, risk_view_html
 from kypho_aid.findings import summary_of_findings
 from kypho_aid.handout import build_handout
 from kypho_aid.model import LIST_SEPARATOR
@@ -307,7 +307,9 @@ def _risk_text(data_dir: str | Path | None) -> str:
         chart = risk_view(outcome, view="icons", data_dir=data_dir)
         if chart.text is not None:
             chunks += [chart.text.alt, chart.text.long]
-        chunks += _html_chunks(risk_view(outcome, view="numbers", data_dir=data_dir).html)
+        chunks += _html_chunks(
+            risk_view_html(risk_view(outcome, view="numbers", data_dir=data_dir))
+        )
     return _join(chunks)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-__all__ = ["cited", "one_line", "render"]
+__all__ = ["cited", "one_line", "render", "render_macro"]
 
 
 def one_line(text: object) -> str:
@@ -47,3 +47,13 @@ _ENVIRONMENT.filters["one_line"] = one_line
 def render(template: str, **context: Any) -> str:
     """Render ``templates/<template>`` with ``context``, every value escaped on output."""
     return _ENVIRONMENT.get_template(template).render(**context)
+
+
+def render_macro(template: str, macro: str, /, **arguments: Any) -> str:
+    """Call the macro ``macro`` of ``templates/<template>`` with ``arguments``, escaped as in
+    :func:`render`; for the small pieces of HTML a widget sets, kept together in one file.
+
+    An unknown macro is an error (AttributeError), as is an argument the macro does not take
+    (TypeError).
+    """
+    return str(getattr(_ENVIRONMENT.get_template(template).module, macro)(**arguments))

@@ -8,10 +8,11 @@ and one drawing function; it computes nothing itself and never calls ``display``
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
+
+from markupsafe import Markup
 
 # ipywidgets 8 ships neither type hints nor a py.typed marker, and no stub package exists, so
 # ``w`` is Any to mypy: the import and each ``class ...(w.VBox)`` (subclassing Any) carry a
@@ -35,12 +36,13 @@ from kypho_aid.compare import compare
 from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import RATING_LABELS, check_answer, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
-from kypho_aid.export import about_html, overview_html
+from kypho_aid.export import about_html, overview_html, risk_view_html, step_view_html
 from kypho_aid.findings import pairwise_panels
 from kypho_aid.handout import build_handout
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
 from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
 from kypho_aid.style import DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
+from kypho_aid.templating import render_macro
 from kypho_aid.texts import session_steps, ui_text
 
 __all__ = [
@@ -52,6 +54,21 @@ __all__ = [
     "SureCheck",
     "ValuesRater",
 ]
+
+
+def _html(piece: str, /, **arguments: Any) -> str:
+    """One piece of HTML from ``templates/widgets.html.j2``: its macro ``piece``, text escaped."""
+    return render_macro("widgets.html.j2", piece, **arguments)
+
+
+def _trusted(value: str) -> Markup:
+    """Mark a value as safe to write into an attribute unescaped: the one place widgets do.
+
+    Only for values made from the package's own constants (:mod:`kypho_aid.style`) and base64
+    data URIs (letters, digits, ``+/=`` and the fixed ``data:...;base64,`` prefix), which hold
+    nothing a person typed and nothing escaping would change.
+    """
+    return Markup(value)  # trusted: see the docstring (constants and base64 only)
 
 
 class RiskExplorer(w.VBox):  # type: ignore[misc]
@@ -151,28 +168,17 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
 
             self.chart.value = render_png(view)
             self.chart.layout.display = None
-            shows = html.escape(ui_text("risk.chart_shows", data_dir=self._data_dir))
-            self.description.value = (
-                f'<p class="kypho-risk-alt"><strong>{shows}</strong> {html.escape(view.text.alt)}</p>'
-                f'<p class="kypho-risk-long">{html.escape(view.text.long)}</p>'
+            self.description.value = _html(
+                "chart_text",
+                shows=ui_text("risk.chart_shows", data_dir=self._data_dir),
+                alt=view.text.alt,
+                long=view.text.long,
             )
         else:
             self.chart.layout.display = "none"
             self.description.value = ""
-        self.summary.value = view.html
+        self.summary.value = risk_view_html(view)
         return view
-
-
-def _html_table(frame: Any, columns: dict[str, str], css: str) -> str:
-    """A small escaped HTML table from selected columns (header -> column)."""
-    head = "".join(f"<th scope='col'>{html.escape(title)}</th>" for title in columns)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape(str(row[col]))}</td>" for col in columns.values())
-        + "</tr>"
-        for _, row in frame.iterrows()
-    )
-    return f"<table class='{css}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 class ValuesRater(w.VBox):  # type: ignore[misc]
@@ -201,7 +207,7 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
                 w.HBox(
                     [
                         w.HTML(
-                            f"<b>{html.escape(str(item.question))}</b>",
+                            _html("bold", words=str(item.question)),
                             layout=w.Layout(width="26rem"),
                         ),
                         slider,
@@ -223,20 +229,18 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
         rated = self.table[self.table["rating_label"] != "not rated"]
         if rated.empty:
             empty = ui_text("values.empty", data_dir=self._data_dir)
-            self.lineup.value = f"<p>{html.escape(empty)}</p>"
+            self.lineup.value = _html("paragraph", words=empty)
             return
-        parts = []
-        for label, group in rated.groupby("label", sort=False):
-            items = "".join(
-                f"<li><b>{html.escape(cast(str, r.option_label))}:</b> "
-                f"{html.escape(cast(str, r.facts))}</li>"
-                for r in group.itertuples()
+        groups = [
+            (
+                str(label),
+                str(group.iloc[0]["rating_label"]),
+                [(cast(str, r.option_label), cast(str, r.facts)) for r in group.itertuples()],
             )
-            parts.append(
-                f"<h4>{html.escape(str(label))} ({html.escape(group.iloc[0]['rating_label'])})</h4><ul>{items}</ul>"
-            )
-        intro = html.escape(ui_text("values.intro", data_dir=self._data_dir))
-        self.lineup.value = f"<p>{intro}</p>" + "".join(parts)
+            for label, group in rated.groupby("label", sort=False)
+        ]
+        intro = ui_text("values.intro", data_dir=self._data_dir)
+        self.lineup.value = _html("values_lineup", intro=intro, groups=groups)
 
 
 class SureCheck(w.VBox):  # type: ignore[misc]
@@ -257,7 +261,9 @@ class SureCheck(w.VBox):  # type: ignore[misc]
             rows.append(
                 w.HBox(
                     [
-                        w.HTML(html.escape(str(item.question)), layout=w.Layout(width="28rem")),
+                        w.HTML(
+                            _html("text", words=str(item.question)), layout=w.Layout(width="28rem")
+                        ),
                         toggle,
                     ]
                 )
@@ -273,10 +279,13 @@ class SureCheck(w.VBox):  # type: ignore[misc]
 
         given = {key: t.value for key, t in self.answers.items() if t.value is not None}
         self.value = sure_result(given, data_dir=self._data_dir)
-        conflict = html.escape(ui_text("sure.conflict", data_dir=self._data_dir))
-        flag = f" <b>{conflict}</b>" if self.value.conflict else ""
-        score = html.escape(ui_text("sure.score", score=self.value.score, data_dir=self._data_dir))
-        self.result.value = f"<p>{score}{flag} {html.escape(self.value.message)}</p>"
+        conflict = ui_text("sure.conflict", data_dir=self._data_dir)
+        self.result.value = _html(
+            "sure_result",
+            score=ui_text("sure.score", score=self.value.score, data_dir=self._data_dir),
+            conflict=conflict if self.value.conflict else "",
+            message=self.value.message,
+        )
 
 
 class KnowledgeCheck(w.VBox):  # type: ignore[misc]
@@ -298,9 +307,7 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
             self.questions[str(item.question_id)] = choice
             self.feedback[str(item.question_id)] = feedback
             choice.observe(self._render, names="value")
-            rows.append(
-                w.VBox([w.HTML(f"<b>{html.escape(str(item.question))}</b>"), choice, feedback])
-            )
+            rows.append(w.VBox([w.HTML(_html("bold", words=str(item.question))), choice, feedback]))
         super().__init__(rows)
 
     @property
@@ -325,9 +332,7 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
                 if result.correct
                 else ui_text("quiz.wrong", answer=result.answer, data_dir=self._data_dir)
             )
-            self.feedback[
-                key
-            ].value = f"<p>{html.escape(verdict)} {html.escape(result.explanation)}</p>"
+            self.feedback[key].value = _html("paragraph", words=f"{verdict} {result.explanation}")
 
 
 class CandidacyCheck(w.VBox):  # type: ignore[misc]
@@ -342,7 +347,7 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
 
         self._data_dir = data_dir
-        self._context = self._context_html(screening_context(data_dir=data_dir), data_dir)
+        self._context = self._context_items(screening_context(data_dir=data_dir), data_dir)
         self.fields: dict[str, w.Widget] = {}
         rows = []
         yes, no, unknown = (
@@ -370,7 +375,9 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
             self.fields[name] = control
             question = spec.question[0].upper() + spec.question[1:]
             rows.append(
-                w.HBox([w.HTML(html.escape(question), layout=w.Layout(width="28rem")), control])
+                w.HBox(
+                    [w.HTML(_html("text", words=question), layout=w.Layout(width="28rem")), control]
+                )
             )
         self.result = w.HTML()
         self.result.add_class("kypho-candidacy-result")
@@ -406,44 +413,44 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
         except ProfileError as err:
             self.value = None
             check = ui_text("candidacy.check_answer", problem=err, data_dir=self._data_dir)
-            self.result.value = f"<p class='kypho-error' role='alert'>{html.escape(check)}</p>"
+            self.result.value = _html("error", words=check)
             return
         self.value = screen(profile, data_dir=self._data_dir)
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in screening_sentences(self.value))
         urgent = (self.value["status"] == "urgent_assessment").any()
-        alert = (
-            "<p class='kypho-urgent' role='alert'><strong>"
-            f"{self._text('candidacy.warning')}</strong> "
-            f"{self._text('candidacy.contact_today')}</p>"
+        warning = (
+            (self._text("candidacy.warning"), self._text("candidacy.contact_today"))
             if urgent
-            else ""
+            else None
         )
-        note = self._text("candidacy.rules_note")
-        self.result.value = f"{alert}<ul>{items}</ul><p>{note}</p>{self._context}"
+        self.result.value = _html(
+            "screening_result",
+            warning=warning,
+            sentences=screening_sentences(self.value),
+            note=self._text("candidacy.rules_note"),
+            groups_title=self._text("candidacy.groups_say"),
+            groups_note=self._text("candidacy.groups_note"),
+            groups=self._context,
+        )
 
     def _text(self, text_id: str) -> str:
-        """One text of ``ui_text.csv``, escaped for HTML."""
-        return html.escape(ui_text(text_id, data_dir=self._data_dir))
+        """One text of ``ui_text.csv`` (plain text: the template escapes it)."""
+        return ui_text(text_id, data_dir=self._data_dir)
 
     @staticmethod
-    def _context_html(context: Any, data_dir: str | Path | None) -> str:
-        """What guideline groups say about each option, as a short cited list (same for everyone)."""
-
-        def paid_by(funding: object) -> str:
-            return html.escape(ui_text("candidacy.paid_by", funding=funding, data_dir=data_dir))
-
-        items = "".join(
-            f"<li><strong>{html.escape(str(row.option_label))}:</strong> {html.escape(str(row.text))}"
-            f" <span class='kypho-source'>[{html.escape(', '.join(row.source_ids))}]</span>"
-            + (f" {paid_by(row.funding)}" if row.funding else "")
-            + "</li>"
+    def _context_items(context: Any, data_dir: str | Path | None) -> list[tuple[str, ...]]:
+        """What guideline groups say about each option, cited (same for everyone): option,
+        what it says, its sources and who paid ("" when not stated)."""
+        return [
+            (
+                str(row.option_label),
+                str(row.text),
+                ", ".join(row.source_ids),
+                ui_text("candidacy.paid_by", funding=row.funding, data_dir=data_dir)
+                if row.funding
+                else "",
+            )
             for row in context.itertuples(index=False)
-        )
-        if not items:
-            return ""
-        title = html.escape(ui_text("candidacy.groups_say", data_dir=data_dir))
-        note = html.escape(ui_text("candidacy.groups_note", data_dir=data_dir))
-        return f"<p><strong>{title}</strong> {note}</p><ul>{items}</ul>"
+        ]
 
 
 def __getattr__(name: str) -> tuple[str, ...]:
@@ -472,10 +479,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             reviewed_on=info.reviewed_on.isoformat(),
             data_dir=data_dir,
         )
-        self.header = w.HTML(
-            f"<div class='kypho-aid'><p><strong>{html.escape(info.disclaimer)}</strong></p>"
-            f"<p>{html.escape(version)}</p></div>"
-        )
+        self.header = w.HTML(_html("session_header", disclaimer=info.disclaimer, version=version))
         self.risks: RiskExplorer | None = None
         self.candidacy: CandidacyCheck | None = None
         self.values: ValuesRater | None = None
@@ -513,10 +517,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             self._build_ready,
             lambda: w.VBox(
                 [
-                    w.HTML(
-                        f"<h2>{self._text('app.summary_heading')}</h2>"
-                        f"<p>{self._text('app.summary_intro')}</p>"
-                    ),
+                    w.HTML(self._heading(2, "app.summary_heading", "app.summary_intro")),
                     self.prepare,
                     self.download,
                 ]
@@ -552,8 +553,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.step.observe(lambda change: self._open(change["new"]), names="value")
 
     def _text(self, text_id: str) -> str:
-        """One text of ``ui_text.csv``, escaped for HTML."""
-        return html.escape(ui_text(text_id, data_dir=self._data_dir))
+        """One text of ``ui_text.csv`` (plain text: the template escapes it)."""
+        return ui_text(text_id, data_dir=self._data_dir)
+
+    def _heading(self, level: int, title_id: str, intro_id: str | None = None) -> str:
+        """A heading (and a paragraph under it) from texts of ``ui_text.csv``."""
+        intro = None if intro_id is None else self._text(intro_id)
+        return _html("heading", level=level, title=self._text(title_id), intro=intro)
 
     def _open_about(self, change: dict[str, Any]) -> None:
 
@@ -572,10 +578,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         return w.VBox(
             [
                 w.HTML(compare(data_dir=self._data_dir).to_html()),
-                w.HTML(
-                    f"<h3>{self._text('app.steps_heading')}</h3>"
-                    f"<p>{self._text('app.steps_hint')}</p>"
-                ),
+                w.HTML(self._heading(3, "app.steps_heading", "app.steps_hint")),
                 self.procedure,
             ]
         )
@@ -586,16 +589,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
 
     def _build_candidacy(self) -> w.Widget:
         self.candidacy = CandidacyCheck(data_dir=self._data_dir)
-        intro = w.HTML(
-            f"<h2>{self._text('app.candidacy_heading')}</h2>"
-            f"<p>{self._text('app.candidacy_intro')}</p>"
-        )
+        intro = w.HTML(self._heading(2, "app.candidacy_heading", "app.candidacy_intro"))
         return w.VBox([intro, self.candidacy])
 
     def _build_values(self) -> w.Widget:
         self.values = ValuesRater(data_dir=self._data_dir)
-        lean = w.HTML(f"<h3>{self._text('app.leaning_question')}</h3>")
-        heading = w.HTML(f"<h2>{self._text('app.values_heading')}</h2>")
+        lean = w.HTML(self._heading(3, "app.leaning_question"))
+        heading = w.HTML(self._heading(2, "app.values_heading"))
         return w.VBox([heading, self.values, lean, self.leaning])
 
     def _build_ready(self) -> w.Widget:
@@ -603,11 +603,11 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.quiz = KnowledgeCheck(data_dir=self._data_dir)
         return w.VBox(
             [
-                w.HTML(f"<h2>{self._text('app.ready_heading')}</h2>"),
+                w.HTML(self._heading(2, "app.ready_heading")),
                 self.sure,
-                w.HTML(f"<h3>{self._text('app.quiz_heading')}</h3>"),
+                w.HTML(self._heading(3, "app.quiz_heading")),
                 self.quiz,
-                w.HTML(f"<h3>{self._text('app.notes_heading')}</h3>"),
+                w.HTML(self._heading(3, "app.notes_heading")),
                 self.notes,
             ]
         )
@@ -633,14 +633,16 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         try:
             document = self.summary_html()
         except KyphoAidError as err:
-            self.download.value = f"<p class='kypho-error' role='alert'>{html.escape(str(err))}</p>"
+            self.download.value = _html("error", words=str(err))
             return
         encoded = base64.b64encode(document.encode("utf-8")).decode("ascii")
-        self.download.value = (
-            f"<p>{self._text('app.summary_ready')} "
-            f"<a class='kypho-download-link' style='{DOWNLOAD_LINK_STYLE}' download='kypho-aid-summary.html' "
-            f"href='data:text/html;charset=utf-8;base64,{encoded}'>"
-            f"{self._text('app.save_link')}</a>. {self._text('app.print_hint')}</p>"
+        self.download.value = _html(
+            "download_link",
+            ready=self._text("app.summary_ready"),
+            style=_trusted(DOWNLOAD_LINK_STYLE),
+            href=_trusted(f"data:text/html;charset=utf-8;base64,{encoded}"),
+            save=self._text("app.save_link"),
+            print_hint=self._text("app.print_hint"),
         )
 
 
@@ -706,9 +708,10 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         self.value = step_view(self.option.value, self.step.value, data_dir=self._data_dir)
         self.png = render_step_png(self.value)
         encoded = base64.b64encode(self.png).decode("ascii")
-        self.drawing.value = (
-            f'<img src="data:image/png;base64,{encoded}" '
-            f'alt="{html.escape(self.value.text.alt)}" '
-            f'style="width: {STEP_IMAGE_WIDTH_PX}px; max-width: 100%;">'
+        self.drawing.value = _html(
+            "step_drawing",
+            src=_trusted(f"data:image/png;base64,{encoded}"),
+            alt=self.value.text.alt,
+            width=STEP_IMAGE_WIDTH_PX,
         )
-        self.words.value = self.value.html
+        self.words.value = step_view_html(self.value)

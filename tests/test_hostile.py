@@ -47,6 +47,7 @@ from kypho_aid.exceptions import (
     UnknownOptionError,
     UnknownTopicError,
 )
+from kypho_aid.export import risk_view_html
 from kypho_aid.handout import UNSURE, build_handout, write_handout
 from kypho_aid.model import Option
 
@@ -965,7 +966,7 @@ def test_risk_view_shows_or_names_what_is_unknown(
         return
     assert error is None, error
     assert shown.view == view and set(shown.options) <= set(wanted)
-    assert "<script" not in shown.html.lower()
+    assert "<script" not in risk_view_html(shown).lower()
 
 
 # --- the command line --------------------------------------------------------------------

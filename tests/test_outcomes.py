@@ -18,6 +18,7 @@ import pytest
 
 import kypho_aid
 from kypho_aid import UnknownOptionError, UnknownTopicError
+from kypho_aid.export import risk_view_html
 from kypho_aid.findings import (
     CANNOT_SHOW_CAUSE,
     DRAWABLE_DESIGNS,
@@ -378,9 +379,9 @@ def test_risk_view_leads_with_one_finding_and_escapes_its_html() -> None:
     assert icons.chart == "icons" and icons.text is not None
     assert icons.text.alt and icons.text.long
     words = kypho_aid.risk_view("new_fracture", view="words")
-    assert words.chart is None and words.html.count("<p>") == len(words.figures)
+    assert words.chart is None and risk_view_html(words).count("<p>") == len(words.figures)
     numbers = kypho_aid.risk_view("new_fracture", ["kyphoplasty"], view="numbers")
-    assert numbers.options == ("kyphoplasty",) and "<table>" in numbers.html
+    assert numbers.options == ("kyphoplasty",) and "<table>" in risk_view_html(numbers)
     assert (
         (numbers.figures["intervention"] == "kyphoplasty")
         | (numbers.figures["comparator"] == "kyphoplasty")

@@ -15,6 +15,7 @@ import pytest
 from matplotlib.axes import Axes
 
 from kypho_aid import KyphoAidError, UnknownOptionError
+from kypho_aid.export import step_view_html
 from kypho_aid.plotting import (
     draw_elements,
     plot_procedure_step,
@@ -189,14 +190,15 @@ def test_the_step_view_cites_its_sources_and_escapes_html(data_copy: Path) -> No
     view = step_view("vertebroplasty", 5)
     row = next(r for r in ROWS if r["option_id"] == "vertebroplasty" and r["step_number"] == "5")
     assert view.sources["source_id"].tolist() == row["source_ids"].split(";")
-    assert "high pressure" in view.html.lower()
+    assert "high pressure" in step_view_html(view).lower()
     steps = data_copy / "steps.csv"
     steps.write_text(
         steps.read_text(encoding="utf-8").replace("Push in the cement", "<script>x</script>"),
         encoding="utf-8",
     )
     hostile = step_view("vertebroplasty", 5, data_dir=data_copy)
-    assert "<script>" not in hostile.html and "&lt;script&gt;" in hostile.html
+    shown = step_view_html(hostile)
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from kypho_aid.export import risk_view_html
 from kypho_aid.widgets import RiskExplorer
 
 
 def test_explorer_shows_the_pure_functions_result() -> None:
     explorer = RiskExplorer(outcome="new_fracture")
     assert explorer.value.outcome == "new_fracture"
-    assert explorer.summary.value == explorer.value.html
+    assert explorer.summary.value == risk_view_html(explorer.value)
     assert explorer.value.chart == "icons"
     assert bytes(explorer.chart.value).startswith(b"\x89PNG")
     assert "What the chart shows" in explorer.description.value
