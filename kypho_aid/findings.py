@@ -382,7 +382,9 @@ def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.D
     """
     comparisons = load_dataset("comparisons", data_dir=data_dir)
     labels = arm_labels(data_dir=data_dir)
-    rows = summary_of_findings(outcome, data_dir=data_dir)
+    wide = summary_of_findings(outcome, data_dir=data_dir)
+    # only the columns the rule and the panel read: filtering the wide table is the cost here
+    rows = wide[["comparison", "finding_id", "design", "drawable", "better"]]
     panels = []
     for _, comparison in comparisons[comparisons["pairwise"] == "yes"].iterrows():
         first = pick_lead(rows[rows["comparison"] == comparison["comparison"]])
