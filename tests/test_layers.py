@@ -61,9 +61,21 @@ def _type_checking_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
+def _files(module: str) -> list[Path]:
+    """The source of a module, or every file of a subpackage (``plotting`` is one unit)."""
+    folder = PACKAGE / module
+    return sorted(folder.rglob("*.py")) if folder.is_dir() else [PACKAGE / f"{module}.py"]
+
+
 def imports_of(module: str) -> set[str]:
     """Top-level names this module imports at run time (kypho_aid.x gives x), anywhere in it."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for path in _files(module):
+        found |= _imports_in(ast.parse(path.read_text(encoding="utf-8")))
+    return found - {module}
+
+
+def _imports_in(tree: ast.Module) -> set[str]:
     typing_only = _type_checking_lines(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -85,7 +97,10 @@ def imports_of(module: str) -> set[str]:
 
 
 def modules() -> list[str]:
-    return sorted(path.stem for path in PACKAGE.glob("*.py"))
+    """Every module of the package; a subpackage (a folder with ``__init__.py``) counts as one."""
+    files = [path.stem for path in PACKAGE.glob("*.py")]
+    folders = [path.parent.name for path in PACKAGE.glob("*/__init__.py")]
+    return sorted(files + folders)
 
 
 def test_every_module_has_a_layer() -> None:

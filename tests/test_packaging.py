@@ -110,8 +110,13 @@ def test_wheel_carries_the_knowledge_base(tmp_path: Path) -> None:
     assert (
         "kypho_aid/_data/sources.csv" in names and "kypho_aid/_data/outcomes.schema.yaml" in names
     )
-    # Outside a checkout, the installed copy is found and is valid.
-    code = "import kypho_aid; print(kypho_aid.data_dir().name, len(kypho_aid.validate()))"
+    assert "kypho_aid/templates/handout.html.j2" in names  # HTML comes from these
+    assert "kypho_aid/plotting/drawings.py" in names
+    # Outside a checkout, the installed copy is found, is valid and renders from its templates.
+    code = (
+        "import kypho_aid; print(kypho_aid.data_dir().name, len(kypho_aid.validate()), "
+        "'<table' in kypho_aid.compare().to_html())"
+    )
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     env.pop("KYPHO_AID_DATA", None)
     out = subprocess.run(
@@ -122,4 +127,4 @@ def test_wheel_carries_the_knowledge_base(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert out.stdout.split() == ["_data", "0"]
+    assert out.stdout.split() == ["_data", "0", "True"]

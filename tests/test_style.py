@@ -67,7 +67,7 @@ def test_options_differ_by_shape_as_well_as_colour() -> None:
 def test_no_colour_is_typed_outside_the_style_module() -> None:
     hexes = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
     places = [
-        *sorted((ROOT / "kypho_aid").glob("*.py")),
+        *sorted((ROOT / "kypho_aid").rglob("*.py")),
         *sorted((ROOT / "notebooks" / "src").glob("*.py")),
         *sorted((ROOT / "tools").glob("*.py")),
     ]

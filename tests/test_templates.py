@@ -75,7 +75,7 @@ def tags_in_strings(source: str) -> list[tuple[str, int, str]]:
 
 def _found() -> dict[tuple[str, str], list[str]]:
     found: dict[tuple[str, str], list[str]] = {}
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         for where, line, tag in tags_in_strings(path.read_text(encoding="utf-8")):
             found.setdefault((path.stem, where), []).append(f"line {line}: {tag!r}")
     return found

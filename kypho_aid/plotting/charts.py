@@ -1,0 +1,386 @@
+"""Charts: icon arrays, outcome comparisons, the procedure-day timeline and risk views.
+
+Every function draws on the Axes it is given (or a new one), returns that Axes, and never
+shows or saves (but :func:`show_risk_view`, for notebooks). Colours, markers and sizes come
+from :mod:`kypho_aid.style`. Each artist carries a ``gid`` (``filled-kyphoplasty``, ...) so
+that tests can count icons instead of comparing pixels. Alt text and long descriptions come
+from :func:`kypho_aid.outcomes.chart_text`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.path import Path as MplPath
+
+from kypho_aid import style
+from kypho_aid.exceptions import KyphoAidError
+from kypho_aid.findings import finding_arms, format_number, one_finding
+from kypho_aid.outcomes import RiskView, risk_view
+from kypho_aid.plotting._base import axes_for, png_bytes, theme
+
+__all__ = [
+    "PERSON_MARKER",
+    "plot_icon_array",
+    "plot_outcome_comparison",
+    "plot_risk_view",
+    "plot_timeline",
+    "render_png",
+    "show_risk_view",
+]
+
+
+def _person_marker() -> MplPath:
+    """A person icon: a round head over a rounded body, as one filled path."""
+    head = MplPath.circle(center=(0.0, 0.62), radius=0.2)
+    body = MplPath(
+        [
+            (-0.32, -0.75),
+            (-0.32, 0.1),
+            (-0.2, 0.34),
+            (0.2, 0.34),
+            (0.32, 0.1),
+            (0.32, -0.75),
+            (-0.32, -0.75),
+        ],
+        [MplPath.MOVETO, *[MplPath.LINETO] * 5, MplPath.CLOSEPOLY],
+    )
+    return MplPath.make_compound_path(head, body)
+
+
+PERSON_MARKER = _person_marker()
+
+
+def _grid(denominator: int) -> tuple[int, int]:
+    return (10, 10) if denominator == 100 else (25, 40)
+
+
+def _arm_color(arm: str) -> str:
+    return style.ARM_COLORS[arm]
+
+
+def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Draw the two arms of one randomised finding as icon arrays with one denominator.
+
+    Parameters
+    ----------
+    finding : pandas.Series or one-row pandas.DataFrame
+        A ``risk`` row of :func:`kypho_aid.summary_of_findings` from a randomised design.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made otherwise.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Filled icons in the arm's colour are the people with the outcome and sit together from
+    the top left; grey icons are everyone else. The title names the comparison and time.
+    Observational or pooled non-randomised findings are refused: they are told in words.
+    """
+
+    row = one_finding(finding)
+    if str(row["kind"]) != "risk" or not bool(row["drawable"]):
+        raise KyphoAidError(
+            f"finding {row['finding_id']} is not a randomised risk, so it is told in words, "
+            "not drawn as icons"
+        )
+    arms = finding_arms(row)
+    denominator = int(row["denominator"])
+    rows, cols = _grid(denominator)
+    ax = axes_for(ax, style.ICON_ARRAY_SIZE if denominator == 100 else style.RARE_ICON_ARRAY_SIZE)
+    size = 95 if denominator == 100 else 20
+    gap = 6 if denominator == 100 else 3
+    step = 1.8  # a person icon is about twice as tall as it is wide: rows sit further apart
+    xs, ys = np.meshgrid(np.arange(cols), np.arange(rows)[::-1] * step)
+    xs, ys = xs.ravel(), ys.ravel()
+    height = (rows - 1) * step
+    for block, arm in enumerate(arms.itertuples()):
+        color = _arm_color(str(arm.arm))
+        offset = block * (cols + gap)
+        per = float(cast("float", arm.per))
+        filled = round(per)
+        parts = {
+            "filled": (slice(0, filled), color, color),
+            "unaffected": (
+                slice(filled, denominator),
+                style.UNAFFECTED_COLOR,
+                style.ICON_EDGE_COLOR,
+            ),
+        }
+        for part, (where, face, edge) in parts.items():
+            ax.scatter(
+                xs[where] + offset,
+                ys[where],
+                s=size,
+                marker=PERSON_MARKER,
+                facecolors=face,
+                edgecolors=edge,
+                linewidths=0.6 if denominator == 100 else 0.3,
+                gid=f"{part}-{arm.arm}",
+            )
+        ax.text(
+            offset + (cols - 1) / 2,
+            -1.6,
+            f"{arm.arm_label}\n{format_number(per)} out of {denominator} {arm.counted}",
+            ha="center",
+            va="top",
+            color=style.TEXT_COLOR,
+            gid=f"label-{arm.arm}",
+        )
+    ax.set_title(
+        f"{str(row['measure']).capitalize()}: {str(row['comparison_label']).lower()},\n{row['timepoint']} "
+        f"({row['study']})",
+        loc="left",
+    )
+    ax.set_xlim(-1, len(arms) * (cols + gap) - gap)
+    ax.set_ylim(-6.5 if denominator == 100 else -9, height + 1.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def _benefit(value: float, row: pd.Series) -> float:
+    """A difference turned so that above zero means the first arm did better."""
+    return -value if str(row["direction"]) == "lower_is_better" else value
+
+
+def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Draw randomised findings of one comparison: gaps with intervals, or one pair of means.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        Rows of :func:`kypho_aid.summary_of_findings`: either ``difference`` rows of one
+        comparison on one unit (one line per study and time point, turned so that marks to the
+        right favour the first arm, with both sides labelled), or a single ``means`` row
+        (its two arms as bars).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    rows = findings.reset_index(drop=True)
+    if rows.empty or not rows["drawable"].all():
+        raise KyphoAidError("only randomised findings are drawn; tell the others in words")
+    if rows["comparison"].nunique() != 1 or rows["unit"].nunique() != 1:
+        raise KyphoAidError("one chart shows one comparison on one unit")
+    first = rows.iloc[0]
+    ax = axes_for(ax, style.CHART_SIZE)
+    if (rows["kind"] == "means").any():
+        row = one_finding(rows)
+        arms = [
+            (
+                str(row["intervention"]),
+                str(row["intervention_label"]),
+                float(row["intervention_value"]),
+            ),
+            (str(row["comparator"]), str(row["comparator_label"]), float(row["comparator_value"])),
+        ]
+        for y, (arm, _label, value) in enumerate(arms[::-1]):
+            ax.barh(y, value, color=_arm_color(arm), edgecolor=style.TEXT_COLOR, gid=f"bar-{arm}")
+            ax.text(
+                value,
+                y,
+                f" {format_number(value)}",
+                va="center",
+                ha="left" if value >= 0 else "right",
+            )
+        ax.set_yticks(range(2), [a[1] for a in arms[::-1]])
+        ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1)
+        better = (
+            "lower is better" if str(row["direction"]) == "lower_is_better" else "higher is better"
+        )
+        ax.set_xlabel(f"{row['unit']} ({better})")
+        ax.set_title(
+            f"{row['measure']}: {str(row['comparison_label']).lower()}, {row['timepoint']}",
+            loc="left",
+        )
+        return ax
+    if (rows["better"] == "unknown").any():
+        raise KyphoAidError(
+            "a gap whose direction our source does not give cannot be drawn; tell it in words"
+        )
+    for index, row in rows.iterrows():
+        position = len(rows) - 1 - int(str(index))
+        point = _benefit(float(row["effect"]), row)
+        color = _arm_color(str(row["intervention"]))
+        if pd.notna(row["low"]):
+            ends = sorted((_benefit(float(row["low"]), row), _benefit(float(row["high"]), row)))
+            ax.plot(
+                ends,
+                [position] * 2,
+                color=color,
+                linewidth=2.2,
+                solid_capstyle="butt",
+                gid=f"interval-{row['finding_id']}",
+            )
+        ax.plot(
+            [point],
+            [position],
+            marker="s",
+            markersize=8,
+            linestyle="none",
+            color=color,
+            markeredgecolor=style.TEXT_COLOR,
+            gid=f"estimate-{row['finding_id']}",
+        )
+    labels = [f"{r.study}, {r.timepoint}\n{r.measure}" for r in rows.itertuples()]
+    ax.set_yticks(range(len(rows)), labels[::-1])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1, gid="no-difference")
+    reach = (
+        max(
+            1.0,
+            *(
+                abs(_benefit(float(v), r))
+                for _, r in rows.iterrows()
+                for v in (r["low"], r["high"], r["effect"])
+                if pd.notna(v)
+            ),
+        )
+        * 1.15
+    )
+    ax.set_xlim(-reach, reach)
+    ax.set_xlabel(f"gap in {first['unit']}")
+    for x, align, words in (
+        (0.0, "left", f"← {first['comparator_label']} did better"),
+        (1.0, "right", f"{first['intervention_label']} did better →"),
+    ):
+        ax.text(
+            x,
+            1.01,
+            words,
+            transform=ax.transAxes,
+            ha=align,
+            va="bottom",
+            color=style.TEXT_COLOR,
+            gid=f"favours-{align}",
+        )
+    ax.set_title(f"{first['comparison_label']}\n", loc="left")
+    return ax
+
+
+_HOURS = {"minutes": 1 / 60, "hours": 1.0, "days": 24.0, "weeks": 168.0}
+
+
+def _short(text: str, limit: int = 52) -> str:
+    """The first sentence of ``text``, cut at a word boundary."""
+    sentence = text.split(". ")[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def plot_timeline(items: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Draw the stated times before and after the procedure on a shared hour scale.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Rows of the ``preparation_recovery`` dataset with a ``time_low`` (others are skipped).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Times before the procedure are negative hours; the procedure is at zero.
+    """
+    timed = items[items["time_low"].notna()].reset_index(drop=True)
+    if timed.empty:
+        raise KyphoAidError("no item states a time")
+    ax = axes_for(ax, style.TIMELINE_SIZE)
+    color = style.PROCEDURE_COLORS["kyphoplasty"]
+    for y, row in timed.iterrows():
+        factor = _HOURS[str(row["time_unit"])]
+        low = float(row["time_low"]) * factor
+        high = float(row["time_high"]) * factor if pd.notna(row["time_high"]) else low
+        if row["time_reference"] == "before_procedure":
+            low, high = -high, -low
+            if low == high:
+                high = 0.0  # "at least 8 hours before" runs up to the procedure
+        position = len(timed) - 1 - int(cast("int", y))  # a RangeIndex label
+        ax.plot(
+            [low, high],
+            [position, position],
+            color=color,
+            linewidth=6,
+            solid_capstyle="butt",
+            gid=f"span-{row['item_id']}",
+        )
+        ax.plot(
+            [low, high],
+            [position, position],
+            marker=style.PROCEDURE_MARKERS["kyphoplasty"],
+            markersize=5,
+            linestyle="none",
+            color=style.TEXT_COLOR,
+        )
+    ax.axvline(0, color=style.TEXT_COLOR, linewidth=1.2, gid="procedure")
+    ax.set_xscale("symlog", linthresh=1)
+    ticks = {
+        -8: "8 h\nbefore",
+        0: "procedure",
+        1: "1 h",
+        3: "3 h",
+        24: "1 day",
+        48: "\n2 days",
+        168: "1 week\nafter",
+    }
+    ax.set_xticks(list(ticks), list(ticks.values()))
+    ax.set_xlabel("time before and after the procedure (hours, spaced more closely further out)")
+    ax.set_yticks(range(len(timed)), [_short(str(r.statement)) for r in timed.itertuples()][::-1])
+    ax.set_title("Before and after the procedure", loc="left")
+    return ax
+
+
+def show_risk_view(outcome: str, *, data_dir: str | Path | None = None) -> None:
+    """In a notebook: draw an outcome's lead finding in the house theme, then print the
+    picture's alt text, long description and the outcome's other findings in words."""
+    view = risk_view(outcome, data_dir=data_dir)
+    with theme():
+        plot_risk_view(view)
+        plt.show()
+    print(view.text)
+
+
+def plot_risk_view(view: object, *, ax: Axes | None = None) -> Axes:
+    """Draw the chart a :class:`kypho_aid.outcomes.RiskView` calls for (icon array or comparison)."""
+
+    if not isinstance(view, RiskView) or view.chart is None:
+        raise KyphoAidError(
+            "this view has no chart to draw; use view='icons' for an outcome with figures"
+        )
+    if view.finding is None:
+        raise KyphoAidError("this view has no finding to draw")
+    if view.chart == "icons":
+        return plot_icon_array(view.finding, ax=ax)
+    return plot_outcome_comparison(view.finding.to_frame().T, ax=ax)
+
+
+def render_png(view: object) -> bytes:
+    """Draw the chart a :class:`kypho_aid.outcomes.RiskView` asks for and return PNG bytes.
+
+    Uses a standalone Figure (no pyplot state), so widgets can redraw in place.
+    """
+
+    if not isinstance(view, RiskView) or view.chart is None:
+        raise KyphoAidError("this view has no chart to draw")
+    rare = (
+        view.chart == "icons" and view.finding is not None and view.finding["denominator"] == 1000
+    )
+    size = (
+        style.CHART_SIZE
+        if view.chart != "icons"
+        else style.RARE_ICON_ARRAY_SIZE
+        if rare
+        else style.ICON_ARRAY_SIZE
+    )
+    return png_bytes(size, lambda ax: plot_risk_view(view, ax=ax))
