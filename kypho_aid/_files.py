@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import yaml
 
@@ -79,13 +79,21 @@ class KeyLines:
         return self.key_lines.get(key, self.line)
 
 
+V = TypeVar("V")
+
+
 @dataclass(frozen=True)
-class RawRow(KeyLines):
-    """One record as text, with the line it starts on (and, for YAML, each key's line)."""
+class Row(KeyLines, Generic[V]):
+    """One record, with the line it starts on (and, for YAML, each key's line): as text in
+    :class:`RawRow`, as Python values in :class:`kypho_aid.validation.TypedRow`."""
 
     line: int
-    values: dict[str, str]
+    values: dict[str, V]
     key_lines: Mapping[str, int] = field(default_factory=dict)
+
+
+class RawRow(Row[str]):
+    """One record as text, with the line it starts on (and, for YAML, each key's line)."""
 
 
 @dataclass(frozen=True)

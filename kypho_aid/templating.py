@@ -26,8 +26,7 @@ def cited(text: object) -> Markup:
     for line in str(text).split("\n"):
         body, bracket, rest = line.rpartition(" [")
         if bracket and rest.endswith("]"):
-            out.append(escape(body) + Markup(' <span class="kypho-aid-cite">[') + escape(rest))
-            out[-1] += Markup("</span>")
+            out.append(Markup('{} <span class="kypho-aid-cite">[{}</span>').format(body, rest))
         else:
             out.append(escape(line))
     return Markup("<br>").join(out)

@@ -12,10 +12,10 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from kypho_aid._files import KeyLines, RawTable, display_value
+from kypho_aid._files import RawTable, Row, display_value
 from kypho_aid.model import LIST_SEPARATOR, FieldSpec, FieldType, Problem, TableSchema
 
 Value = str | int | float | bool | dt.date | tuple[str, ...] | None
@@ -24,13 +24,8 @@ _MAX_DIGITS = 18  # every whole number of 18 digits fits a 64-bit integer column
 _TRUE, _FALSE = frozenset({"true", "yes"}), frozenset({"false", "no"})
 
 
-@dataclass(frozen=True)
-class TypedRow(KeyLines):
+class TypedRow(Row[Value]):
     """One record with its values converted to Python types, and its lines in the file."""
-
-    line: int
-    values: dict[str, Value]
-    key_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -350,7 +350,7 @@ tables = [how.facts, day.facts, after.facts]
 cited = pd.concat([frame["source_ids"] for frame in shown + tables])
 sources = kypho_aid.bibliography(cited).set_index("number")
 sham_findings = summary[summary["design"].astype(str) == "sham_controlled_rct"]
-sham_ids = set(";".join(sham_findings["source_ids"].astype(str)).split(";"))
+sham_ids = kypho_aid.bibliography(sham_findings["source_ids"])["source_id"]
 sham = sources["source_id"].isin(sham_ids) & (sources["kind"] == "rct")
 trials = sources["kind"] == "rct"
 sources.loc[sham, ["citation"]]
