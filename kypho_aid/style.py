@@ -45,6 +45,9 @@ HTML_CSS: Final = f"""
 .kypho-aid table.kypho-aid-table thead th, .kypho-aid table.kypho-aid-table tbody th {{
   background: {HEADER_BACKGROUND}; font-weight: 600; }}
 .kypho-aid table.kypho-aid-table tr > :first-child {{ width: 10rem; }}
+/* inside a widget, the HTML box grows to its content: bound it, so the table's width: 100%
+   means the page's width and every option's column stays on a tablet screen */
+.widget-html-content:has(> .kypho-aid) {{ max-width: 100%; min-width: 0; }}
 .kypho-aid table.kypho-aid-table p.kypho-aid-fact {{ margin: 0 0 0.45rem; text-align: left; }}
 .kypho-aid table.kypho-aid-table p.kypho-aid-fact:last-child {{ margin-bottom: 0; }}
 .kypho-aid .kypho-aid-cite {{ color: {MUTED_TEXT_COLOR}; font-size: 0.85em; white-space: nowrap; }}

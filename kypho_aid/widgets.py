@@ -167,9 +167,6 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             from kypho_aid.plotting import render_png  # matplotlib only once a chart is shown
 
             self.chart.value = render_png(view)
-            # the picture's accessible name: ipywidgets' Image has no alt, but writes a
-            # tooltip as the img's title, which screen readers and axe's image-alt accept
-            self.chart.tooltip = view.text.alt
             self.chart.layout.display = None
             self.description.value = _html(
                 "chart_text",

@@ -30,6 +30,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect, sync_playwright
 
     RESULTS.mkdir(exist_ok=True)
@@ -81,6 +82,15 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
         expect(page.locator(".kypho-steps-words")).to_contain_text("needle")
         page.locator(".kypho-next").scroll_into_view_if_needed()
         shot(2, "compare")
+        # on a tablet, every option's column fits the screen: non-surgical care is not cut off
+        page.set_viewport_size({"width": 768, "height": 1024})
+        edge = "() => document.querySelector('table.kypho-aid-table').getBoundingClientRect().right"
+        try:  # the page reflows after the resize
+            page.wait_for_function(f"({edge})() <= 768", timeout=5_000)
+        except PlaywrightTimeout:
+            right = page.evaluate(edge)
+            raise AssertionError(f"the comparison table runs to {right:.0f} px on 768") from None
+        page.set_viewport_size({"width": 1280, "height": 900})
         # 3. risks
         page.locator(".kypho-next").click()
         summary = page.locator(".kypho-risk-summary")

@@ -156,8 +156,3 @@ def test_the_session_has_an_about_panel_built_when_opened() -> None:
     about = app.about.children[0].value
     assert "No one paid" in about and "Found a mistake?" in about and "reviewed" in about
 
-
-def test_the_risk_chart_image_carries_the_alt_text_as_its_accessible_name() -> None:
-    explorer = RiskExplorer()
-    assert explorer.value.text is not None
-    assert explorer.chart.tooltip == explorer.value.text.alt != ""
