@@ -155,4 +155,3 @@ def test_the_session_has_an_about_panel_built_when_opened() -> None:
     app.about.selected_index = 0
     about = app.about.children[0].value
     assert "No one paid" in about and "Found a mistake?" in about and "reviewed" in about
-
