@@ -22,7 +22,15 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e ".[dev]"
 	@touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv with the locked dependencies
+# A snapshot of the checked knowledge base (kypho_aid/snapshot.py): a new kernel loads it in
+# milliseconds instead of reading and checking every file. Used only while it matches data/
+# and the reading code exactly; remade here whenever either changes.
+SNAPSHOT := $(VENV)/.snapshot-stamp
+$(SNAPSHOT): $(STAMP) $(wildcard data/*) $(wildcard kypho_aid/*.py kypho_aid/validation/*.py)
+	@if $(BIN)/python -m kypho_aid snapshot; then touch $@; else \
+		echo "no snapshot: data/ has problems (make validate lists them); tables are read from the files"; fi
+
+setup: $(STAMP) $(SNAPSHOT)  ## create .venv with the locked dependencies
 
 # Offline and local: loopback only, no update checks, news feed or PyPI extension manager.
 # JupyterLab refuses root unless told; CI machines run as root.
@@ -36,7 +44,7 @@ APP_NOTEBOOK := notebooks/05-shared-decision-session.ipynb
 APP_PORT ?= 8866
 APP_SERVER := JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/python deploy/kypho_app.py
 
-app: $(STAMP)  ## serve the shared-decision session app with Voilà on 127.0.0.1:8866
+app: $(STAMP) $(SNAPSHOT)  ## serve the shared-decision session app with Voilà on 127.0.0.1:8866
 	$(APP_SERVER) $(APP_NOTEBOOK) --Voila.port=$(APP_PORT) $(APP_ARGS)
 
 # Many users: JupyterHub on 127.0.0.1 (deploy/jupyterhub_config.py), each user a server of their
@@ -51,13 +59,13 @@ HUB_STATE ?= build/hub/state
 $(CHP):
 	npm install --prefix build/hub --no-audit --no-fund --save-exact configurable-http-proxy@$(CHP_VERSION)
 
-hub: $(STAMP) $(CHP)  ## JupyterHub on 127.0.0.1:8000: each user their own session app (or JupyterLab)
+hub: $(STAMP) $(SNAPSHOT) $(CHP)  ## JupyterHub on 127.0.0.1:8000: each user their own session app (or JupyterLab)
 	mkdir -p $(HUB_STATE)
 	KYPHO_HUB_PORT=$(HUB_PORT) KYPHO_HUB_API_PORT=$(HUB_API_PORT) KYPHO_HUB_PROXY_PORT=$(HUB_PROXY_PORT) \
 	KYPHO_HUB_STATE="$(HUB_STATE)" KYPHO_HUB_PROXY="$(CURDIR)/$(CHP)" \
 	$(BIN)/jupyterhub -f deploy/jupyterhub_config.py $(HUB_ARGS)
 
-lab: $(STAMP)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
+lab: $(STAMP) $(SNAPSHOT)  ## start JupyterLab on 127.0.0.1 at notebooks/00-index.ipynb
 	$(BIN)/jupyter lab $(LAB_OPTIONS) notebooks/00-index.ipynb $(LAB_ARGS)
 
 test: lint typecheck validate unit nbval  ## everything CI runs: lint, types, data, unit tests, notebooks
@@ -72,25 +80,25 @@ typecheck: $(STAMP)  ## mypy (strict) on the whole package
 validate: $(STAMP)  ## check data/ against its schemas
 	$(BIN)/python -m kypho_aid validate data
 
-unit: $(STAMP)  ## the pytest suite in tests/
+unit: $(STAMP) $(SNAPSHOT)  ## the pytest suite in tests/
 	$(BIN)/python -m pytest
 
-nbval: $(STAMP)  ## run every notebook and compare its outputs strictly
+nbval: $(STAMP) $(SNAPSHOT)  ## run every notebook and compare its outputs strictly
 	$(NBVAL) notebooks/
 
-notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from notebooks/src/*.py, executed
+notebooks: $(STAMP) $(SNAPSHOT)  ## regenerate notebooks/*.ipynb from notebooks/src/*.py, executed
 	$(BIN)/python tools/build_notebooks.py
 
-slides: $(STAMP)  ## the teaching deck as offline reveal.js slides and a PDF in build/slides/
+slides: $(STAMP) $(SNAPSHOT)  ## the teaching deck as offline reveal.js slides and a PDF in build/slides/
 	$(BIN)/python tools/build_slides.py --out build/slides
 
-site: $(STAMP)  ## every notebook as code-free offline HTML with navigation in build/site/
+site: $(STAMP) $(SNAPSHOT)  ## every notebook as code-free offline HTML with navigation in build/site/
 	$(BIN)/python tools/build_site.py --out build/site
 
 readability: $(STAMP)  ## score every patient-facing text (SMOG, Flesch-Kincaid); target grade 8 or lower
 	$(BIN)/python -m kypho_aid.readability
 
-bench: $(STAMP)  ## measure speed against same-run baselines; appends to benchmarks/results.md
+bench: $(STAMP) $(SNAPSHOT)  ## measure speed against same-run baselines; appends to benchmarks/results.md
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 figures: $(STAMP)  ## redraw the README's chart pictures in docs/images/

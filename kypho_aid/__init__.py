@@ -11,7 +11,6 @@ the content version and its review date.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 # compare stays eager: its function shares the submodule's name, which a lazy import would shadow.
@@ -23,6 +22,7 @@ from kypho_aid.datasets import (
     list_datasets,
     load_dataset,
     validate,
+    write_snapshot,
 )
 from kypho_aid.exceptions import (
     DataDirError,
@@ -84,7 +84,19 @@ _LAZY = {
 }
 
 
+def _version() -> str:
+    # importlib.metadata costs ~20 ms on import (its email parser): asked for only when needed
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kypho-aid")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> object:
+    if name == "__version__":
+        return _version()
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'kypho_aid' has no attribute {name!r}")
@@ -96,11 +108,6 @@ def __getattr__(name: str) -> object:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
-
-try:
-    __version__ = version("kypho-aid")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "ChartText",
@@ -147,4 +154,5 @@ __all__ = [
     "timeline_text",
     "validate",
     "values_table",
+    "write_snapshot",
 ]

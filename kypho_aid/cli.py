@@ -5,6 +5,8 @@ Usage
     python -m kypho_aid validate [DIR]          check the knowledge base; exit 1 on any problem
     python -m kypho_aid compare [--format md|csv|html] [--options ID ...] [--topics ID ...]
     python -m kypho_aid datasets                list the datasets with their row counts
+    python -m kypho_aid snapshot [DIR]          validate, then store the loaded tables so a new
+                                                kernel loads them fast (kypho_aid/snapshot.py)
     python -m kypho_aid handout --out FILE.html [--pdf] [--force] [--notes TEXT]
                         [--leaning ID|unsure] [--rate ID=N ...] [--sure S=yes U=no ...]
                                                 write the summary handout (and FILE.pdf)
@@ -26,7 +28,14 @@ from pathlib import Path
 
 from kypho_aid import __version__
 from kypho_aid.compare import compare
-from kypho_aid.datasets import content_info, data_dir, list_datasets, load_dataset, validate
+from kypho_aid.datasets import (
+    content_info,
+    data_dir,
+    list_datasets,
+    load_dataset,
+    validate,
+    write_snapshot,
+)
 from kypho_aid.exceptions import DataValidationError, KyphoAidError
 from kypho_aid.handout import (
     build_handout,
@@ -98,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("datasets", help="list the datasets and how many rows each has")
+
+    fast = commands.add_parser(
+        "snapshot", help="validate, then store the loaded tables so a new kernel loads them fast"
+    )
+    fast.add_argument(
+        "dir", nargs="?", type=Path, help="knowledge-base folder (default: the installed data/)"
+    )
 
     sheet = commands.add_parser(
         "handout",
@@ -215,6 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _handout(args)
         if args.command == "validate":
             return _validate(args.dir)
+        if args.command == "snapshot":
+            written = write_snapshot(args.dir)
+            count = len(list_datasets(args.dir))
+            print(f"wrote {_printable(written)} ({count} datasets)")
+            return 0
         if args.command == "compare":
             table = compare(options=args.options, topics=args.topics)
             if args.format == "html":

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kypho_aid._files import LineDict, display_value, load_yaml
+from kypho_aid._files import LineDict, display_value
+from kypho_aid._yaml import load_yaml
 from kypho_aid.model import FieldSpec, FieldType, ForeignKey, Problem, RowCheck, TableSchema
 
 #: Row checks a schema may name, with the parameters each one takes.
