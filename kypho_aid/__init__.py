@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the lazily loaded names, for type checkers and editors
     from kypho_aid.decision import InputError, check_answer, sure_result, values_table
     from kypho_aid.findings import lead_finding, pairwise_panels, summary_of_findings
     from kypho_aid.handout import build_handout
+    from kypho_aid.note import SessionInputs, build_note, build_note_fhir, read_note_fhir
     from kypho_aid.outcomes import (
         ChartText,
         RiskView,
@@ -62,7 +63,10 @@ _LAZY = {
     "PatientProfile": "candidacy",
     "ProfileError": "candidacy",
     "RiskView": "outcomes",
+    "SessionInputs": "note",
     "build_handout": "handout",
+    "build_note": "note",
+    "build_note_fhir": "note",
     "chartable_gaps": "outcomes",
     "check_answer": "decision",
     "comparison_text": "outcomes",
@@ -73,6 +77,7 @@ _LAZY = {
     "summary_of_findings": "findings",
     "outcome_sentences": "outcomes",
     "procedure_steps": "procedure",
+    "read_note_fhir": "note",
     "risk_view": "outcomes",
     "screen": "candidacy",
     "screening_sentences": "candidacy",
@@ -123,12 +128,15 @@ __all__ = [
     "Problem",
     "ProfileError",
     "RiskView",
+    "SessionInputs",
     "UnknownDatasetError",
     "UnknownOptionError",
     "UnknownTopicError",
     "__version__",
     "bibliography",
     "build_handout",
+    "build_note",
+    "build_note_fhir",
     "chartable_gaps",
     "check_answer",
     "compare",
@@ -144,6 +152,7 @@ __all__ = [
     "outcome_sentences",
     "pairwise_panels",
     "procedure_steps",
+    "read_note_fhir",
     "risk_view",
     "screen",
     "screening_sentences",

@@ -53,6 +53,7 @@ __all__ = [
     "TITLE",
     "UNSURE",
     "build_handout",
+    "clean_notes",
     "count_pdf_pages",
     "find_chromium",
     "handout_items",
@@ -211,16 +212,23 @@ def _check_screening(screening: object, labels: Mapping[str, str]) -> pd.DataFra
     return screening
 
 
-def _clean_notes(notes: str) -> tuple[str, list[str]]:
-    """Make the notes printable: no web addresses, capped in length and lines; say what changed."""
+def clean_notes(notes: str) -> tuple[str, list[str]]:
+    """Make the notes printable: no web addresses, capped in length and lines; say what changed.
+
+    Control characters and bidirectional overrides are removed, line and paragraph separators
+    become line breaks. The handout and the note for the medical record both clean notes here.
+    """
     text = notes.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).replace("\t", " ")
+    for separator in ("\r\n", "\r", "\u2028", "\u2029"):
+        text = text.replace(separator, "\n")
+    text = _CONTROL.sub("", text).replace("\t", " ")
     text = re.sub(r"\n\s*\n+", "\n\n", text).strip()
     remarks = []
     scrubbed = _WEB_ADDRESS.sub("[web address left out]", text)
     if scrubbed != text:
         remarks.append("Web addresses are left out of this handout.")
-    if len(scrubbed) > MAX_NOTES_CHARS:
+    # measured without a cut mark from an earlier cleaning, so cleaning twice changes nothing
+    if len(scrubbed.removesuffix(" …")) > MAX_NOTES_CHARS:
         cut = scrubbed[:MAX_NOTES_CHARS]
         space = max(cut.rfind(" "), cut.rfind("\n"))
         if space > MAX_NOTES_CHARS - 40:  # end on a whole word when one ends close by
@@ -432,7 +440,7 @@ def _sure_section(
 
 
 def _notes_section(notes: str) -> _Notes:
-    text, remarks = _clean_notes(notes)
+    text, remarks = clean_notes(notes)
     if not text:
         return _Notes(lines=[], remarks=[])
     return _Notes(lines=[_plain(line) for line in text.split("\n")], remarks=remarks)

@@ -38,7 +38,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "facts": frozenset(
         {"findings", "compare", "outcomes", "candidacy", "decision", "procedure", "exercises"}
     ),
-    "rendering": frozenset({"templating", "export", "handout", "readability"}),
+    "rendering": frozenset({"templating", "export", "handout", "note", "readability"}),
     "plotting and widgets": frozenset({"plotting", "widgets"}),
     "entry points": frozenset({"__init__", "__main__", "cli"}),
 }
