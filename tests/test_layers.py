@@ -36,7 +36,16 @@ LAYERS: dict[str, frozenset[str]] = {
         }
     ),
     "facts": frozenset(
-        {"findings", "compare", "outcomes", "candidacy", "decision", "procedure", "exercises"}
+        {
+            "findings",
+            "compare",
+            "outcomes",
+            "candidacy",
+            "intake",
+            "decision",
+            "procedure",
+            "exercises",
+        }
     ),
     "rendering": frozenset({"templating", "export", "handout", "note", "readability"}),
     "plotting and widgets": frozenset({"plotting", "widgets"}),
