@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import textwrap
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.textpath import text_to_path
 from matplotlib.typing import RcKeyType
 
 from kypho_aid import style
 
-__all__ = ["axes_for", "png_bytes", "theme"]
+__all__ = ["axes_for", "draw_figure", "figure_png", "fit_title", "png_bytes", "theme"]
 
 
 @contextlib.contextmanager
@@ -36,12 +41,90 @@ def axes_for(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return new
 
 
-def png_bytes(size: tuple[float, float], draw: Callable[[Axes], object]) -> bytes:
-    """Draw on one Axes of a standalone Figure (no pyplot state) and return PNG bytes."""
+#: Every fitted title and its text before wrapping, so a layout can fit it again.
+_FITTED: WeakKeyDictionary[Text, str] = WeakKeyDictionary()
+
+
+def _wrap(title: Text, text: str) -> str:
+    """``text`` broken into lines that fit between ``title``'s Axes and the figure's edge."""
+    ax, figure = title.axes, title.get_figure(root=True)
+    if ax is None or figure is None:  # pragma: no cover - a title always has both
+        return text
+    ax.apply_aspect()
+    full = figure.bbox.width
+    room = full * (1 - style.TITLE_MARGIN) - ax.get_position().x0 * full
+    props = title.get_fontproperties()
+    scale = figure.dpi / 72  # text_to_path measures in points
+
+    def width(line: str) -> float:
+        return (
+            float(text_to_path.get_text_width_height_descent(line, props, ismath=False)[0]) * scale
+        )
+
+    lines = text.split("\n")
+    longest = max(width(line) for line in lines)
+    if longest <= room:
+        return text
+    chars = max(12, int(max(map(len, lines)) * room / longest))
+    while True:
+        wrapped = [
+            part
+            for line in lines
+            for part in textwrap.wrap(line, chars, break_on_hyphens=False) or [""]
+        ]
+        if chars <= 12 or max(width(part) for part in wrapped) <= room:
+            return "\n".join(wrapped)
+        chars -= max(1, chars // 15)
+
+
+def fit_title(ax: Axes, text: str) -> Text:
+    """Set ``text`` as ``ax``'s left title, broken into lines that fit the figure's width.
+
+    The room is from the Axes' left edge to the figure's right edge, less
+    ``style.TITLE_MARGIN``, as the Axes stands when this is called (draw the chart first,
+    then fit its title); :func:`draw_figure` fits it again once the figure is laid out.
+    Lines are measured with the title's font a few times per title, not once per word as
+    matplotlib's own ``wrap=True`` does: that alone cost a risk chart about 25 ms a redraw.
+    """
+    # y=1.0 fixes the title's place, which spares matplotlib a search for top tick labels
+    # at every draw (the charts that call this have none above the Axes)
+    title = ax.set_title(text, loc="left", y=1.0)
+    _FITTED[title] = text
+    title.set_text(_wrap(title, text))
+    return title
+
+
+def _refit_titles(figure: Figure) -> bool:
+    """Fit the figure's fitted titles again to where their Axes now stand; True if any changed."""
+    changed = False
+    for title, text in list(_FITTED.items()):
+        if title.get_figure(root=True) is figure:
+            wrapped = _wrap(title, text)
+            changed |= wrapped != title.get_text()
+            title.set_text(wrapped)
+    return changed
+
+
+def draw_figure(size: tuple[float, float], draw: Callable[[Axes], object]) -> Figure:
+    """Draw on one Axes of a standalone Figure (no pyplot state), laid out tight."""
     with theme():
         figure = Figure(figsize=size, dpi=style.FIGURE_DPI)
+        FigureCanvasAgg(figure)  # a canvas that can measure text, for layout and tests
         draw(figure.subplots())
         figure.tight_layout()
+        if _refit_titles(figure):  # the layout gave a title more (or less) room
+            figure.tight_layout()
+    return figure
+
+
+def figure_png(figure: Figure) -> bytes:
+    """PNG bytes of a drawn figure, in the house theme, with no software stamp."""
+    with theme():
         buffer = BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+def png_bytes(size: tuple[float, float], draw: Callable[[Axes], object]) -> bytes:
+    """Draw on one Axes of a standalone Figure (no pyplot state) and return PNG bytes."""
+    return figure_png(draw_figure(size, draw))
