@@ -104,11 +104,17 @@ def test_rare_outcomes_use_a_thousand_icons_per_arm_in_ten_blocks_of_a_hundred(
         assert len(np.unique(np.round(points, 6), axis=0)) == 1000
 
 
+@pytest.mark.parametrize("where", ["app", "notebook"])
 @pytest.mark.parametrize("outcome", ICON_OUTCOMES)
 def test_icons_are_far_enough_apart_to_pick_out_one_person_and_never_overlap(
-    outcome: str,
+    outcome: str, where: str
 ) -> None:
-    figure = _risk_figure(kypho_aid.risk_view(outcome))
+    view = kypho_aid.risk_view(outcome)
+    if where == "app":  # render_png's figure
+        figure = _risk_figure(view)
+    else:  # a new pyplot figure, as show_risk_view draws in a notebook
+        assert view.finding is not None
+        figure = plot_icon_array(view.finding).get_figure(root=True)
     figure.canvas.draw()
     ax = figure.axes[0]
     scatter = next(c for c in ax.collections if str(c.get_gid()).startswith("unaffected-"))

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
 from matplotlib.typing import RcKeyType
@@ -32,12 +33,29 @@ def theme() -> Iterator[None]:
         yield
 
 
-def axes_for(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """``ax``, or a new Axes of ``size`` inches in the house theme."""
+class _FittedLayout(TightLayoutEngine):
+    """matplotlib's tight layout, then every title :func:`fit_title` set fitted to the room
+    the layout left it, and laid out again if that changed its lines. Runs at each draw."""
+
+    def execute(self, fig: Figure) -> None:
+        super().execute(fig)
+        if _refit_titles(fig):
+            super().execute(fig)
+
+
+def axes_for(ax: Axes | None, size: tuple[float, float], *, laid_out: bool = False) -> Axes:
+    """``ax``, or a new Axes of ``size`` inches in the house theme.
+
+    With ``laid_out``, a new figure is laid out as :func:`draw_figure` lays out its figures,
+    tight at each draw with titles fitted again, so that a notebook shows what the app shows
+    (icon arrays, whose icon sizes are chosen for that layout).
+    """
     if ax is not None:
         return ax
     with theme():
-        _, new = plt.subplots(figsize=size, dpi=style.FIGURE_DPI)
+        _, new = plt.subplots(
+            figsize=size, dpi=style.FIGURE_DPI, layout=_FittedLayout() if laid_out else None
+        )
     return new
 
 
@@ -82,7 +100,8 @@ def fit_title(ax: Axes, text: str) -> Text:
 
     The room is from the Axes' left edge to the figure's right edge, less
     ``style.TITLE_MARGIN``, as the Axes stands when this is called (draw the chart first,
-    then fit its title); :func:`draw_figure` fits it again once the figure is laid out.
+    then fit its title); the figures of :func:`draw_figure` (and of :func:`axes_for`, laid
+    out) fit it again each time they are laid out.
     Lines are measured with the title's font a few times per title, not once per word as
     matplotlib's own ``wrap=True`` does: that alone cost a risk chart about 25 ms a redraw.
     """
@@ -106,14 +125,12 @@ def _refit_titles(figure: Figure) -> bool:
 
 
 def draw_figure(size: tuple[float, float], draw: Callable[[Axes], object]) -> Figure:
-    """Draw on one Axes of a standalone Figure (no pyplot state), laid out tight."""
+    """Draw on one Axes of a standalone Figure (no pyplot state), laid out tight at each draw
+    (titles fitted again to the room the layout leaves them)."""
     with theme():
-        figure = Figure(figsize=size, dpi=style.FIGURE_DPI)
+        figure = Figure(figsize=size, dpi=style.FIGURE_DPI, layout=_FittedLayout())
         FigureCanvasAgg(figure)  # a canvas that can measure text, for layout and tests
         draw(figure.subplots())
-        figure.tight_layout()
-        if _refit_titles(figure):  # the layout gave a title more (or less) room
-            figure.tight_layout()
     return figure
 
 

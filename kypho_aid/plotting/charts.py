@@ -124,7 +124,7 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
     arms = finding_arms(row)
     denominator = int(row["denominator"])
     rare = denominator > style.ICON_BLOCK_SIDE**2
-    ax = axes_for(ax, style.RARE_ICON_ARRAY_SIZE if rare else style.ICON_ARRAY_SIZE)
+    ax = axes_for(ax, style.RARE_ICON_ARRAY_SIZE if rare else style.ICON_ARRAY_SIZE, laid_out=True)
     key = 1000 if rare else 100
     size, width = style.ICON_MARKER_SIZE[key], style.ICON_LINE_WIDTH[key]
     xs, ys, arm_width = _icon_positions(denominator)
