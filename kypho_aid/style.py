@@ -61,12 +61,43 @@ HTML_CSS: Final = f"""
 
 FIGURE_DPI: Final = 100
 ICON_ARRAY_SIZE: Final = (6.6, 3.9)  # inches, the two arms of one finding, 100 each
-RARE_ICON_ARRAY_SIZE: Final = (10.0, 4.6)  # the two arms of one finding, 1000 each
+#: The two arms of one finding, 1000 each, side by side: sized to the blocks' shape (one arm
+#: is 2 rows of 5 blocks of 100), so that the icons fill the width and not the margins.
+RARE_ICON_ARRAY_SIZE: Final = (10.0, 4.3)
+#: Icon arrays are built of square blocks of 100 (10 by 10); a denominator of 1000 is 10
+#: blocks per arm, RARE_BLOCKS_PER_ROW to a row, with a gap of ICON_BLOCK_GAP icon widths
+#: between blocks so that each hundred can be seen (and counted) at a glance.
+ICON_BLOCK_SIDE: Final = 10
+RARE_BLOCKS_PER_ROW: Final = 5
+ICON_BLOCK_GAP: Final = 1.0
+#: A person icon is about twice as tall as it is wide: rows sit this many widths apart.
+ICON_ROW_STEP: Final = 1.8
+#: Space between the two arms, in icon widths, by denominator.
+ICON_ARM_GAP: Final = {100: 6.0, 1000: 4.0}
+#: Icon area (points squared, as matplotlib's scatter takes it) and outline width (points),
+#: by denominator; at the chart's own size a person icon of 1000 is 5 by 13 pixels.
+ICON_MARKER_SIZE: Final = {100: 95.0, 1000: 100.0}
+ICON_LINE_WIDTH: Final = {100: 0.6, 1000: 0.4}
+#: The least distance between two icons' centres in a drawn chart (pixels at FIGURE_DPI):
+#: below this, one person among 1000 cannot be picked out (tested on every risk chart).
+MIN_ICON_PITCH_PX: Final = 8.0
 CHART_SIZE: Final = (8.0, 3.6)
 TIMELINE_SIZE: Final = (8.0, 3.6)
 FONT_SIZE: Final = 10
-#: Icons inside the uncertain range are outlined (not filled): shape, not only colour, tells them apart.
+#: A chart's title wraps before this share of the figure's width is left on its right.
+TITLE_MARGIN: Final = 0.015
+#: Icons inside the uncertain ("likely") range are outlined, not filled: white inside, with a
+#: outline in a dark shade of the arm's colour. Fill, not only colour, tells them apart
+#: from the people with the outcome; and every outline reaches 3:1 against both the background
+#: and UNAFFECTED_COLOR (tested), so they never read as grey icons. Vermillion and bluish
+#: green are too light for that (2.6:1 and 2.3:1 against the grey), so their outlines are
+#: darker shades of the same hues.
 UNCERTAIN_FILL: Final = BACKGROUND_COLOR
+UNCERTAIN_EDGE_COLORS: Final = {
+    **ARM_COLORS,
+    "vertebroplasty": "#B34D00",  # darker vermillion
+    "non_surgical": "#007A5A",  # darker bluish green
+}
 THRESHOLD_COLOR: Final = "#4d4d4d"
 THRESHOLD_LINESTYLE: Final = (0, (4, 2))
 #: Marker per option, so options differ by shape as well as colour.

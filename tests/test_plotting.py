@@ -7,10 +7,13 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.transforms import Affine2D
 
 import kypho_aid
-from kypho_aid import KyphoAidError
+from kypho_aid import KyphoAidError, style
 from kypho_aid.plotting import (
     plot_icon_array,
     plot_outcome_comparison,
@@ -18,6 +21,7 @@ from kypho_aid.plotting import (
     plot_timeline,
     render_png,
 )
+from kypho_aid.plotting.charts import _risk_figure
 
 OUTCOMES = kypho_aid.load_dataset("outcome_definitions")["outcome"].astype(str).tolist()
 
@@ -31,6 +35,10 @@ def _icons(ax: plt.Axes, gid: str) -> int:
 
 
 ICON_OUTCOMES = [o for o in OUTCOMES if kypho_aid.risk_view(o).chart == "icons"]
+RARE_OUTCOMES = [
+    o for o in ICON_OUTCOMES if int(kypho_aid.risk_view(o).finding["denominator"]) == 1000
+]
+CHART_OUTCOMES = [o for o in OUTCOMES if kypho_aid.risk_view(o).chart is not None]
 SOF = kypho_aid.summary_of_findings()
 
 
@@ -48,7 +56,7 @@ def test_icon_counts_equal_the_two_arms_of_one_finding(outcome: str) -> None:
         assert _icons(ax, f"filled-{arm}") + _icons(ax, f"unaffected-{arm}") == denominator
         label = next(t for t in ax.texts if t.get_gid() == f"label-{arm}")
         assert f"out of {denominator}" in label.get_text()
-    assert str(finding["timepoint"]) in ax.get_title(loc="left")
+    assert str(finding["timepoint"]) in " ".join(ax.get_title(loc="left").split())
 
 
 def test_affected_icons_form_one_block_from_the_top_left() -> None:
@@ -63,12 +71,79 @@ def test_affected_icons_form_one_block_from_the_top_left() -> None:
     assert max((-y, x) for x, y in filled) <= min((-y, x) for x, y in unaffected)
 
 
-def test_rare_outcomes_draw_a_thousand_icons_for_each_arm() -> None:
-    finding = kypho_aid.risk_view("cement_embolism").finding
+def test_there_is_a_rare_outcome_to_draw() -> None:
+    assert RARE_OUTCOMES  # else the tests of 1000-icon pictures below test nothing
+
+
+@pytest.mark.parametrize("outcome", RARE_OUTCOMES)
+def test_rare_outcomes_use_a_thousand_icons_per_arm_in_ten_blocks_of_a_hundred(
+    outcome: str,
+) -> None:
+    finding = kypho_aid.risk_view(outcome).finding
     assert finding is not None and int(finding["denominator"]) == 1000
     ax = plot_icon_array(finding)
-    for arm in (finding["intervention"], finding["comparator"]):
-        assert _icons(ax, f"filled-{arm}") + _icons(ax, f"unaffected-{arm}") == 1000
+    # one scatter per class of icon per arm (vector markers), no patch per person
+    assert all(isinstance(c, PathCollection) for c in ax.collections)
+    assert len(ax.collections) == 4 and not ax.patches
+    for side in ("intervention", "comparator"):
+        arm = str(finding[side])
+        filled, unaffected = _icons(ax, f"filled-{arm}"), _icons(ax, f"unaffected-{arm}")
+        assert filled == round(float(finding[f"{side}_per"])) >= 1
+        assert filled + unaffected == 1000
+        label = next(t for t in ax.texts if t.get_gid() == f"label-{arm}")
+        assert "out of 1000" in label.get_text()
+        points = np.concatenate(
+            [c.get_offsets() for c in ax.collections if str(c.get_gid()).endswith(f"-{arm}")]
+        )
+        # ten blocks of 10 by 10: icon columns and rows fall into runs of ten split by gaps
+        for axis in (0, 1):
+            places = np.unique(np.round(points[:, axis], 6))
+            steps = np.diff(places)
+            runs = np.split(places, np.flatnonzero(steps > steps.min() * 1.2) + 1)
+            assert {len(run) for run in runs} == {10}
+        assert len(np.unique(np.round(points, 6), axis=0)) == 1000
+
+
+@pytest.mark.parametrize("where", ["app", "notebook"])
+@pytest.mark.parametrize("outcome", ICON_OUTCOMES)
+def test_icons_are_far_enough_apart_to_pick_out_one_person_and_never_overlap(
+    outcome: str, where: str
+) -> None:
+    view = kypho_aid.risk_view(outcome)
+    if where == "app":  # render_png's figure
+        figure = _risk_figure(view)
+    else:  # a new pyplot figure, as show_risk_view draws in a notebook
+        assert view.finding is not None
+        figure = plot_icon_array(view.finding).get_figure(root=True)
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    scatter = next(c for c in ax.collections if str(c.get_gid()).startswith("unaffected-"))
+    centres = ax.transData.transform(scatter.get_offsets())
+    pitch = [np.diff(np.unique(np.round(centres[:, i], 3))).min() for i in (0, 1)]
+    assert min(pitch) >= style.MIN_ICON_PITCH_PX
+    # the marker as drawn: its path scaled by the collection's transform (already in pixels)
+    scale = Affine2D(scatter.get_transforms()[0])
+    extent = scatter.get_paths()[0].transformed(scale).get_extents()
+    assert extent.width < pitch[0] and extent.height < pitch[1]
+    assert extent.width >= 5  # pixels: a person, not a dot
+
+
+@pytest.mark.parametrize("outcome", CHART_OUTCOMES)
+def test_every_risk_chart_title_lies_inside_its_figure_in_full(outcome: str) -> None:
+    view = kypho_aid.risk_view(outcome)
+    figure = _risk_figure(view)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    title = ax.get_title(loc="left")
+    assert title
+    box = next(t for t in (ax.title, ax._left_title) if t.get_text() == title)
+    extent = box.get_window_extent(renderer)
+    assert figure.bbox.x0 <= extent.x0 and extent.x1 <= figure.bbox.x1
+    assert figure.bbox.y0 <= extent.y0 and extent.y1 <= figure.bbox.y1
+    if view.chart == "icons":  # wrapped into lines, never cut: every word is still there
+        assert view.finding is not None
+        assert str(view.finding["timepoint"]) in " ".join(title.split())
 
 
 def test_a_picture_refuses_rows_from_more_than_one_finding_and_non_randomised_rows() -> None:

@@ -58,6 +58,17 @@ def test_fills_stay_distinguishable_under_colour_vision_deficiency(deficiency: s
         assert style.color_distance(seen[first], seen[second]) >= 15, (deficiency, first, second)
 
 
+@pytest.mark.parametrize("arm", sorted(style.ARM_COLORS))
+def test_likely_range_icons_stand_apart_from_grey_icons_and_the_background(arm: str) -> None:
+    # WCAG 1.4.11: the outline that marks an icon as "in the likely range" reaches 3:1
+    # against the page and against the grey of people without the outcome
+    assert set(style.UNCERTAIN_EDGE_COLORS) == set(style.ARM_COLORS)
+    edge = style.UNCERTAIN_EDGE_COLORS[arm]
+    assert style.contrast_ratio(edge, style.BACKGROUND_COLOR) >= 3.0
+    assert style.contrast_ratio(edge, style.UNAFFECTED_COLOR) >= 3.0
+    assert style.UNCERTAIN_FILL == style.BACKGROUND_COLOR  # white inside: outlined, not filled
+
+
 def test_options_differ_by_shape_as_well_as_colour() -> None:
     assert set(style.PROCEDURE_MARKERS) == set(style.PROCEDURE_COLORS)
     assert len(set(style.PROCEDURE_MARKERS.values())) == len(style.PROCEDURE_MARKERS)

@@ -16,13 +16,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
 
 from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import finding_arms, format_number, one_finding
 from kypho_aid.outcomes import RiskView, risk_view
-from kypho_aid.plotting._base import axes_for, png_bytes, theme
+from kypho_aid.plotting._base import axes_for, draw_figure, figure_png, fit_title, theme
 
 __all__ = [
     "PERSON_MARKER",
@@ -56,8 +57,26 @@ def _person_marker() -> MplPath:
 PERSON_MARKER = _person_marker()
 
 
-def _grid(denominator: int) -> tuple[int, int]:
-    return (10, 10) if denominator == 100 else (25, 40)
+def _icon_positions(denominator: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Centres of one arm's icons in fill order (x right, y down from 0) and the arm's width.
+
+    Icons come in square blocks of 100 (``style.ICON_BLOCK_SIDE`` a side), filled row by row
+    from the top left; a denominator of 1000 is ten blocks, ``style.RARE_BLOCKS_PER_ROW`` to
+    a row, filled block after block. Gaps of ``style.ICON_BLOCK_GAP`` separate the blocks.
+    """
+    side = style.ICON_BLOCK_SIDE
+    per_block = side * side
+    blocks = max(1, denominator // per_block)
+    across = min(blocks, style.RARE_BLOCKS_PER_ROW)
+    index = np.arange(denominator)
+    block, within = np.divmod(index, per_block)
+    block_row, block_col = np.divmod(block, across)
+    row, col = np.divmod(within, side)
+    gap = style.ICON_BLOCK_GAP
+    xs = block_col * (side + gap) + col
+    ys = -(block_row * ((side - 1) * style.ICON_ROW_STEP + style.ICON_ROW_STEP + gap))
+    ys = ys - row * style.ICON_ROW_STEP
+    return xs.astype(float), ys.astype(float), across * side + (across - 1) * gap
 
 
 def _arm_color(arm: str) -> str:
@@ -81,8 +100,19 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
     Notes
     -----
     Filled icons in the arm's colour are the people with the outcome and sit together from
-    the top left; grey icons are everyone else. The title names the comparison and time.
-    Observational or pooled non-randomised findings are refused: they are told in words.
+    the top left; grey icons are everyone else. Each arm is labelled under its picture with
+    "N out of <denominator>", and both arms share one denominator.
+
+    People are drawn in square blocks of 100 (10 by 10). A rare outcome, told per 1000, is
+    ten such blocks per arm, in two rows of five with a gap between blocks, the two arms side
+    by side: so the picture still shows all 1000 people (the whole is what makes a rare risk
+    look rare), while the blocks give the eye a unit to count in, and the icons are as large as
+    the figure's width allows (about 9 pixels apart at ``style.RARE_ICON_ARRAY_SIZE``, against
+    7 for one undivided 25-by-40 grid), so that one person with the outcome can be picked out.
+    A zoomed panel of the first 100 was not used: it would put a second denominator on the
+    chart. Each class of icon (filled, grey) of each arm is one scatter of vector markers,
+    not one patch per person, which keeps a redraw fast. The title wraps to the figure's
+    width. Observational or pooled non-randomised findings are refused: they are told in words.
     """
 
     row = one_finding(finding)
@@ -93,17 +123,16 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
         )
     arms = finding_arms(row)
     denominator = int(row["denominator"])
-    rows, cols = _grid(denominator)
-    ax = axes_for(ax, style.ICON_ARRAY_SIZE if denominator == 100 else style.RARE_ICON_ARRAY_SIZE)
-    size = 95 if denominator == 100 else 20
-    gap = 6 if denominator == 100 else 3
-    step = 1.8  # a person icon is about twice as tall as it is wide: rows sit further apart
-    xs, ys = np.meshgrid(np.arange(cols), np.arange(rows)[::-1] * step)
-    xs, ys = xs.ravel(), ys.ravel()
-    height = (rows - 1) * step
+    rare = denominator > style.ICON_BLOCK_SIDE**2
+    ax = axes_for(ax, style.RARE_ICON_ARRAY_SIZE if rare else style.ICON_ARRAY_SIZE, laid_out=True)
+    key = 1000 if rare else 100
+    size, width = style.ICON_MARKER_SIZE[key], style.ICON_LINE_WIDTH[key]
+    xs, ys, arm_width = _icon_positions(denominator)
+    step = arm_width + style.ICON_ARM_GAP[key]
+    bottom = float(ys.min())
     for block, arm in enumerate(arms.itertuples()):
         color = _arm_color(str(arm.arm))
-        offset = block * (cols + gap)
+        offset = block * step
         per = float(cast("float", arm.per))
         filled = round(per)
         parts = {
@@ -122,27 +151,28 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
                 marker=PERSON_MARKER,
                 facecolors=face,
                 edgecolors=edge,
-                linewidths=0.6 if denominator == 100 else 0.3,
+                linewidths=width,
                 gid=f"{part}-{arm.arm}",
             )
-        ax.text(
-            offset + (cols - 1) / 2,
-            -1.6,
+        ax.annotate(
             f"{arm.arm_label}\n{format_number(per)} out of {denominator} {arm.counted}",
+            (offset + (arm_width - 1) / 2, bottom - style.ICON_ROW_STEP / 2),
+            xytext=(0, -4),
+            textcoords="offset points",
             ha="center",
             va="top",
             color=style.TEXT_COLOR,
             gid=f"label-{arm.arm}",
         )
-    ax.set_title(
-        f"{str(row['measure']).capitalize()}: {str(row['comparison_label']).lower()},\n{row['timepoint']} "
-        f"({row['study']})",
-        loc="left",
-    )
-    ax.set_xlim(-1, len(arms) * (cols + gap) - gap)
-    ax.set_ylim(-6.5 if denominator == 100 else -9, height + 1.2)
+    ax.set_xlim(-1, len(arms) * step - style.ICON_ARM_GAP[key])
+    ax.set_ylim(bottom - style.ICON_ROW_STEP / 2, style.ICON_ROW_STEP / 2 + 0.2)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    fit_title(
+        ax,
+        f"{str(row['measure']).capitalize()}: {str(row['comparison_label']).lower()}, "
+        f"{row['timepoint']} ({row['study']})",
+    )
     return ax
 
 
@@ -199,9 +229,8 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
             "lower is better" if str(row["direction"]) == "lower_is_better" else "higher is better"
         )
         ax.set_xlabel(f"{row['unit']} ({better})")
-        ax.set_title(
-            f"{row['measure']}: {str(row['comparison_label']).lower()}, {row['timepoint']}",
-            loc="left",
+        fit_title(
+            ax, f"{row['measure']}: {str(row['comparison_label']).lower()}, {row['timepoint']}"
         )
         return ax
     if (rows["better"] == "unknown").any():
@@ -365,16 +394,14 @@ def plot_risk_view(view: object, *, ax: Axes | None = None) -> Axes:
     return plot_outcome_comparison(view.finding.to_frame().T, ax=ax)
 
 
-def render_png(view: object) -> bytes:
-    """Draw the chart a :class:`kypho_aid.outcomes.RiskView` asks for and return PNG bytes.
-
-    Uses a standalone Figure (no pyplot state), so widgets can redraw in place.
-    """
-
+def _risk_figure(view: object) -> Figure:
+    """The standalone figure :func:`render_png` draws, laid out (tests measure it)."""
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError("this view has no chart to draw")
     rare = (
-        view.chart == "icons" and view.finding is not None and view.finding["denominator"] == 1000
+        view.chart == "icons"
+        and view.finding is not None
+        and view.finding["denominator"] > style.ICON_BLOCK_SIDE**2
     )
     size = (
         style.CHART_SIZE
@@ -383,4 +410,12 @@ def render_png(view: object) -> bytes:
         if rare
         else style.ICON_ARRAY_SIZE
     )
-    return png_bytes(size, lambda ax: plot_risk_view(view, ax=ax))
+    return draw_figure(size, lambda ax: plot_risk_view(view, ax=ax))
+
+
+def render_png(view: object) -> bytes:
+    """Draw the chart a :class:`kypho_aid.outcomes.RiskView` asks for and return PNG bytes.
+
+    Uses a standalone Figure (no pyplot state), so widgets can redraw in place.
+    """
+    return figure_png(_risk_figure(view))
