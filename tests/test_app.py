@@ -8,11 +8,13 @@ was written anywhere but the download they asked for.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +152,95 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
     assert external == [], external
     # Privacy: the typed note reached no file but the download the user asked for.
     assert files_containing(MARKER, started, skip=tmp_path) == []
+
+
+# --- accessibility: axe-core on every step, type size, target size, focus ---------------
+
+#: Screens the app is checked on: a desktop, a tablet held upright, a phone.
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "tablet": {"width": 768, "height": 1024},
+    "phone": {"width": 390, "height": 844},
+}
+#: What shows that each step (1 to 7) has been built and drawn.
+STEP_READY = (
+    "text=It does not choose for you",
+    "table.kypho-aid-table",
+    ".kypho-risk-summary",
+    ".kypho-candidacy-result",
+    ".kypho-values-lineup",
+    ".kypho-sure-result",
+    ".kypho-prepare",
+)
+
+
+def _open_session(browser: Any, app_url: str, viewport: dict[str, int], **context: Any) -> Any:
+    """A fresh page of the app at ``viewport``, its first step drawn."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=viewport, **context)
+    page.goto(app_url)
+    expect(page.locator(".kypho-steps")).to_be_visible(timeout=120_000)
+    expect(page.locator(STEP_READY[0])).to_be_visible()
+    return page
+
+
+def _go_to_step(page: Any, index: int) -> None:
+    from playwright.sync_api import expect
+
+    page.locator(".kypho-steps button").nth(index).click()
+    expect(page.locator(STEP_READY[index]).first).to_be_visible(timeout=60_000)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize("screen", VIEWPORTS)
+def test_every_step_passes_axe(app_url: str, browser: Any, screen: str) -> None:
+    """axe-core finds nothing serious or critical on any step; a screenshot of each is saved."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    RESULTS.mkdir(exist_ok=True)
+    axe = Axe()
+    page = _open_session(browser, app_url, VIEWPORTS[screen])
+    found: dict[str, list[dict[str, Any]]] = {}
+    counts: dict[str, dict[str, int]] = {}  # nodes per impact and rule
+    for index in range(len(STEP_READY)):
+        _go_to_step(page, index)
+        if index == len(STEP_READY) - 1:  # the summary step, with its link prepared
+            page.locator(".kypho-prepare").click()
+            page.locator(".kypho-download-link").wait_for()
+        page.wait_for_timeout(300)  # let the step's images settle
+        violations = axe.run(page).response["violations"]
+        # the whole step in one picture: the page scrolls inside Voilà's box, so grow the screen
+        tall = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+        page.set_viewport_size(
+            {**VIEWPORTS[screen], "height": max(tall, VIEWPORTS[screen]["height"])}
+        )
+        page.screenshot(path=str(RESULTS / f"app-{screen}-step{index + 1}.png"))
+        page.set_viewport_size(VIEWPORTS[screen])
+        counts[f"step {index + 1}"] = {
+            f"{v['impact']} {v['id']}": len(v["nodes"]) for v in violations
+        }
+        found[f"step {index + 1}"] = [
+            v for v in violations if v["impact"] in ("serious", "critical")
+        ]
+    page.close()
+    (RESULTS / f"axe-{screen}.json").write_text(json.dumps(counts, indent=1), encoding="utf-8")
+    report = [
+        f"{step}: {v['id']} ({v['impact']}): {v['help']}\n"
+        + "".join(
+            f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}\n"
+            for node in v["nodes"]
+        )
+        for step, violations in found.items()
+        for v in violations
+    ]
+    assert not report, f"axe-core at {screen} width:\n" + "".join(report)
