@@ -403,9 +403,10 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .widget-radio-box label {{ min-height: {APP_CONTROL_HEIGHT}; display: flex;
   align-items: center; font-size: {APP_FONT_SIZE}; }}
 .kypho-session .widget-radio-box input {{ width: 1.25rem; height: 1.25rem; }}
-/* slider handles: the drawn handle is 28 px; an invisible margin makes the target 44 px */
+/* slider handles: the drawn handle is 28 px; an invisible margin makes the target 44 px
+   (the margin is measured from inside the 2 px border: 24 + 2 x 10) */
 .kypho-session .noUi-handle {{ border: 2px solid {CONTROL_BORDER_COLOR}; }}
-.kypho-session .noUi-handle::after {{ content: ""; position: absolute; inset: -8px;
+.kypho-session .noUi-handle::after {{ content: ""; position: absolute; inset: -10px;
   display: block; width: auto; height: auto; border: 0; background: transparent; }}
 .kypho-session .jupyter-widget-Collapse-header, .kypho-session .lm-AccordionPanel-title {{
   min-height: {APP_CONTROL_HEIGHT}; font-size: {APP_FONT_SIZE}; display: flex;
