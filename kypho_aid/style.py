@@ -414,7 +414,7 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 /* on a narrow screen the boxes wrap instead of scrolling sideways */
 .kypho-session .widget-hbox {{ flex-wrap: wrap; }}
 .kypho-session :is(.widget-box, .widget-html) {{ max-width: 100%; min-width: 0; }}
-.kypho-session .widget-html-content {{ min-width: 0; overflow-wrap: anywhere; }}
+.kypho-session .widget-html-content {{ min-width: 0; overflow-wrap: break-word; }}
 .kypho-session .kypho-aid .kypho-aid-cite {{ white-space: normal; }}
 .kypho-session :is(button, select, input, textarea, a, [tabindex]):focus,
 .kypho-session .noUi-handle:focus {{ outline: 3px solid {FOCUS_COLOR}; outline-offset: 2px; }}
