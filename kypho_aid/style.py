@@ -371,3 +371,82 @@ SLIDES_CSS: Final = f"""
 /* reveal.js 4.6 breaks the page after every slide, the last too: a blank trailing page */
 html.print-pdf .reveal .slides .pdf-page:last-child {{ page-break-after: auto; }}
 """
+
+
+# --- the session app (kypho_aid.widgets.SessionApp, served by make app) ---------------------
+
+#: Selected answers and steps: white on dark blue (7.8:1 against the white of an unselected
+#: button, whose dark grey border has 7:1), bold, with a check mark: not colour alone.
+SELECTED_COLOR: Final = LINK_COLOR
+SELECTED_TEXT_COLOR: Final = BACKGROUND_COLOR
+CONTROL_BORDER_COLOR: Final = ICON_EDGE_COLOR
+#: The keyboard focus ring: near black, 3 px, set off by a 2 px gap (17:1 on white).
+FOCUS_COLOR: Final = TEXT_COLOR
+#: Type in rem, so the browser's font-size setting scales it: 1.125rem is 18 px by default.
+APP_FONT_SIZE: Final = "1.125rem"
+#: Controls at least 44 CSS px tall (WCAG 2.5.5, target size enhanced), more with larger type.
+APP_CONTROL_HEIGHT: Final = "max(44px, 2.75rem)"
+#: Longest line of running text, about 70 characters.
+APP_MEASURE: Final = "70ch"
+#: Stylesheet of the session app. Everything is scoped to the app's box (.kypho-session), so
+#: the app looks the same in JupyterLab; the rules under body[data-voila] reach the rest of
+#: the page only when Voilà serves it (the notebook's own text above the app).
+APP_CSS: Final = f"""
+body[data-voila] {{ font-size: {APP_FONT_SIZE}; --jp-content-font-size1: {APP_FONT_SIZE};
+  --jp-ui-font-size1: {APP_FONT_SIZE}; --jp-content-line-height: 1.5; }}
+body[data-voila] .jp-RenderedMarkdown {{ font-size: {APP_FONT_SIZE}; }}
+body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_MEASURE}; }}
+.kypho-session {{ font-size: {APP_FONT_SIZE}; line-height: 1.5; color: {TEXT_COLOR};
+  --jp-widgets-font-size: {APP_FONT_SIZE}; --jp-ui-font-size1: {APP_FONT_SIZE};
+  --jp-content-font-size1: {APP_FONT_SIZE}; --jp-widgets-inline-height: {APP_CONTROL_HEIGHT};
+  --jp-widgets-radio-item-height: {APP_CONTROL_HEIGHT}; --jp-widgets-slider-handle-size: 1.75rem;
+  --jp-widgets-slider-track-thickness: 0.4rem; --jp-widgets-inline-label-width: 7rem;
+  --jp-widgets-color: {TEXT_COLOR}; --jp-widgets-label-color: {TEXT_COLOR}; }}
+.kypho-session .widget-html-content, .kypho-session .widget-html {{ line-height: 1.5;
+  font-size: {APP_FONT_SIZE}; height: auto; white-space: normal; }}
+.kypho-session :is(p, li) {{ max-width: {APP_MEASURE}; }}
+.kypho-session .kypho-aid table :is(p, li) {{ max-width: none; }}
+.kypho-session .widget-label {{ font-size: {APP_FONT_SIZE}; white-space: normal; }}
+/* a control whose question is written beside it keeps its label for screen readers only */
+.kypho-session .kypho-labelled > .widget-label {{ position: absolute; width: 1px; height: 1px;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; margin: 0; padding: 0; }}
+.kypho-session :is(.jupyter-button, select, input[type="text"], textarea) {{
+  font-size: {APP_FONT_SIZE}; min-height: {APP_CONTROL_HEIGHT}; }}
+.kypho-session .jupyter-button {{ height: auto; padding: 0.4rem 0.9rem; line-height: 1.3;
+  white-space: normal; background: {BACKGROUND_COLOR}; color: {TEXT_COLOR};
+  border: 2px solid {CONTROL_BORDER_COLOR}; border-radius: 4px; }}
+.kypho-session .jupyter-button.mod-primary {{ background: {SELECTED_COLOR};
+  color: {SELECTED_TEXT_COLOR}; border-color: {SELECTED_COLOR}; font-weight: 700; }}
+.kypho-session .widget-toggle-buttons {{ height: auto; flex-wrap: wrap; }}
+.kypho-session .widget-toggle-buttons .widget-toggle-button {{ width: auto; min-width: 5rem;
+  margin: 0.2rem 0.4rem 0.2rem 0; }}
+.kypho-session .widget-toggle-button.mod-active {{ background: {SELECTED_COLOR};
+  color: {SELECTED_TEXT_COLOR}; border-color: {SELECTED_COLOR}; font-weight: 700;
+  box-shadow: inset 0 0 0 2px {SELECTED_TEXT_COLOR}; }}
+.kypho-session .widget-toggle-button.mod-active::before {{ content: "\\2713\\00a0"; }}
+.kypho-session .widget-dropdown, .kypho-session .widget-text, .kypho-session .widget-slider {{
+  height: auto; min-height: {APP_CONTROL_HEIGHT}; }}
+.kypho-session .widget-dropdown > select {{ height: {APP_CONTROL_HEIGHT};
+  border: 2px solid {CONTROL_BORDER_COLOR}; }}
+.kypho-session .widget-text input {{ height: {APP_CONTROL_HEIGHT};
+  border: 2px solid {CONTROL_BORDER_COLOR}; }}
+.kypho-session textarea {{ border: 2px solid {CONTROL_BORDER_COLOR}; }}
+.kypho-session .widget-radio-box label {{ min-height: {APP_CONTROL_HEIGHT}; display: flex;
+  align-items: center; font-size: {APP_FONT_SIZE}; }}
+.kypho-session .widget-radio-box input {{ width: 1.25rem; height: 1.25rem; }}
+/* slider handles: the drawn handle is 28 px; an invisible margin makes the target 44 px
+   (the margin is measured from inside the 2 px border: 24 + 2 x 10) */
+.kypho-session .noUi-handle {{ border: 2px solid {CONTROL_BORDER_COLOR}; }}
+.kypho-session .noUi-handle::after {{ content: ""; position: absolute; inset: -10px;
+  display: block; width: auto; height: auto; border: 0; background: transparent; }}
+.kypho-session .jupyter-widget-Collapse-header, .kypho-session .lm-AccordionPanel-title {{
+  min-height: {APP_CONTROL_HEIGHT}; font-size: {APP_FONT_SIZE}; display: flex;
+  align-items: center; color: {TEXT_COLOR}; background: {HEADER_BACKGROUND}; }}
+/* on a narrow screen the boxes wrap instead of scrolling sideways */
+.kypho-session .widget-hbox {{ flex-wrap: wrap; }}
+.kypho-session :is(.widget-box, .widget-html) {{ max-width: 100%; min-width: 0; }}
+.kypho-session .widget-html-content {{ min-width: 0; overflow-wrap: break-word; }}
+.kypho-session .kypho-aid .kypho-aid-cite {{ white-space: normal; }}
+.kypho-session :is(button, select, input, textarea, a, [tabindex]):focus,
+.kypho-session .noUi-handle:focus {{ outline: 3px solid {FOCUS_COLOR}; outline-offset: 2px; }}
+"""

@@ -41,7 +41,7 @@ from kypho_aid.findings import pairwise_panels
 from kypho_aid.handout import build_handout
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
 from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
-from kypho_aid.style import DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
+from kypho_aid.style import APP_CSS, DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
 from kypho_aid.templating import render_macro
 from kypho_aid.texts import session_steps, ui_text
 
@@ -54,6 +54,11 @@ __all__ = [
     "SureCheck",
     "ValuesRater",
 ]
+
+
+#: Class of a control whose question is written beside it: its own label (the control's
+#: accessible name) is kept for screen readers only (see kypho_aid.style.APP_CSS).
+LABELLED = "kypho-labelled"
 
 
 def _html(piece: str, /, **arguments: Any) -> str:
@@ -78,8 +83,11 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
     ----------
     outcome, options, comparison, view : ipywidgets controls
         ``comparison`` is the fairest test first (the default) or one named comparison.
-    chart : ipywidgets.Image
-        The icon array or comparison chart (PNG), hidden in views without a chart.
+    chart : ipywidgets.HTML
+        The icon array or comparison chart, an ``<img>`` whose alt text is the chart's short
+        description (ipywidgets' Image has no alt text); hidden in views without a chart.
+    png : bytes
+        That chart as PNG (empty in views without a chart).
     description : ipywidgets.HTML
         The alt text and the long description of the chart, in words.
     summary : ipywidgets.HTML
@@ -128,7 +136,8 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             value=view,
             description=ui_text("risk.show", data_dir=data_dir),
         )
-        self.chart = w.Image(format="png")
+        self.chart = w.HTML(layout=w.Layout(max_width="100%"))
+        self.png = b""
         self.description = w.HTML()
         self.summary = w.HTML()
         for control, name in (
@@ -139,6 +148,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         ):
             control.add_class(f"kypho-risk-{name}")
         self.summary.add_class("kypho-risk-summary")
+        self.chart.add_class("kypho-risk-chart")
         super().__init__(
             [
                 w.HBox([self.outcome, self.options]),
@@ -166,7 +176,13 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         if view.chart is not None and view.text is not None:
             from kypho_aid.plotting import render_png  # matplotlib only once a chart is shown
 
-            self.chart.value = render_png(view)
+            self.png = render_png(view)
+            encoded = base64.b64encode(self.png).decode("ascii")
+            self.chart.value = _html(
+                "chart_image",
+                src=_trusted(f"data:image/png;base64,{encoded}"),
+                alt=view.text.alt,
+            )
             self.chart.layout.display = None
             self.description.value = _html(
                 "chart_text",
@@ -175,6 +191,8 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
                 long=view.text.long,
             )
         else:
+            self.png = b""
+            self.chart.value = ""
             self.chart.layout.display = "none"
             self.description.value = ""
         self.summary.value = risk_view_html(view)
@@ -197,11 +215,12 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
             slider = w.SelectionSlider(
                 options=[("not rated", -1), *[(label, i) for i, label in enumerate(RATING_LABELS)]],
                 value=-1,
-                description="",
+                description=str(item.question),
                 continuous_update=False,
                 layout=w.Layout(width="22rem"),
             )
             slider.add_class(f"kypho-rate-{item.consideration_id}")
+            slider.add_class(LABELLED)
             self.sliders[str(item.consideration_id)] = slider
             rows.append(
                 w.HBox(
@@ -254,9 +273,13 @@ class SureCheck(w.VBox):  # type: ignore[misc]
         yes, no = ui_text("answer.yes", data_dir=data_dir), ui_text("answer.no", data_dir=data_dir)
         for item in items.itertuples(index=False):
             toggle = w.ToggleButtons(
-                options=[(yes, True), (no, False)], value=None, style={"button_width": "5rem"}
+                options=[(yes, True), (no, False)],
+                value=None,
+                description=str(item.question),
+                style={"button_width": "5rem"},
             )
             toggle.add_class(f"kypho-sure-{item.item_id}")
+            toggle.add_class(LABELLED)
             self.answers[str(item.item_id)] = toggle
             rows.append(
                 w.HBox(
@@ -354,10 +377,13 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
             ui_text(f"answer.{a}", data_dir=data_dir) for a in ("yes", "no", "not_known")
         )
         for name, spec in PROFILE_FIELDS.items():
+            question = spec.question[0].upper() + spec.question[1:]
             if spec.kind == "boolean":
+                # "" stands for not known, so that its button shows as chosen (None would
+                # leave every button unselected)
                 control: w.Widget = w.ToggleButtons(
-                    options=[(unknown, None), (yes, True), (no, False)],
-                    value=None,
+                    options=[(unknown, ""), (yes, True), (no, False)],
+                    value="",
                     style={"button_width": "6rem"},
                 )
             elif spec.kind == "choice":
@@ -371,9 +397,10 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
                     placeholder=ui_text("candidacy.placeholder", data_dir=data_dir),
                     layout=w.Layout(width="8rem"),
                 )
+            control.description = question  # its accessible name; the label is hidden
             control.add_class(f"kypho-profile-{name}")
+            control.add_class(LABELLED)
             self.fields[name] = control
-            question = spec.question[0].upper() + spec.question[1:]
             rows.append(
                 w.HBox(
                     [w.HTML(_html("text", words=question), layout=w.Layout(width="28rem")), control]
@@ -545,8 +572,19 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         )
         self.about.add_class("kypho-about")
         self.about.observe(self._open_about, names="selected_index")
+        self.stylesheet = w.HTML(
+            _html("stylesheet", css=_trusted(APP_CSS)), layout=w.Layout(display="none")
+        )
+        self.stylesheet.add_class("kypho-stylesheet")
         super().__init__(
-            [self.header, self.step, self.stack, w.HBox([self.back, self.next]), self.about]
+            [
+                self.header,
+                self.step,
+                self.stack,
+                w.HBox([self.back, self.next]),
+                self.about,
+                self.stylesheet,
+            ]
         )
         self.add_class("kypho-session")
         self._open(0)
@@ -560,6 +598,11 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         """A heading (and a paragraph under it) from texts of ``ui_text.csv``."""
         intro = None if intro_id is None else self._text(intro_id)
         return _html("heading", level=level, title=self._text(title_id), intro=intro)
+
+    def _step_title(self, index: int) -> str:
+        """The title of step ``index`` (from 0) as the step's heading, for a step whose content
+        has none of its own: headings then go down one level at a time."""
+        return _html("heading", level=2, title=self._steps[index])
 
     def _open_about(self, change: dict[str, Any]) -> None:
 
@@ -577,6 +620,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.procedure = StepExplorer(data_dir=self._data_dir)
         return w.VBox(
             [
+                w.HTML(self._step_title(1)),
                 w.HTML(compare(data_dir=self._data_dir).to_html()),
                 w.HTML(self._heading(3, "app.steps_heading", "app.steps_hint")),
                 self.procedure,
@@ -585,7 +629,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
 
     def _build_risks(self) -> w.Widget:
         self.risks = RiskExplorer(data_dir=self._data_dir)
-        return self.risks
+        return w.VBox([w.HTML(self._step_title(2)), self.risks])
 
     def _build_candidacy(self) -> w.Widget:
         self.candidacy = CandidacyCheck(data_dir=self._data_dir)

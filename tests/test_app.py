@@ -8,11 +8,13 @@ was written anywhere but the download they asked for.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +152,171 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
     assert external == [], external
     # Privacy: the typed note reached no file but the download the user asked for.
     assert files_containing(MARKER, started, skip=tmp_path) == []
+
+
+# --- accessibility: axe-core on every step, type size, target size, focus ---------------
+
+#: Screens the app is checked on: a desktop, a tablet held upright, a phone.
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "tablet": {"width": 768, "height": 1024},
+    "phone": {"width": 390, "height": 844},
+}
+#: What shows that each step (1 to 7) has been built and drawn.
+STEP_READY = (
+    "text=It does not choose for you",
+    "table.kypho-aid-table",
+    ".kypho-risk-summary",
+    ".kypho-candidacy-result",
+    ".kypho-values-lineup",
+    ".kypho-sure-result",
+    ".kypho-prepare",
+)
+
+
+def _open_session(browser: Any, app_url: str, viewport: dict[str, int], **context: Any) -> Any:
+    """A fresh page of the app at ``viewport``, its first step drawn."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=viewport, **context)
+    page.goto(app_url)
+    expect(page.locator(".kypho-steps")).to_be_visible(timeout=120_000)
+    expect(page.locator(STEP_READY[0])).to_be_visible()
+    return page
+
+
+def _go_to_step(page: Any, index: int) -> None:
+    from playwright.sync_api import expect
+
+    page.locator(".kypho-steps button").nth(index).click()
+    expect(page.locator(STEP_READY[index]).first).to_be_visible(timeout=60_000)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize("screen", VIEWPORTS)
+def test_every_step_passes_axe(app_url: str, browser: Any, screen: str) -> None:
+    """axe-core finds nothing serious or critical on any step; a screenshot of each is saved."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    RESULTS.mkdir(exist_ok=True)
+    axe = Axe()
+    page = _open_session(browser, app_url, VIEWPORTS[screen])
+    found: dict[str, list[dict[str, Any]]] = {}
+    counts: dict[str, dict[str, int]] = {}  # nodes per impact and rule
+    for index in range(len(STEP_READY)):
+        _go_to_step(page, index)
+        if index == len(STEP_READY) - 1:  # the summary step, with its link prepared
+            page.locator(".kypho-prepare").click()
+            page.locator(".kypho-download-link").wait_for()
+        page.wait_for_timeout(300)  # let the step's images settle
+        violations = axe.run(page).response["violations"]
+        # the whole step in one picture: the page scrolls inside Voilà's box, so grow the screen
+        tall = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+        page.set_viewport_size(
+            {**VIEWPORTS[screen], "height": max(tall, VIEWPORTS[screen]["height"])}
+        )
+        page.screenshot(path=str(RESULTS / f"app-{screen}-step{index + 1}.png"))
+        page.set_viewport_size(VIEWPORTS[screen])
+        counts[f"step {index + 1}"] = {
+            f"{v['impact']} {v['id']}": len(v["nodes"]) for v in violations
+        }
+        found[f"step {index + 1}"] = [
+            v for v in violations if v["impact"] in ("serious", "critical")
+        ]
+    page.close()
+    (RESULTS / f"axe-{screen}.json").write_text(json.dumps(counts, indent=1), encoding="utf-8")
+    report = [
+        f"{step}: {v['id']} ({v['impact']}): {v['help']}\n"
+        + "".join(
+            f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}\n"
+            for node in v["nodes"]
+        )
+        for step, violations in found.items()
+        for v in violations
+    ]
+    assert not report, f"axe-core at {screen} width:\n" + "".join(report)
+
+
+def _rgb_hex(css_color: str) -> str:
+    """``rgb(r, g, b)`` as ``#rrggbb``."""
+    r, g, b = (int(float(c)) for c in re.findall(r"[\d.]+", css_color)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def test_type_is_large_and_follows_the_browsers_setting(app_url: str, browser: Any) -> None:
+    """Body text is at least 18 px, set in rem: doubling the browser's font size doubles it."""
+    from kypho_aid.style import APP_CSS
+
+    assert not re.search(r"font(-size)?:[^;]*\d+(\.\d+)?px", APP_CSS), "font sizes in rem"
+    page = _open_session(browser, app_url, VIEWPORTS["desktop"])
+    texts = {
+        "app": ".kypho-session .kypho-aid p",
+        "page above the app": ".jp-RenderedMarkdown blockquote p",
+    }
+    size = "s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)"
+    before = {name: page.evaluate(size, selector) for name, selector in texts.items()}
+    assert all(px >= 18 for px in before.values()), before
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})  # 16 -> 32
+    page.wait_for_function(f"({size})('{texts['app']}') > {before['app']}")
+    after = {name: page.evaluate(size, selector) for name, selector in texts.items()}
+    assert after == {name: 2 * px for name, px in before.items()}, (before, after)
+    page.close()
+
+
+def test_controls_are_large_selected_answers_clear_and_focus_visible(
+    app_url: str, browser: Any
+) -> None:
+    """Buttons, selects, text boxes and slider handles are 44 px tall; a chosen answer differs
+    from the others by 3:1 and by a check mark ("Not known" included); focus has a 3 px ring."""
+    from kypho_aid.style import contrast_ratio
+
+    page = _open_session(browser, app_url, VIEWPORTS["desktop"])
+    heights = """s => [...document.querySelectorAll(s)].filter(e => e.offsetParent)
+        .map(e => [e.textContent.trim() || e.tagName, e.getBoundingClientRect().height])"""
+    controls = (
+        ".kypho-session :is(.jupyter-button, select, .widget-text input, .widget-radio-box label)"
+    )
+    small = []
+    for index in (3, 4, 5, 6):  # candidacy, values, ready, summary: every kind of control
+        _go_to_step(page, index)
+        small += [(index + 1, name, h) for name, h in page.evaluate(heights, controls) if h < 44]
+    assert small == [], small
+    # a slider handle answers a pointer anywhere within 22 px of its middle, up and down
+    _go_to_step(page, 4)
+    handle = page.locator(".kypho-rate-avoid_leakage .noUi-handle")
+    box = handle.bounding_box()
+    assert box is not None
+    middle_x, middle_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    hit = "([x, y]) => !!document.elementFromPoint(x, y).closest('.noUi-handle')"
+    assert all(page.evaluate(hit, [middle_x, middle_y + dy]) for dy in (-21, 21))
+    # the chosen answer: "Not known" shows as chosen until another is picked
+    _go_to_step(page, 3)
+    infection = page.locator(".kypho-profile-infection")
+    chosen, other = infection.locator(".mod-active"), infection.get_by_role("button", name="Yes")
+    assert "Not known" in (chosen.text_content() or "")
+    background = "e => getComputedStyle(e).backgroundColor"
+    ratio = contrast_ratio(
+        _rgb_hex(chosen.evaluate(background)), _rgb_hex(other.evaluate(background))
+    )
+    assert ratio >= 3, ratio
+    mark = chosen.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "\u2713" in mark, mark
+    # focus: a ring of at least 2 px, solid, far from white
+    button = page.locator(".kypho-next")
+    button.focus()
+    ring = button.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 2, ring
+    assert contrast_ratio(_rgb_hex(ring[2]), "#ffffff") >= 3, ring
+    page.close()

@@ -15,7 +15,7 @@ def test_explorer_shows_the_pure_functions_result() -> None:
     assert explorer.value.outcome == "new_fracture"
     assert explorer.summary.value == risk_view_html(explorer.value)
     assert explorer.value.chart == "icons"
-    assert bytes(explorer.chart.value).startswith(b"\x89PNG")
+    assert explorer.png.startswith(b"\x89PNG") and "alt=" in explorer.chart.value
     assert "What the chart shows" in explorer.description.value
 
 

@@ -1,3 +1,8 @@
+# ---
+# jupyter:
+#   title: "kypho-aid: shared decision session"
+# ---
+
 # %% [markdown]
 # # The shared-decision session
 #
