@@ -95,6 +95,26 @@ ALIAS_BOMB = (
 
 # name: (file, edit, column, what the case shows)
 CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
+    "grid-answer-too-long": (
+        "faq.csv",
+        replace_in_row(
+            "F03,Will I go home the same day?,vertebroplasty",
+            "after resting for a while.",
+            "after resting for a while. " + "You rest and then you go home. " * 5,
+        ),
+        "short_answer",
+        "an option-grid answer over 35 words",
+    ),
+    "grid-figure-not-in-answer": (
+        "faq.csv",
+        replace_in_row(
+            "F03,Will I go home the same day?,vertebroplasty",
+            "after resting for a while.",
+            "after resting for 97 minutes.",
+        ),
+        "short_answer",
+        "an option-grid answer with a figure its cited full answer lacks",
+    ),
     "missing-column": (
         "attributes.csv",
         drop_column("question"),

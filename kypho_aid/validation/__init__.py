@@ -21,6 +21,8 @@ from kypho_aid.validation.checks import (
 from kypho_aid.validation.rules import (
     GRADE_LEVELS,
     GRADE_START,
+    GRID_QUESTIONS,
+    GRID_WORDS,
     HANDOUT_TARGETS,
     KYPHOPLASTY_ONLY_ELEMENTS,
     PACKAGE_CHECKS,
@@ -33,6 +35,7 @@ from kypho_aid.validation.rules import (
     check_foreign_keys,
     check_handout_items,
     check_one_right_choice,
+    check_option_grid,
     check_outcome_coverage,
     check_screening_rules,
     check_skipped_references,
@@ -44,6 +47,8 @@ from kypho_aid.validation.rules import (
 __all__ = [
     "GRADE_LEVELS",
     "GRADE_START",
+    "GRID_QUESTIONS",
+    "GRID_WORDS",
     "HANDOUT_TARGETS",
     "KYPHOPLASTY_ONLY_ELEMENTS",
     "PACKAGE_CHECKS",
@@ -62,6 +67,7 @@ __all__ = [
     "check_header",
     "check_not_empty",
     "check_one_right_choice",
+    "check_option_grid",
     "check_outcome_coverage",
     "check_row_rules",
     "check_screening_rules",

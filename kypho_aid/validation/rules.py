@@ -9,6 +9,7 @@ and the words and lists the app and handout read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -184,6 +185,79 @@ def check_faq_complete(tables: Mapping[str, ParsedTable]) -> list[Problem]:
                 f"{rows[0].line_of('question')}; use one wording"
             )
             problems.append(Problem(faq.shown, reworded.line_of("question"), "question", message))
+    return problems
+
+
+#: The option grid's limits (Option Grid practice: a short table read inside a consultation).
+GRID_QUESTIONS = 10
+GRID_WORDS = 35
+_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
+
+
+def check_option_grid(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check the option grid in faq.csv: at most ten questions, each in one place, each
+    answered for every option in at most 35 words, with no number the full answer lacks."""
+    faq = tables.get("faq")
+    if faq is None:
+        return []
+    problems = []
+    placed: dict[int, str] = {}
+    for row in faq.rows:
+        values = row.values
+        order, short = values.get("grid_order"), values.get("short_answer")
+        question_id = str(values.get("question_id"))
+        if not isinstance(order, int):
+            if short:
+                message = "a short answer is shown only in the grid; give the question a grid_order"
+                problems.append(
+                    Problem(faq.shown, row.line_of("short_answer"), "short_answer", message)
+                )
+            continue
+        owner = placed.setdefault(order, question_id)
+        if owner != question_id:
+            message = f"grid place {order} is already taken by question {owner}"
+            problems.append(Problem(faq.shown, row.line_of("grid_order"), "grid_order", message))
+        if not short:
+            message = f"question {question_id} is in the grid, so every option needs a short answer"
+            problems.append(
+                Problem(faq.shown, row.line_of("short_answer"), "short_answer", message)
+            )
+            continue
+        words = len(str(short).split())
+        if words > GRID_WORDS:
+            message = f"a short answer has at most {GRID_WORDS} words; this one has {words}"
+            problems.append(
+                Problem(faq.shown, row.line_of("short_answer"), "short_answer", message)
+            )
+        extra = sorted(
+            set(_NUMBER_TOKEN.findall(str(short)))
+            - set(_NUMBER_TOKEN.findall(str(values.get("answer"))))
+        )
+        if extra:
+            message = (
+                f"the short answer gives {', '.join(extra)}, which the full answer on this row "
+                "does not: every figure must come from the cited full answer"
+            )
+            problems.append(
+                Problem(faq.shown, row.line_of("short_answer"), "short_answer", message)
+            )
+    by_question: dict[str, set[int]] = {}
+    for row in faq.rows:
+        order = row.values.get("grid_order")
+        by_question.setdefault(str(row.values.get("question_id")), set()).add(
+            order if isinstance(order, int) else -1
+        )
+    for question_id, orders in sorted(by_question.items()):
+        if len(orders) > 1:
+            row = next(r for r in faq.rows if str(r.values.get("question_id")) == question_id)
+            message = f"question {question_id} has a different grid_order on its rows; use one"
+            problems.append(Problem(faq.shown, row.line_of("grid_order"), "grid_order", message))
+    if len(placed) > GRID_QUESTIONS:
+        row = faq.rows[0]
+        message = (
+            f"the grid holds at most {GRID_QUESTIONS} questions; {len(placed)} have a grid_order"
+        )
+        problems.append(Problem(faq.shown, row.line_of("grid_order"), "grid_order", message))
     return problems
 
 
@@ -473,6 +547,7 @@ PACKAGE_CHECKS = (
     check_every_source_cited,
     check_core_attributes,
     check_faq_complete,
+    check_option_grid,
     check_drawing_elements,
     check_findings,
     check_outcome_coverage,
