@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,15 @@ from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo
 
-__all__ = ["ComparisonTable", "SourceNumbering", "bibliography", "compare", "format_citation"]
+__all__ = [
+    "ComparisonTable",
+    "SourceNumbering",
+    "bibliography",
+    "compare",
+    "format_citation",
+    "option_grid",
+    "short_citation",
+]
 
 NOT_STATED = "Not stated in our sources."
 
@@ -314,3 +323,87 @@ def bibliography(
             "citation": [cite(records[s]) for s in ordered],
         }
     ).astype({"source_id": "str", "kind": "str", "citation": "str"})
+
+
+def short_citation(source: Mapping[str, Any]) -> str:
+    """A source as a reader recognises it in one line: who, when and where; or the page's title.
+
+    Literature: the first author's surname with "et al." when there are more, or the group
+    that wrote it, else the title's first words; then the year and the journal without its
+    volume and pages ("Kallmes et al., 2009, N Engl J Med"). A patient page: its title and
+    publisher. Never a file name.
+    """
+
+    def text(name: str) -> str:
+        value = source.get(name)
+        return " ".join(str(value).split()) if present(value) else ""
+
+    title = text("title")
+    if text("kind") == "seed_page":
+        return f"{title} ({text('journal')})" if text("journal") else title
+    authors = _PARENTHESES.sub("", text("authors")).strip()
+    first = authors.split(",")[0].strip()
+    personal = _PERSON.match(first)
+    if personal:
+        more = "," in authors or "et al" in authors
+        who = personal[1] + (" et al." if more else "")
+    elif authors and not authors.casefold().startswith(("not shown", "unidentified")):
+        who = first
+    else:
+        words = title.split()
+        who = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    journal = _VOLUME.split(_PARENTHESES.sub("", text("journal")), maxsplit=1)[0].strip()
+    if "not shown" in journal.casefold():
+        journal = ""
+    return ", ".join(part for part in (who, text("year"), journal) if part)
+
+
+#: "Kallmes DF", "de Vries J", "Klazen CAH": a surname (group 1) and capital initials.
+_PERSON = re.compile(r"^([A-Za-z][\w'’ -]*?) [A-Z]{1,3}(?: et al\.?)?$")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+#: Where a journal's volume and pages start: "N Engl J Med 361:569-79".
+_VOLUME = re.compile(r"\s\d")
+
+
+def option_grid(
+    options: str | Iterable[str] | None = None, *, data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """The option grid: the questions patients ask first, answered briefly for each option.
+
+    Rows of ``faq.csv`` that have a ``grid_order``, in that order and in the options' order.
+    Each short answer (at most 35 words) comes with the full answer it was shortened from
+    and that answer's sources, to show on request.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``grid_order``, ``question_id``, ``question``, ``option_id``, ``option_label``,
+        ``short_answer``, ``answer`` and ``source_ids`` (a tuple).
+
+    Raises
+    ------
+    UnknownOptionError
+        If an option id is not in the knowledge base.
+    """
+    option_rows = load_dataset("options", data_dir=data_dir)
+    known = option_rows["option_id"].astype(str).tolist()
+    chosen = _select_options(_as_list(options, UnknownOptionError, "option"), known)
+    labels = dict(zip(known, option_rows["label"].astype(str), strict=True))
+    faq = load_dataset("faq", data_dir=data_dir)
+    grid = faq[faq["grid_order"].notna() & faq["option_id"].astype(str).isin(chosen)].copy()
+    grid["option_id"] = grid["option_id"].astype(str)
+    grid["option_rank"] = grid["option_id"].map({o: i for i, o in enumerate(chosen)})
+    grid = grid.sort_values(["grid_order", "option_rank"], kind="stable")
+    grid["option_label"] = grid["option_id"].map(labels)
+    grid["source_ids"] = [tuple(str(s).split(LIST_SEPARATOR)) for s in grid["source_ids"]]
+    columns = [
+        "grid_order",
+        "question_id",
+        "question",
+        "option_id",
+        "option_label",
+        "short_answer",
+        "answer",
+        "source_ids",
+    ]
+    return grid[columns].reset_index(drop=True)

@@ -6,14 +6,17 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 from markupsafe import Markup
 
-from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography
+from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography, short_citation
 from kypho_aid.datasets import content_info, load_dataset
+from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import DESIGN_WORDS, RiskView
 from kypho_aid.procedure import StepView
 from kypho_aid.style import HTML_CSS
 from kypho_aid.templating import render
+from kypho_aid.texts import ui_text
 
 __all__ = [
     "about_html",
@@ -21,6 +24,7 @@ __all__ = [
     "comparison_to_html",
     "comparison_to_markdown",
     "footer_text",
+    "option_grid_html",
     "overview_html",
     "risk_view_html",
     "step_view_html",
@@ -183,3 +187,46 @@ def step_view_html(view: StepView) -> str:
     """One step's title, description, drawing text and sources, as escaped HTML."""
     citations = [str(c) for c in view.sources["citation"]]
     return render("step_view.html.j2", step=view, citations=citations)
+
+
+def option_grid_html(
+    grid: pd.DataFrame,
+    *,
+    detail: ComparisonTable | None = None,
+    data_dir: str | Path | None = None,
+) -> str:
+    """Render :func:`kypho_aid.compare.option_grid` as a table of short answers.
+
+    Each cell holds the short answer and, in a closed ``<details>``, the full answer with
+    its source numbers; the sources, as short readable citations, sit in one closed list
+    below, so that references never interrupt the patient's text. ``detail``, a full
+    comparison, follows in a closed ``<details>`` of its own, for those who want every fact.
+    """
+    joined = [LIST_SEPARATOR.join(ids) for ids in grid["source_ids"]]
+    numbering = SourceNumbering(joined)
+    sources = bibliography(numbering.order, data_dir=data_dir, cite=short_citation)
+    options = list(dict.fromkeys(zip(grid["option_id"], grid["option_label"], strict=True)))
+    rows = []
+    for _, block in grid.groupby("grid_order", sort=True):
+        cells = [
+            (
+                str(r["option_label"]),
+                str(r["short_answer"]),
+                " ".join(str(r["answer"]).split()),
+                ", ".join(map(str, numbering.cite(LIST_SEPARATOR.join(r["source_ids"])))),
+            )
+            for r in block.to_dict("records")
+        ]
+        rows.append((str(block["question"].iloc[0]), cells))
+    return render(
+        "option_grid.html.j2",
+        caption=ui_text("grid.caption", data_dir=data_dir),
+        question_heading=ui_text("grid.question", data_dir=data_dir),
+        more=ui_text("grid.more", data_dir=data_dir),
+        sources_heading=ui_text("grid.sources", data_dir=data_dir),
+        options=options,
+        rows=rows,
+        sources=list(zip(sources["number"], sources["citation"], strict=True)),
+        detail_heading=ui_text("grid.detail", data_dir=data_dir),
+        detail=None if detail is None else Markup(comparison_to_html(detail)),
+    )

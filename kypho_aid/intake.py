@@ -35,7 +35,8 @@ UNIT_WORDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "fractures": ("fracture", "bone", "level", "vertebra", "vertebrae"),
     }
 )
-_NUMBER = re.compile(r"^(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>.*?)\.?$")
+#: A number (group 1), then what unit was written after it, if any (group 2).
+_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(.*?)\.?$")
 
 
 def _unit_of(spec_units: Mapping[str, float], written: str) -> str | None:
@@ -81,14 +82,14 @@ def parse_answer(name: str, text: str, *, data_dir: str | Path | None = None) ->
         raise ProfileError(
             ui_text("intake.not_a_number", example=_example(name), data_dir=data_dir), name
         )
-    unit_text = match["unit"]
+    unit_text = match[2]
     unit = _unit_of(factors, unit_text) if unit_text else next(iter(factors))
     if unit is None:
         units = " or ".join(u for u in factors if u)
         raise ProfileError(
             ui_text("intake.unit", units=units, example=_example(name), data_dir=data_dir), name
         )
-    number = float(match["number"].replace(",", "."))
+    number = float(match[1].replace(",", "."))
     value = number * factors[unit]
     if spec.kind == "integer":
         if not value.is_integer():

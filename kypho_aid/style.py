@@ -53,6 +53,24 @@ HTML_CSS: Final = f"""
 .kypho-aid .kypho-aid-cite {{ color: {MUTED_TEXT_COLOR}; font-size: 0.85em; white-space: nowrap; }}
 .kypho-aid .kypho-aid-footer {{ color: {MUTED_TEXT_COLOR}; font-size: 0.9em; }}
 .kypho-aid ol.kypho-aid-sources {{ font-size: 0.9em; padding-left: 1.6rem; }}
+/* the option grid: short answers, the full answer and sources on request */
+.kypho-aid .kypho-aid-visually-hidden {{ position: absolute; width: 1px; height: 1px;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }}
+.kypho-aid table.kypho-aid-grid-table p.kypho-aid-short {{ margin: 0 0 0.3rem; }}
+.kypho-aid details.kypho-aid-more summary, .kypho-aid details.kypho-aid-sources-layer summary {{
+  cursor: pointer; min-height: 44px; display: flex; align-items: center; font-weight: 600;
+  text-decoration: underline; }}
+.kypho-aid details.kypho-aid-more[open] {{ border-left: 3px solid {RULE_COLOR}; padding-left: 0.5rem; }}
+/* a narrow screen stacks each question's answers, every answer under its option's name */
+@media (max-width: 48rem) {{
+  .kypho-aid table.kypho-aid-grid-table, .kypho-aid table.kypho-aid-grid-table :is(tbody, tr, th, td) {{
+    display: block; width: auto; }}
+  .kypho-aid table.kypho-aid-grid-table thead {{ position: absolute; width: 1px; height: 1px;
+    overflow: hidden; clip-path: inset(50%); }}
+  .kypho-aid table.kypho-aid-grid-table td::before {{ content: attr(data-option); display: block;
+    font-weight: 600; }}
+  .kypho-aid table.kypho-aid-grid-table tr > :first-child {{ width: auto; }}
+}}
 @media print {{ .kypho-aid {{ max-width: none; }} }}
 """
 

@@ -32,11 +32,17 @@ from kypho_aid.candidacy import (
     screening_context,
     screening_sentences,
 )
-from kypho_aid.compare import compare
+from kypho_aid.compare import compare, option_grid
 from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import RATING_LABELS, check_answer, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
-from kypho_aid.export import about_html, overview_html, risk_view_html, step_view_html
+from kypho_aid.export import (
+    about_html,
+    option_grid_html,
+    overview_html,
+    risk_view_html,
+    step_view_html,
+)
 from kypho_aid.findings import pairwise_panels
 from kypho_aid.handout import build_handout
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
@@ -621,7 +627,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         return w.VBox(
             [
                 w.HTML(self._step_title(1)),
-                w.HTML(compare(data_dir=self._data_dir).to_html()),
+                w.HTML(
+                    option_grid_html(
+                        option_grid(data_dir=self._data_dir),
+                        detail=compare(data_dir=self._data_dir),
+                        data_dir=self._data_dir,
+                    )
+                ),
                 w.HTML(self._heading(3, "app.steps_heading", "app.steps_hint")),
                 self.procedure,
             ]
