@@ -23,6 +23,7 @@ __all__ = [
     "format_citation",
     "option_grid",
     "short_citation",
+    "short_title",
 ]
 
 NOT_STATED = "Not stated in our sources."
@@ -329,40 +330,52 @@ def short_citation(source: Mapping[str, Any]) -> str:
     """A source as a reader recognises it in one line: who, when and where; or the page's title.
 
     Literature: the first author's surname with "et al." when there are more, or the group
-    that wrote it, else the title's first words; then the year and the journal without its
-    volume and pages ("Kallmes et al., 2009, N Engl J Med"). A patient page: its title and
-    publisher. Never a file name.
+    that wrote it, else a short title; then the year and the journal without its volume and
+    pages ("Kallmes et al., 2009, N Engl J Med"). A patient page: its title and the kind of
+    site ("Kyphoplasty (Spine clinic page)"). Never a file name, a web address or a doi.
     """
 
     def text(name: str) -> str:
         value = source.get(name)
         return " ".join(str(value).split()) if present(value) else ""
 
-    title = text("title")
+    title = short_title(text("title"))
     if text("kind") == "seed_page":
         return f"{title} ({text('journal')})" if text("journal") else title
     authors = _PARENTHESES.sub("", text("authors")).strip()
     first = authors.split(",")[0].strip()
     personal = _PERSON.match(first)
-    if personal:
+    if _NO_AUTHOR.search(authors) or not authors:
+        who = title
+    elif personal:
         more = "," in authors or "et al" in authors
         who = personal[1] + (" et al." if more else "")
-    elif authors and not authors.casefold().startswith(("not shown", "unidentified")):
+    else:  # a group: "National Institute for Health and Care Excellence"
         who = first
-    else:
-        words = title.split()
-        who = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     journal = _VOLUME.split(_PARENTHESES.sub("", text("journal")), maxsplit=1)[0].strip()
-    if "not shown" in journal.casefold():
+    if _NO_AUTHOR.search(journal):
         journal = ""
-    return ", ".join(part for part in (who, text("year"), journal) if part)
+    return ", ".join(part for part in (who, text("year"), journal.rstrip(" .")) if part)
 
 
+def short_title(title: str) -> str:
+    """A title up to its first colon or bracket, cut at a word near SHORT_TITLE_CHARS."""
+    short = re.split(r":\s|\s\(", title, maxsplit=1)[0].strip().rstrip(".")
+    if len(short) > SHORT_TITLE_CHARS:
+        cut = short[:SHORT_TITLE_CHARS]
+        short = (cut[: cut.rfind(" ")].rstrip(" ,;") if " " in cut else cut) + "…"
+    return short
+
+
+#: Longest short title shown for a source, in characters (cut at a word, with "…").
+SHORT_TITLE_CHARS = 60
 #: "Kallmes DF", "de Vries J", "Klazen CAH": a surname (group 1) and capital initials.
 _PERSON = re.compile(r"^([A-Za-z][\w'’ -]*?) [A-Z]{1,3}(?: et al\.?)?$")
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 #: Where a journal's volume and pages start: "N Engl J Med 361:569-79".
 _VOLUME = re.compile(r"\s\d")
+#: What says no one is named ("Not shown in excerpt", "Publisher not named in the text").
+_NO_AUTHOR = re.compile(r"(?i)\b(?:not (?:shown|named|stated)|unidentified)\b")
 
 
 def option_grid(

@@ -1,11 +1,18 @@
-"""The summary handout: one printable page (two at most) to take to the care team.
+"""The summary handout: one printed page, A4 or US Letter, to take to the care team.
 
 :func:`build_handout` gathers what a person did in the aid (how much each consideration
 matters to them, which way they lean, the SURE check, their own notes) and the key facts
 from the knowledge base (the options side by side, a few outcomes in numbers out of the same
 denominator, questions to ask, warning signs, sources) into one self-contained HTML page:
-inline CSS only, no script, no image, no link and no web address anywhere in it, so it opens
-and prints the same offline. :func:`write_handout` saves it without ever replacing a file by
+inline CSS only, no image, no link and no web address anywhere in it, so it opens and prints
+the same offline. Its one piece of script is the Print button's ``onclick`` (hidden when
+printed), so the app can open the page in a new tab and print it straight away.
+
+The page fits one sheet of A4 and of Letter with body text at 12 pt and nothing under 11 pt
+(``style.HANDOUT_CSS``): it holds the options side by side in a few short rows, the outcomes
+in numbers with how sure the evidence is, the person's own answers, questions to ask, warning
+signs and short source titles. The rest stays in the aid; the page says to ask the care team
+for more, never to look something up where the reader cannot. :func:`write_handout` saves it without ever replacing a file by
 accident, and :func:`handout_pdf` prints it to PDF with headless chromium.
 
 Like the rest of the aid, the handout never adds the ratings up, ranks the options or says
@@ -36,7 +43,7 @@ from kypho_aid.compare import (
     SourceNumbering,
     bibliography,
     compare,
-    format_citation,
+    short_citation,
 )
 from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import RATING_LABELS, InputError, sure_result, values_table
@@ -45,7 +52,7 @@ from kypho_aid.findings import lead_finding
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.style import HANDOUT_CSS
 from kypho_aid.templating import render
-from kypho_aid.texts import handout_items
+from kypho_aid.texts import handout_items, ui_text
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -270,24 +277,11 @@ def _ranges(numbers: list[int]) -> str:
     )
 
 
-def _short_authors(authors: str) -> str:
-    parts = [p.strip() for p in authors.split(",") if p.strip()]
-    if len(parts) > 3 and "(" not in authors:
-        return f"{parts[0]}, et al."
-    return authors
-
-
 def _citation(record: Mapping[str, Any]) -> str:
-    """A short reference line: authors, year, title, journal, doi or PMID; never a URL."""
-    if str(record.get("kind")) == "seed_page":
-        where = f" {record['journal']}." if present(record.get("journal")) else ""
-        text = f"{record.get('title')}.{where} Seed page {record.get('file')}."
-        return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", _no_web(text))).strip()
-    shown = {**record, "url": None}
-    if present(shown.get("authors")):
-        shown["authors"] = _short_authors(str(shown["authors"]))
-    text = _no_web(format_citation(shown))
-    return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", text)).strip()
+    """A source as a reader can look it up (:func:`kypho_aid.compare.short_citation`), with
+    any web address that a title carries turned into words."""
+    text = short_citation(record) + "."
+    return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", _no_web(text))).strip()
 
 
 # --- sections: each gathers plain values; templates/handout.html.j2 writes (and escapes) them
@@ -303,9 +297,9 @@ class _Options:
 
 @dataclass(frozen=True)
 class _Values:
-    top: int
     skipped: int
-    items: list[tuple[str, str, str]]  # dots, consideration, rating in words
+    # rating in words ("Matters a great deal"), then the considerations rated so, most first
+    groups: list[tuple[str, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -332,11 +326,12 @@ class _Notes:
 class _Screening:
     items: list[tuple[str, str, str]]  # option label, status in words, reasons
     hidden: int
+    more: str  # where to ask about the points left out ("" when none are)
 
 
 @dataclass(frozen=True)
 class _Warnings:
-    groups: list[tuple[str, list[tuple[str, str, str]]]]  # lead, (sign, meaning, mark) each
+    groups: list[tuple[str, list[str], str]]  # lead, signs, source mark of them all
     missing: str
 
 
@@ -363,7 +358,7 @@ def _options_section(
     return _Options(
         columns=[(_plain(o), _plain(labels[o])) for o in options],
         rows=rows,
-        caption="One fact per box; the aid has more. [n]: sources at the end.",
+        caption=ui_text("handout.options_caption", data_dir=data_dir),
     )
 
 
@@ -394,18 +389,16 @@ def _values_section(
     rated = table[table["rating"].notna()].drop_duplicates("consideration_id")
     if rated.empty:
         return None
-    top = len(RATING_LABELS) - 1
-    items = [
-        ("●" * rating + "○" * (top - rating), _plain(label), _plain(words))
-        for rating, label, words in zip(
-            (int(v) for v in rated["rating"].tolist()),
-            rated["label"].tolist(),
-            rated["rating_label"].tolist(),
-            strict=True,
-        )
+    # one line per level of rating, the highest first: short enough for the one page
+    by_rating: dict[int, list[str]] = {}
+    for rating, label in zip(rated["rating"].tolist(), rated["label"].tolist(), strict=True):
+        by_rating.setdefault(int(rating), []).append(_plain(label))
+    groups = [
+        (_plain(RATING_LABELS[rating].capitalize()), by_rating[rating])
+        for rating in sorted(by_rating, reverse=True)
     ]
     skipped = int(table["consideration_id"].nunique()) - len(rated)
-    return _Values(top=top, skipped=skipped, items=items)
+    return _Values(skipped=skipped, groups=groups)
 
 
 def _leaning_section(leaning: str | None, labels: Mapping[str, str]) -> _Leaning | None:
@@ -454,7 +447,9 @@ def _reasons(value: object) -> list[str]:
     return [] if not present(value) else [str(value)]
 
 
-def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> _Screening:
+def _screening_section(
+    screening: pd.DataFrame, labels: Mapping[str, str], data_dir: str | Path | None
+) -> _Screening:
     items = []
     left = MAX_SCREENING_POINTS
     hidden = 0
@@ -471,16 +466,15 @@ def _screening_section(screening: pd.DataFrame, labels: Mapping[str, str]) -> _S
             continue
         why = _plain(_no_web("; ".join(kept))) if kept else ""
         items.append((_plain(labels[str(row.option_id)]), _plain(status), why))
-    return _Screening(items=items, hidden=hidden)
+    more = ui_text("handout.more_points", count=hidden, data_dir=data_dir) if hidden else ""
+    return _Screening(items=items, hidden=hidden, more=_plain(more))
 
 
 def _questions_section(data_dir: str | Path | None) -> list[str]:
-    """Questions to ask your care team: those data/handout_items.csv names, then others from the
-    FAQ up to five."""
+    """Questions to ask your care team: the FAQ questions data/handout_items.csv names."""
     faq = load_dataset("faq", data_dir=data_dir).drop_duplicates("question_id")
     by_id = dict(zip(faq["question_id"].astype(str), faq["question"].astype(str), strict=True))
     chosen = [by_id[q] for q in handout_items("question", data_dir=data_dir) if q in by_id]
-    chosen += [q for q in by_id.values() if q not in chosen][: max(0, 5 - len(chosen))]
     return [_plain(_no_web(q)) for q in chosen]
 
 
@@ -503,15 +497,11 @@ def _warning_section(
             if names
             else "At any time"
         )
-        items = [
-            (
-                _plain(_no_web(str(r.sign))),
-                _plain(_no_web(str(r.meaning))) if present(r.meaning) else "",
-                _mark(sources, r.source_ids),
-            )
-            for r in group.itertuples(index=False)
-        ]
-        groups.append((_plain(lead), items))
+        # the signs only, their sources marked once for the group: what a sign may mean is in
+        # the aid, and the care team can say
+        items = [_plain(_no_web(str(sign))) for sign in group["sign"]]
+        cited = LIST_SEPARATOR.join(str(ids) for ids in group["source_ids"] if present(ids))
+        groups.append((_plain(lead), items, _mark(sources, cited)))
     missing = [labels[o] for o in labels if o not in covered]
     names = " or ".join(m[0].lower() + m[1:] for m in missing)
     return _Warnings(groups=groups, missing=_plain(names))
@@ -527,17 +517,6 @@ def _sources_section(
 # --- the document ---------------------------------------------------------------------
 
 
-def _about_section(data_dir: str | Path | None) -> str:
-    """Who paid, competing interests and how to report a mistake, in two lines (the rest is in notebook 04)."""
-    about = load_dataset("about", data_dir=data_dir).iloc[0]
-    return _plain(
-        " ".join(
-            " ".join(str(about[field]).split())
-            for field in ("funding", "competing_interests", "report_an_error")
-        )
-    )
-
-
 def build_handout(
     *,
     ratings: Mapping[str, object] | None = None,
@@ -545,6 +524,7 @@ def build_handout(
     sure_answers: Mapping[str, object] | None = None,
     notes: str = "",
     screening: pd.DataFrame | None = None,
+    print_button: bool = True,
     data_dir: str | Path | None = None,
 ) -> str:
     """Build the summary handout as one self-contained HTML document.
@@ -563,14 +543,18 @@ def build_handout(
     screening : pandas.DataFrame, optional
         Columns ``option_id``, ``status`` and ``reasons`` (text separated by semicolons, or a
         list); listed as points the doctor may check.
+    print_button : bool
+        Put a "Print" button at the top that calls ``window.print()`` (hidden when printed),
+        so a page opened in a browser tab prints straight away. False leaves the page with no
+        script at all.
     data_dir : str or Path, optional
         Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
     str
-        A whole HTML page (UTF-8, ``lang="en"``, CSS inline) with no script, image, link or
-        web address, that prints on at most two A4 or Letter pages.
+        A whole HTML page (UTF-8, ``lang="en"``, CSS inline) with no image, link or web
+        address and no script but the Print button's, that prints on one A4 or Letter page.
 
     Raises
     ------
@@ -591,10 +575,17 @@ def build_handout(
         title=TITLE,
         # Trusted markup, the one value not escaped: the handout's own stylesheet (a constant).
         css=Markup(HANDOUT_CSS),
+        print_label=ui_text("handout.print", data_dir=data_dir) if print_button else "",
         disclaimer=_plain(info.disclaimer),
-        version=_plain(info.version),
-        reviewed_on=info.reviewed_on.isoformat(),
-        next_review_due=info.next_review_due.isoformat(),
+        version=_plain(
+            ui_text(
+                "handout.version",
+                version=info.version,
+                reviewed_on=info.reviewed_on.isoformat(),
+                next_review_due=info.next_review_due.isoformat(),
+                data_dir=data_dir,
+            )
+        ),
         options=_options_section(labels, sources, data_dir),
         findings=_findings_section(sources, data_dir),
         values=_values_section(checked_ratings, data_dir),
@@ -602,14 +593,15 @@ def build_handout(
         sure=_sure_section(checked_sure, data_dir),
         notes=_notes_section(checked_notes),
         screening=(
-            None if checked_screening is None else _screening_section(checked_screening, labels)
+            None
+            if checked_screening is None
+            else _screening_section(checked_screening, labels, data_dir)
         ),
         questions=_questions_section(data_dir),
         # the warning signs number their sources after the tables, before the list is made
         warnings=_warning_section(labels, sources, data_dir),
         sources=_sources_section(sources, data_dir),
-        about=_about_section(data_dir),
-        footer=_plain(info.footer),
+        ask=_plain(ui_text("handout.ask", data_dir=data_dir)),
     )
     document += "\n"
     found = _FORBIDDEN.search(document)

@@ -252,80 +252,81 @@ def color_distance(first: str, second: str) -> float:
 
 # --- the printable handout ----------------------------------------------------------
 
-#: Stylesheet of the summary handout: A4 with 14 mm margins, at most two pages, fonts with
-#: Arial's metrics (so the page count holds on every system), no external files. Each option
-#: column carries its fixed colour as a rule above its header.
+#: Smallest type on the printed handout, in points (notes, source marks, sources, footer).
+HANDOUT_SMALL_PT: Final = 11
+#: Body text of the printed handout, in points.
+HANDOUT_BODY_PT: Final = 12
+#: Stylesheet of the summary handout: one page on A4 and on US Letter alike. The page size is
+#: left to the printer (no ``size``), with 10 mm margins, so the content box is never more
+#: than 190 mm wide (A4) and 259 mm high (Letter), and the page is laid out to fit both.
+#: Body text 12 pt, nothing under 11 pt; fonts with Arial's metrics (so the page holds on every
+#: system), no external files. Each option column carries its fixed colour as a rule above its
+#: header. The Print button shows on screen only.
 HANDOUT_CSS: Final = f"""
-@page {{ size: A4; margin: 14mm;
-  @bottom-right {{ content: "Page " counter(page) " of " counter(pages);
-    font: 7.5pt Arial, "Liberation Sans", sans-serif; color: {MUTED_TEXT_COLOR}; }} }}
+@page {{ margin: 10mm; }}
 html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
-body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 182mm;
+body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
   font-family: "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "Nimbus Sans", system-ui,
     sans-serif;
-  font-size: 10pt; line-height: 1.2; color: {TEXT_COLOR}; background: {BACKGROUND_COLOR}; }}
+  font-size: {HANDOUT_BODY_PT}pt; line-height: 1.12; color: {TEXT_COLOR};
+  background: {BACKGROUND_COLOR}; }}
 .kypho-aid-handout * {{ box-sizing: border-box; }}
-.kypho-aid-handout header {{ border-bottom: 1.5pt solid {TEXT_COLOR}; padding-bottom: 1mm;
-  margin-bottom: 1mm; }}
-.kypho-aid-handout h1 {{ font-size: 14pt; line-height: 1.15; margin: 0 0 0.8mm; }}
-.kypho-aid-handout h2 {{ font-size: 10.5pt; line-height: 1.2; margin: 2mm 0 0.8mm;
-  padding-bottom: 0.3mm; border-bottom: 0.75pt solid {RULE_COLOR};
+.kypho-aid-handout header {{ border-bottom: 1.5pt solid {TEXT_COLOR}; padding-bottom: 0.8mm;
+  margin-bottom: 0.5mm; }}
+.kypho-aid-handout h1 {{ font-size: 15pt; line-height: 1.15; margin: 0 0 0.5mm; }}
+.kypho-aid-handout h2 {{ font-size: {HANDOUT_BODY_PT}pt; line-height: 1.15; margin: 1mm 0 0.3mm;
+  padding-bottom: 0.2mm; border-bottom: 0.75pt solid {RULE_COLOR};
   break-after: avoid; page-break-after: avoid; }}
-.kypho-aid-handout h3 {{ font-size: 10pt; margin: 0.8mm 0 0.4mm; break-after: avoid;
-  page-break-after: avoid; }}
-.kypho-aid-handout p {{ margin: 0 0 0.8mm; }}
-.kypho-aid-handout ul, .kypho-aid-handout ol {{ margin: 0 0 0.8mm; padding-left: 5mm; }}
-.kypho-aid-handout li {{ margin: 0 0 0.3mm; }}
-.kypho-aid-handout .disclaimer {{ font-weight: 600; margin: 0.5mm 0; }}
-.kypho-aid-handout .meta, .kypho-aid-handout .hint, .kypho-aid-handout .cite,
-.kypho-aid-handout .certainty, .kypho-aid-handout caption,
+.kypho-aid-handout h3 {{ font-size: {HANDOUT_BODY_PT}pt; margin: 0.6mm 0 0.3mm;
+  break-after: avoid; page-break-after: avoid; }}
+.kypho-aid-handout p {{ margin: 0 0 0.6mm; }}
+.kypho-aid-handout ul, .kypho-aid-handout ol {{ margin: 0 0 0.6mm; padding-left: 5mm; }}
+.kypho-aid-handout li {{ margin: 0; }}
+.kypho-aid-handout .disclaimer {{ margin: 0; }}
+.kypho-aid-handout .hint, .kypho-aid-handout .cite, .kypho-aid-handout caption,
 .kypho-aid-handout footer {{ color: {MUTED_TEXT_COLOR}; }}
-.kypho-aid-handout .meta, .kypho-aid-handout .hint {{ font-size: 9pt; }}
-.kypho-aid-handout .meta {{ margin: 0; }}
-.kypho-aid-handout .cite {{ font-size: 7.5pt; white-space: nowrap; }}
+.kypho-aid-handout .hint, .kypho-aid-handout .cite, .kypho-aid-handout caption,
+.kypho-aid-handout ol.sources, .kypho-aid-handout footer {{ font-size: {HANDOUT_SMALL_PT}pt;
+  line-height: 1.15; }}
+.kypho-aid-handout .cite {{ white-space: nowrap; }}
 .kypho-aid-handout section {{ break-inside: avoid; page-break-inside: avoid; }}
-.kypho-aid-handout section.long {{ break-inside: auto; page-break-inside: auto; }}
 .kypho-aid-handout table {{ border-collapse: collapse; width: 100%; table-layout: fixed;
-  margin: 0.8mm 0; font-size: 8.5pt; line-height: 1.18; }}
-.kypho-aid-handout caption {{ caption-side: bottom; text-align: left; font-size: 8pt;
-  padding-top: 0.6mm; }}
+  margin: 0.5mm 0; font-size: {HANDOUT_BODY_PT}pt; line-height: 1.15; }}
+.kypho-aid-handout caption {{ caption-side: bottom; text-align: left; padding-top: 0.4mm; }}
 .kypho-aid-handout th, .kypho-aid-handout td {{ border: 0.75pt solid {RULE_COLOR};
-  padding: 0.6mm 1.1mm; vertical-align: top; text-align: left; }}
+  padding: 0.5mm 1mm; vertical-align: top; text-align: left; }}
 .kypho-aid-handout thead th, .kypho-aid-handout tbody th {{ background: {HEADER_BACKGROUND};
   font-weight: 600; }}
-.kypho-aid-handout thead th {{ font-size: 9.5pt; }}
-.kypho-aid-handout table.options col.rowhead {{ width: 13%; }}
-.kypho-aid-handout table.findings col.rowhead {{ width: 27%; }}
+.kypho-aid-handout table.options col.rowhead {{ width: 14%; }}
+.kypho-aid-handout .finding {{ margin-bottom: 0.8mm; }}
 .kypho-aid-handout .comparison {{ font-weight: 400; }}
 .kypho-aid-handout tr {{ break-inside: avoid; page-break-inside: avoid; }}
-.kypho-aid-handout tr.group th {{ background: {BACKGROUND_COLOR}; font-size: 8pt;
-  text-transform: uppercase; letter-spacing: 0.04em; color: {MUTED_TEXT_COLOR};
-  border-left: 0; border-right: 0; padding: 1mm 0 0.3mm; }}
-.kypho-aid-handout .number {{ font-weight: 700; }}
-.kypho-aid-handout .certainty {{ font-size: 8pt; }}
-.kypho-aid-handout .columns {{ display: grid; grid-template-columns: 1fr 1fr; column-gap: 6mm;
-  break-inside: avoid; page-break-inside: avoid; }}
-.kypho-aid-handout ul.ratings {{ list-style: none; padding-left: 0; font-size: 9pt; }}
-.kypho-aid-handout ul.ratings li {{ margin: 0 0 0.2mm; }}
-.kypho-aid-handout .dots {{ letter-spacing: 0.04em; margin-right: 1mm; }}
+.kypho-aid-handout .flow {{ column-count: 2; column-gap: 6mm; }}
+.kypho-aid-handout .flow > section {{ break-inside: auto; page-break-inside: auto; }}
+.kypho-aid-handout .flow li {{ break-inside: avoid; page-break-inside: avoid; }}
+.kypho-aid-handout .flow > section > h2:first-child {{ margin-top: 0.8mm; }}
+.kypho-aid-handout ul.ratings {{ list-style: none; padding-left: 0; }}
+.kypho-aid-handout .dots {{ letter-spacing: 0.02em; margin-right: 1mm; }}
 .kypho-aid-handout .answer {{ font-weight: 700; }}
-.kypho-aid-handout .notes {{ border: 0.75pt solid {RULE_COLOR}; padding: 0.8mm 1.5mm;
-  font-size: 9pt; line-height: 1.2; overflow-wrap: anywhere; word-break: break-word;
-  margin-bottom: 0.8mm; }}
+.kypho-aid-handout .notes {{ border: 0.75pt solid {RULE_COLOR}; padding: 0.6mm 1.2mm;
+  overflow-wrap: anywhere; word-break: break-word; margin-bottom: 0.6mm; }}
 .kypho-aid-handout .write-here {{ border-bottom: 0.75pt solid {RULE_COLOR}; height: 6.5mm; }}
-.kypho-aid-handout ul.split {{ column-count: 2; column-gap: 8mm; }}
-.kypho-aid-handout ul.split li {{ break-inside: avoid; page-break-inside: avoid; }}
-.kypho-aid-handout ol.sources {{ list-style: none; padding-left: 0; font-size: 7.5pt;
-  line-height: 1.2; overflow-wrap: anywhere; }}
+.kypho-aid-handout ol.sources {{ list-style: none; padding-left: 0; overflow-wrap: anywhere; }}
 .kypho-aid-handout ol.sources li {{ display: inline; margin: 0 1.5mm 0 0; }}
 .kypho-aid-handout ol.sources .n {{ font-weight: 700; }}
-.kypho-aid-handout footer {{ font-size: 7.5pt; line-height: 1.15;
-  border-top: 0.75pt solid {RULE_COLOR}; margin-top: 1.5mm; padding-top: 0.8mm; }}
+.kypho-aid-handout footer {{ border-top: 0.75pt solid {RULE_COLOR}; margin-top: 1mm;
+  padding-top: 0.6mm; }}
+.kypho-aid-handout footer p {{ margin: 0; }}
+.kypho-aid-handout .print-button {{ float: right; margin: 0 0 2mm 4mm; padding: 2mm 6mm;
+  font: 600 {HANDOUT_BODY_PT}pt Arial, "Liberation Sans", sans-serif; cursor: pointer;
+  color: {BACKGROUND_COLOR}; background: {PROCEDURE_COLORS["kyphoplasty"]};
+  border: 2px solid {PROCEDURE_COLORS["kyphoplasty"]}; border-radius: 4px; }}
+.kypho-aid-handout .print-button:focus-visible {{ outline: 3px solid {TEXT_COLOR};
+  outline-offset: 2px; }}
 @media screen {{ body.kypho-aid-handout {{ padding: 8mm 6mm; }} }}
 @media print {{
   body.kypho-aid-handout {{ max-width: none; }}
-  .kypho-aid-handout h2, .kypho-aid-handout h3 {{ break-after: avoid; page-break-after: avoid; }}
-  .kypho-aid-handout thead {{ display: table-header-group; }}
+  .kypho-aid-handout .print-button {{ display: none; }}
 }}
 """ + "".join(
     f".kypho-aid-handout th.opt-{option} {{ border-top: 3pt solid {color}; }}\n"

@@ -149,9 +149,9 @@ def test_sources_are_listed_as_readable_short_citations_never_file_names() -> No
                 "authors": "Not shown in excerpt",
                 "year": 2018,
                 "journal": "Journal not shown",
-                "title": "One two three four five six seven eight nine",
+                "title": "High-viscosity cement: a meta-analysis",
             },
-            "One two three four five six seven eight…, 2018",
+            "High-viscosity cement, 2018",
         ),
         (
             {

@@ -9,12 +9,14 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from markupsafe import escape
 
 from kypho_aid import handout
+from kypho_aid.compare import short_citation
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.decision import InputError, sure_result
 from kypho_aid.exceptions import KyphoAidError
@@ -36,10 +38,10 @@ SECTIONS = [
     "values",
     "leaning",
     "sure",
-    "notes",
     "screening",
     "questions",
     "warning-signs",
+    "notes",
     "sources",
 ]
 CONSIDERATIONS = load_dataset("considerations").sort_values("order")["consideration_id"].tolist()
@@ -142,10 +144,11 @@ def test_every_section_is_there_in_order(full: str) -> None:
 def test_disclaimer_version_review_date_and_footer(full: str) -> None:
     info = content_info()
     header = full[full.index("<header>") : full.index("</header>")]
-    assert info.disclaimer in header
-    assert f"Content version {info.version}" in header
-    assert info.reviewed_on.isoformat() in header
-    assert info.footer in full[full.index("<footer>") :]
+    assert info.disclaimer in header and full.count(info.disclaimer) == 1  # once
+    footer = full[full.index("<footer>") :]
+    assert f"Version {info.version}" in footer
+    assert info.reviewed_on.isoformat() in footer and info.next_review_due.isoformat() in footer
+    assert "ask your care team" in footer
 
 
 def test_all_three_options_side_by_side_with_first_facts(full: str) -> None:
@@ -197,10 +200,13 @@ def test_source_marks_point_to_the_numbered_sources(full: str) -> None:
         finding = lead_finding(outcome)
         assert finding is not None
         record = cited.loc[str(finding["source_ids"]).split(";")[0]]
-        assert str(record["title"])[:40] in sources
-        if isinstance(record["pmid"], str):
-            assert f"PMID {record['pmid']}" in sources
-    assert "Seed page 000_64deb0008af28b59.txt" in sources
+        assert f"{str(record['authors']).split()[0]} et al., {record['year']}" in sources
+    # short titles a reader can look for: never a file name, doi or volume and pages
+    assert ".txt" not in sources and "doi" not in sources and "Seed page" not in sources
+    seed_pages = [r for r in load_dataset("sources").to_dict("records") if r["kind"] == "seed_page"]
+    shown = [r for r in seed_pages if short_citation(r) + "." in sources]
+    assert shown, "a cited patient page is listed by its title and kind of site"
+    assert all(str(r["file"]) not in sources for r in seed_pages)
 
 
 @pytest.mark.parametrize("inputs", ["none", "full"])
@@ -214,14 +220,14 @@ def test_no_external_url_or_resource_anywhere(inputs: str, full: str) -> None:
     assert set(parse(document).tags) <= {
         "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p",
         "main", "section", "table", "colgroup", "col", "caption", "thead", "tbody", "tr",
-        "th", "td", "span", "strong", "ul", "ol", "li", "div", "br", "footer",
+        "th", "td", "span", "strong", "ul", "ol", "li", "div", "br", "footer", "button",
     }  # fmt: skip
 
 
 def test_what_matters_lists_rated_considerations_only() -> None:
     text = section_text(build_handout(ratings={"avoid_new_break": 4, "cost": 0}), "values")
-    assert "Avoiding another break: matters a great deal" in text
-    assert "Cost: does not matter" in text
+    assert "Matters a great deal: Avoiding another break." in text
+    assert "Does not matter: Cost." in text
     assert "Quick pain relief" not in text and f"{len(CONSIDERATIONS) - 2} not rated" in text
     assert "No ratings were given." in section_text(build_handout(), "values")
     assert "No ratings were given." in section_text(build_handout(ratings={}), "values")
@@ -253,12 +259,9 @@ def test_leaning_is_reported_and_never_recommends(leaning: str | None, expected:
 def test_sure_check_score_and_message() -> None:
     text = section_text(build_handout(sure_answers=SURE), "sure")
     assert "Score: 3 out of 4." in text and sure_result(SURE).message in text
-    assert "Risk-benefit ratio: no" in text
     assert "Not done." in section_text(build_handout(), "sure")
     partial = section_text(build_handout(sure_answers={"S": True}), "sure")
-    assert (
-        "1 of 4 questions answered so far." in partial and "Encouragement: not answered" in partial
-    )
+    assert "1 of 4 questions answered so far." in partial
 
 
 def test_notes_keep_line_breaks() -> None:
@@ -284,7 +287,8 @@ def test_hostile_notes_are_shown_as_text_never_as_markup(hostile: str) -> None:
     document = build_handout(notes=f"Before {hostile} after")
     parsed = parse(document, "notes")
     assert "script" not in parsed.tags and "img" not in parsed.tags
-    assert not any(name.startswith("on") for name, _ in parsed.attrs)
+    # the one handler on the page is the Print button's
+    assert [a for a in parsed.attrs if a[0].startswith("on")] == [("onclick", "window.print()")]
     assert f"Before {hostile} after" in "".join(parsed.text)
     assert escape(hostile) in document[document.index('<section id="notes"') :]
 
@@ -334,14 +338,14 @@ def test_questions_come_from_the_faq(full: str) -> None:
         full.index('<section id="questions"') : full.index('<section id="warning-signs"')
     ]
     asked = re.findall(r"<li>([^<]+)</li>", section)
-    assert 5 <= len(asked) <= 6 and set(asked) <= questions
+    assert len(asked) == len(handout.handout_items("question")) and set(asked) <= questions
 
 
 def test_every_warning_sign_is_listed(full: str) -> None:
     text = section_text(full, "warning-signs")
     for sign in load_dataset("warning_signs")["sign"]:
         assert sign in text
-    assert "call your doctor" in text
+    assert "call your doctor" in text.lower()
 
 
 # --- bad input --------------------------------------------------------------------------
@@ -475,7 +479,7 @@ def test_cli_writes_exactly_the_requested_file(tmp_path: Path) -> None:
     assert 'You are leaning towards: <span class="answer">Vertebroplasty</span>' in document
     assert 'Score: <span class="answer">3 out of 4</span>' in document
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
-    assert "Avoiding another break</strong>: matters a great deal" in document
+    assert "Matters a great deal:</strong> Avoiding another break." in document
 
 
 def test_cli_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
@@ -586,7 +590,7 @@ def test_full_handout_prints_on_at_most_two_pages(
     assert "were cut" in document
     out = tmp_path / "out"
     out.mkdir()
-    html_file = write_handout(out / "handout.html", document.replace("size: A4", f"size: {paper}"))
+    html_file = write_handout(out / "handout.html", on_paper(document, paper))
     pdf = handout_pdf(html_file, out / "handout.pdf", chromium=chromium)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
@@ -654,3 +658,113 @@ def test_warning_signs_are_given_for_every_option(full: str) -> None:
     text = section_text(full, "warning-signs")
     assert "list no warning signs" not in text
     assert "Vertebroplasty" not in text  # option names are lower case inside a heading
+
+
+# --- issue 13: a real one-page summary ------------------------------------------------------
+
+REALISTIC_NOTES = (
+    "I live alone, so going home the same day matters to me. My pain started three weeks ago "
+    "after lifting a box. I want to ask about my blood thinner and who would do the procedure. "
+    "My daughter can drive me. I worry about the cement leaking and about another break. How "
+    "long until I can garden again? Will I need someone at home for the first few nights?"
+)
+SESSIONS = {
+    "default": {},
+    "full": full_inputs(notes=REALISTIC_NOTES, screening=SCREENING),
+}
+
+
+def on_paper(document: str, paper: str) -> str:
+    """The handout as chromium prints it on ``paper``: the stylesheet sets no size of its own."""
+    return document.replace("</style>", f"@page {{ size: {paper}; }}</style>", 1)
+
+
+def _font_sizes_pt(css: str) -> list[float]:
+    sizes = [float(pt) for pt in re.findall(r"font(?:-size)?:[^;}]*?(\d+(?:\.\d+)?)pt", css)]
+    assert sizes and not re.search(r"font(?:-size)?:[^;}]*\d(?:px|em|rem|%)", css)
+    return sizes
+
+
+def test_the_stylesheet_sets_no_page_size_and_no_type_under_11_pt() -> None:
+    css = handout.HANDOUT_CSS
+    page = re.search(r"@page \{[^}]*\}", css)
+    assert page and "size" not in page.group(0)  # the printer's paper: A4 or Letter
+    assert min(_font_sizes_pt(css)) >= 11
+    body = re.search(r"body\.kypho-aid-handout \{[^}]*font-size: (\d+(?:\.\d+)?)pt", css)
+    assert body and float(body.group(1)) >= 12
+
+
+def test_notes_of_a_realistic_length_are_about_400_characters() -> None:
+    assert 350 <= len(REALISTIC_NOTES) <= 450
+
+
+def test_the_page_has_a_print_button_hidden_when_printed(full: str) -> None:
+    assert full.count('onclick="window.print()"') == 1
+    assert re.search(r'<button type="button" class="print-button"[^>]*>Print</button>', full)
+    assert re.search(
+        r"@media print \{[^@]*\.print-button \{\{? ?display: none", handout.HANDOUT_CSS
+    )
+    bare = build_handout(print_button=False)
+    assert "<button" not in bare and "onclick" not in bare
+
+
+def test_no_reference_to_the_aid_the_reader_cannot_reach(full: str) -> None:
+    many = SCREENING.assign(reasons=["a; b; c; d", "e; f; g", "h"])
+    for document in (full, build_handout(), build_handout(screening=many)):
+        assert "see the aid" not in document.lower() and "the aid has more" not in document
+    text = section_text(build_handout(screening=many), "screening")
+    assert "Your care team can go over the other 2 points with you." in text
+
+
+def _computed_sizes(page: Any) -> dict[str, float]:
+    return page.evaluate(
+        """() => {
+        const px = (e) => parseFloat(getComputedStyle(e).fontSize) * 72 / 96;
+        const texts = [...document.querySelectorAll('body *')].filter(e =>
+            [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+            && getComputedStyle(e).display !== 'none');
+        return {smallest: Math.min(...texts.map(px)), body: px(document.body)};
+    }"""
+    )
+
+
+@pytest.mark.parametrize(
+    ("session", "paper"),
+    [
+        ("default", "A4"),
+        ("default", "letter"),
+        ("full", "A4"),
+        pytest.param(
+            "full",
+            "letter",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 13 not finished: on Letter the full session still needs about "
+                "25 mm more than one page at 12 pt",
+            ),
+        ),
+    ],
+)
+def test_the_summary_prints_on_one_page(
+    tmp_path: Path, chromium: str, paper: str, session: str
+) -> None:
+    document = build_handout(**SESSIONS[session])  # type: ignore[arg-type]
+    html_file = write_handout(tmp_path / "handout.html", on_paper(document, paper))
+    pdf = handout_pdf(html_file, tmp_path / "handout.pdf", chromium=chromium)
+    assert count_pdf_pages(pdf) == 1
+
+
+@pytest.mark.parametrize("session", ["default", "full"])
+def test_computed_type_is_12_pt_body_and_never_under_11_pt(session: str, chromium: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    document = build_handout(**SESSIONS[session])  # type: ignore[arg-type]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=list(handout.CHROMIUM_ARGS))
+        try:
+            page = browser.new_page()
+            page.emulate_media(media="print")
+            page.set_content(document)
+            sizes = _computed_sizes(page)
+        finally:
+            browser.close()
+    assert sizes["body"] >= 12 and sizes["smallest"] >= 11
