@@ -43,6 +43,7 @@ from kypho_aid.compare import (
     SourceNumbering,
     bibliography,
     compare,
+    option_grid,
     short_citation,
 )
 from kypho_aid.datasets import content_info, load_dataset, option_labels
@@ -320,6 +321,7 @@ class _Sure:
 class _Notes:
     lines: list[str]  # empty when there are no notes
     remarks: list[str]
+    empty_hint: str
 
 
 @dataclass(frozen=True)
@@ -355,6 +357,22 @@ def _options_section(
             value, source_ids = first.get((attribute, option), (NOT_STATED, None))
             cells.append((_plain(_no_web(value)), _mark(sources, source_ids)))
         rows.append((_plain(table.attribute_labels[attribute]), cells))
+    # harms beside benefits: option-grid rows (such as the main risks), each option's short answer
+    grid = option_grid(data_dir=data_dir)
+    for question_id in handout_items("grid", data_dir=data_dir):
+        answers = grid[grid["question_id"] == question_id].set_index("option_id")
+        if answers.empty:
+            continue
+        cells = [
+            (
+                _plain(_no_web(str(answers.loc[o, "short_answer"]))),
+                _mark(sources, LIST_SEPARATOR.join(answers.loc[o, "source_ids"])),
+            )
+            if o in answers.index
+            else (NOT_STATED, _mark(sources, None))
+            for o in options
+        ]
+        rows.append((_plain(str(answers["question"].iloc[0])), cells))
     return _Options(
         columns=[(_plain(o), _plain(labels[o])) for o in options],
         rows=rows,
@@ -432,11 +450,13 @@ def _sure_section(
     )
 
 
-def _notes_section(notes: str) -> _Notes:
+def _notes_section(notes: str, data_dir: str | Path | None) -> _Notes:
     text, remarks = clean_notes(notes)
+    hint = _plain(ui_text("handout.notes_hint", data_dir=data_dir))
     if not text:
-        return _Notes(lines=[], remarks=[])
-    return _Notes(lines=[_plain(line) for line in text.split("\n")], remarks=remarks)
+        return _Notes(lines=[], remarks=[], empty_hint=hint)
+    lines = [_plain(line) for line in text.split("\n")]
+    return _Notes(lines=lines, remarks=remarks, empty_hint=hint)
 
 
 def _reasons(value: object) -> list[str]:
@@ -591,7 +611,7 @@ def build_handout(
         values=_values_section(checked_ratings, data_dir),
         leaning=_leaning_section(checked_leaning, labels),
         sure=_sure_section(checked_sure, data_dir),
-        notes=_notes_section(checked_notes),
+        notes=_notes_section(checked_notes, data_dir),
         screening=(
             None
             if checked_screening is None
@@ -602,6 +622,7 @@ def build_handout(
         warnings=_warning_section(labels, sources, data_dir),
         sources=_sources_section(sources, data_dir),
         ask=_plain(ui_text("handout.ask", data_dir=data_dir)),
+        sources_heading=_plain(ui_text("handout.sources", data_dir=data_dir)),
     )
     document += "\n"
     found = _FORBIDDEN.search(document)

@@ -263,7 +263,7 @@ HANDOUT_BODY_PT: Final = 12
 #: system), no external files. Each option column carries its fixed colour as a rule above its
 #: header. The Print button shows on screen only.
 HANDOUT_CSS: Final = f"""
-@page {{ margin: 10mm; }}
+@page {{ margin: 8mm; }}
 html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
   font-family: "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "Nimbus Sans", system-ui,
@@ -290,14 +290,16 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
   line-height: 1.15; }}
 .kypho-aid-handout .cite {{ white-space: nowrap; }}
 .kypho-aid-handout section {{ break-inside: avoid; page-break-inside: avoid; }}
-.kypho-aid-handout table {{ border-collapse: collapse; width: 100%; table-layout: fixed;
+.kypho-aid-handout table {{ border-collapse: collapse; width: 100%; table-layout: auto;
   margin: 0.5mm 0; font-size: {HANDOUT_BODY_PT}pt; line-height: 1.15; }}
-.kypho-aid-handout caption {{ caption-side: bottom; text-align: left; padding-top: 0.4mm; }}
+/* the table's caption names it for screen readers; the page says what [ ] means under Sources */
+.kypho-aid-handout caption {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }}
 .kypho-aid-handout th, .kypho-aid-handout td {{ border: 0.75pt solid {RULE_COLOR};
   padding: 0.5mm 1mm; vertical-align: top; text-align: left; }}
 .kypho-aid-handout thead th, .kypho-aid-handout tbody th {{ background: {HEADER_BACKGROUND};
   font-weight: 600; }}
-.kypho-aid-handout table.options col.rowhead {{ width: 14%; }}
+.kypho-aid-handout table.options col.rowhead {{ width: 12%; }}
 .kypho-aid-handout .finding {{ margin-bottom: 0.8mm; }}
 .kypho-aid-handout .comparison {{ font-weight: 400; }}
 .kypho-aid-handout tr {{ break-inside: avoid; page-break-inside: avoid; }}
@@ -310,7 +312,6 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
 .kypho-aid-handout .answer {{ font-weight: 700; }}
 .kypho-aid-handout .notes {{ border: 0.75pt solid {RULE_COLOR}; padding: 0.6mm 1.2mm;
   overflow-wrap: anywhere; word-break: break-word; margin-bottom: 0.6mm; }}
-.kypho-aid-handout .write-here {{ border-bottom: 0.75pt solid {RULE_COLOR}; height: 6.5mm; }}
 .kypho-aid-handout ol.sources {{ list-style: none; padding-left: 0; overflow-wrap: anywhere; }}
 .kypho-aid-handout ol.sources li {{ display: inline; margin: 0 1.5mm 0 0; }}
 .kypho-aid-handout ol.sources .n {{ font-weight: 700; }}

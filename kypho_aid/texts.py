@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: The sections of ``handout_items.csv``.
-HANDOUT_SECTIONS = ("attribute", "outcome", "question")
+HANDOUT_SECTIONS = ("attribute", "grid", "outcome", "question")
 
 
 def fill_names(text: str) -> tuple[str, ...]:
@@ -117,8 +117,9 @@ def handout_items(section: str, *, data_dir: str | Path | None = None) -> tuple[
 
     Parameters
     ----------
-    section : {"attribute", "outcome", "question"}
-        Comparison attributes shown side by side (``attribute_id``), outcomes shown in numbers
+    section : {"attribute", "grid", "outcome", "question"}
+        Comparison attributes shown side by side (``attribute_id``), option-grid questions
+        shown side by side by their short answers (``question_id``), outcomes shown in numbers
         (``outcome``) or FAQ questions to ask the care team (``question_id``).
     data_dir : str or Path, optional
         Knowledge-base folder; defaults to :func:`kypho_aid.data_dir`.

@@ -94,7 +94,7 @@ def test_texts_follow_a_data_copy(data_copy: Path) -> None:
     _edit(data_copy, "handout_items.csv", "outcome,leakage_any,2\n", "")
     assert ui_text("quiz.right", data_dir=data_copy) == "Yes: that is it."
     assert session_steps(data_dir=data_copy)[0] == "Your decision"
-    assert handout_items("outcome", data_dir=data_copy) == ("new_fracture", "natural_recovery")
+    assert handout_items("outcome", data_dir=data_copy) == ("new_fracture",)
 
 
 def test_session_steps_are_in_step_order() -> None:
@@ -104,10 +104,13 @@ def test_session_steps_are_in_step_order() -> None:
 
 
 def test_handout_items_by_section_in_order() -> None:
-    assert handout_items("attribute")[:2] == ("what_it_is", "sham_benefit")
-    assert handout_items("outcome") == ("new_fracture", "leakage_any", "natural_recovery")
-    assert handout_items("question") == ("F07", "F08", "F04", "F01", "F11", "F12")
-    with pytest.raises(UnknownTopicError, match="attribute, outcome, question"):
+    items = kypho_aid.load_dataset("handout_items")
+    for section in ("attribute", "grid", "outcome", "question"):
+        rows = items[items["section"] == section].sort_values("order")
+        assert handout_items(section) == tuple(rows["item_id"].astype(str))
+        assert handout_items(section)  # every section shows something
+    assert handout_items("grid") == ("F07",)  # each option's main risks, beside its benefit
+    with pytest.raises(UnknownTopicError, match="attribute, grid, outcome, question"):
         handout_items("figure")
 
 
@@ -165,7 +168,7 @@ def test_session_steps_name_still_works_and_reads_data() -> None:
 
 
 def test_the_handout_shows_the_questions_from_data(data_copy: Path) -> None:
-    _edit(data_copy, "handout_items.csv", "question,F07,1", "question,F02,1")
+    _edit(data_copy, "handout_items.csv", "question,F08,1", "question,F02,1")
     faq = kypho_aid.load_dataset("faq", data_dir=data_copy).set_index("question_id")
     document = handout.build_handout(data_dir=data_copy)
     section = document[document.index('id="questions"') :]
@@ -199,14 +202,9 @@ def test_old_constants_keep_their_values() -> None:
     """The values the code held before issue 12, now read from data/."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        assert handout.HANDOUT_ATTRIBUTES == (
-            "what_it_is",
-            "sham_benefit",
-            "anaesthesia",
-            "duration",
-            "length_of_stay",
-            "pain_relief_onset",
-        )
+        # the handout's attributes now come from data/handout_items.csv (issue 13 cut them to
+        # one row, beside the grid's risks row); the old name still answers with them
+        assert handout.HANDOUT_ATTRIBUTES == handout_items("attribute") == ("sham_benefit",)
         assert exercises.SHAM_ANSWER == "b"
         assert exercises.SHAM_CHOICES["a"][0].startswith("It makes the trial bigger")
 
@@ -258,18 +256,20 @@ def test_a_broken_brace_is_reported(data_copy: Path) -> None:
 
 def test_handout_items_are_checked_against_their_sections_table(data_copy: Path) -> None:
     _edit(data_copy, "handout_items.csv", "outcome,new_fracture,1", "outcome,what_it_is,1")
-    _edit(data_copy, "handout_items.csv", "question,F12,6", "question,F99,6")
+    _edit(data_copy, "handout_items.csv", "question,F11,3", "question,F99,3")
+    _edit(data_copy, "handout_items.csv", "grid,F07,1", "grid,F98,1")
     assert _problems(data_copy, "handout_items") == [
-        "8:item_id: unknown outcome 'what_it_is' for section outcome: it is not in "
+        "3:item_id: unknown question_id 'F98' for section grid: it is not in faq.csv",
+        "4:item_id: unknown outcome 'what_it_is' for section outcome: it is not in "
         "outcome_definitions.csv",
-        "16:item_id: unknown question_id 'F99' for section question: it is not in faq.csv",
+        "8:item_id: unknown question_id 'F99' for section question: it is not in faq.csv",
     ]
 
 
 def test_a_handout_item_listed_twice_in_one_place_is_reported(data_copy: Path) -> None:
-    _edit(data_copy, "handout_items.csv", "attribute,duration,4", "attribute,duration,3")
+    _edit(data_copy, "handout_items.csv", "question,F11,3", "question,F11,2")
     (problem,) = _problems(data_copy, "handout_items")
-    assert problem == "5:section+order: duplicate key 'attribute, 3' (first used on row 4)"
+    assert problem == "8:section+order: duplicate key 'question, 2' (first used on row 7)"
 
 
 def test_sham_choices_need_exactly_one_right(data_copy: Path) -> None:
@@ -328,7 +328,11 @@ def test_a_hard_app_sentence_fails_the_gate(data_copy: Path) -> None:
         "Comprehensive individualised multidisciplinary consideration necessitates "
         "collaborative deliberation regarding interventional alternatives."
     )
-    _edit(data_copy, "ui_text.csv", "Your summary is ready.", hard)
+    # SMOG scores a source's sentences together (each distinct sentence once): three hard ones
+    # among the app's many
+    easy = ("Your summary is ready.", "That's right.", "A warning sign was found.")
+    for number, sentence in enumerate(easy):
+        _edit(data_copy, "ui_text.csv", sentence, hard.replace(".", f" {number}."))
     report = readability.readability_report(data_copy).set_index("source")
     assert report.loc["ui_text.patient", "smog"] > readability.GRADE_LIMIT
     assert report.loc["ui_text.patient", "verdict"] != "ok"

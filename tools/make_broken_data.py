@@ -431,7 +431,7 @@ CASES: dict[str, tuple[str, Edit | bytes, str, str]] = {
     ),
     "handout-item-unknown-attribute": (
         "handout_items.csv",
-        replace_in_row("attribute,duration,", "duration", "price"),
+        replace_in_row("attribute,sham_benefit,", "sham_benefit", "price"),
         "item_id",
         "the handout names an attribute that attributes.csv does not have",
     ),

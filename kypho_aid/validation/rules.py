@@ -494,6 +494,7 @@ def check_ui_text_fills(tables: Mapping[str, ParsedTable]) -> list[Problem]:
 #: The table each section of ``handout_items.csv`` points into, and its id column.
 HANDOUT_TARGETS = {
     "attribute": ("attributes", "attribute_id"),
+    "grid": ("faq", "question_id"),
     "outcome": ("outcome_definitions", "outcome"),
     "question": ("faq", "question_id"),
 }
