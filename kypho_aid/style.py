@@ -469,4 +469,21 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-aid .kypho-aid-cite {{ white-space: normal; }}
 .kypho-session :is(button, select, input, textarea, a, [tabindex]):focus,
 .kypho-session .noUi-handle:focus {{ outline: 3px solid {FOCUS_COLOR}; outline-offset: 2px; }}
+/* focus moves to a step's heading when the step changes: its ring shows for the keyboard */
+.kypho-session h2[tabindex="-1"]:focus:not(:focus-visible) {{ outline: none; }}
+/* the step in words and as a bar, the one disclaimer as a compact note, the footer small */
+.kypho-session .kypho-progress-text {{ margin: 0; font-weight: 600; }}
+.kypho-session .kypho-progress progress {{ display: block; width: 100%; max-width: 30rem;
+  height: 0.5rem; margin: 0.2rem 0 0.3rem; accent-color: {SELECTED_COLOR}; }}
+.kypho-session .kypho-disclaimer {{ border-left: 4px solid {LINK_COLOR};
+  background: {NOTE_BACKGROUND}; padding: 0.1rem 0.8rem; margin: 0.2rem 0 0.4rem; }}
+.kypho-session .kypho-disclaimer p {{ margin: 0.2rem 0; }}
+.kypho-session .kypho-moves {{ margin-top: 1rem; }}
+.kypho-session .kypho-footer p {{ font-size: 0.9rem; color: {MUTED_TEXT_COLOR}; margin: 0.5rem 0 0; }}
+/* on a narrow screen the step list is one row that scrolls sideways (Step N of 7 above it
+   says where one is); the page's script keeps the current step in view */
+@media (max-width: 40rem) {{
+  .kypho-session .kypho-steps > div {{ display: flex; flex-wrap: nowrap; overflow-x: auto; }}
+  .kypho-session .kypho-steps .widget-toggle-button {{ flex: 0 0 auto; white-space: nowrap; }}
+}}
 """

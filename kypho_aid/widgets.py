@@ -499,6 +499,12 @@ class SessionApp(w.VBox):  # type: ignore[misc]
 
     Everything the patient enters stays in this object's widgets; nothing is written to disk.
     The summary is offered as a download made in the browser when the patient asks for it.
+
+    The app's box carries classes the page's script reads (the Voilà template ``kypho``):
+    each step's page is ``kypho-page-N`` (from 1), ``progress`` says "Step N of 7" and the
+    box gains ``kypho-answered`` once the patient has answered anything, so that leaving the
+    page asks first. The script keeps the step in the address (``#step-N``) and moves focus
+    to the new step's heading; the kernel knows nothing of either.
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
@@ -512,7 +518,14 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             reviewed_on=info.reviewed_on.isoformat(),
             data_dir=data_dir,
         )
-        self.header = w.HTML(_html("session_header", disclaimer=info.disclaimer, version=version))
+        # One disclaimer, compact, at the top of the first step and again on the summary; the
+        # content version and review date in a small footer under every step.
+        self._disclaimer = _html("disclaimer", words=info.disclaimer)
+        self.footer = w.HTML(_html("session_footer", version=version))
+        self.footer.add_class("kypho-footer")
+        self.progress = w.HTML()
+        self.progress.add_class("kypho-progress")
+        self.answered = False
         self.risks: RiskExplorer | None = None
         self.candidacy: CandidacyCheck | None = None
         self.values: ValuesRater | None = None
@@ -528,11 +541,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             description=ui_text("app.leaning", data_dir=data_dir),
         )
         self.leaning.add_class("kypho-leaning")
+        self.leaning.observe(self._mark_answered, names="value")
         self.notes = w.Textarea(
             placeholder=ui_text("app.notes_placeholder", data_dir=data_dir),
             layout=w.Layout(width="40rem", height="6rem"),
         )
         self.notes.add_class("kypho-notes")
+        self.notes.observe(self._mark_answered, names="value")
         self.prepare = w.Button(
             description=ui_text("app.prepare", data_dir=data_dir), button_style="primary"
         )
@@ -542,7 +557,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.prepare.on_click(self._prepare)
         # Steps are built when first opened, so the first screen appears quickly.
         self._builders: list[Callable[[], w.Widget]] = [
-            lambda: w.HTML(overview_html(data_dir=data_dir)),
+            lambda: w.VBox([w.HTML(self._disclaimer), w.HTML(overview_html(data_dir=data_dir))]),
             self._build_compare,
             self._build_risks,
             self._build_candidacy,
@@ -551,6 +566,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             lambda: w.VBox(
                 [
                     w.HTML(self._heading(2, "app.summary_heading", "app.summary_intro")),
+                    w.HTML(self._disclaimer),
                     self.prepare,
                     self.download,
                 ]
@@ -558,6 +574,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         ]
         self._built = [False] * len(self._builders)
         pages = [w.VBox() for _ in self._builders]
+        for number, page in enumerate(pages, start=1):
+            page.add_class(f"kypho-page-{number}")
         self.stack = w.Stack(children=pages, selected_index=0)
         self._steps = session_steps(data_dir=data_dir)
         self.step = w.ToggleButtons(
@@ -570,6 +588,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.next.add_class("kypho-next")
         self.back.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(1))
+        moves = w.HBox([self.back, self.next])
+        moves.add_class("kypho-moves")
         w.link((self.step, "value"), (self.stack, "selected_index"))
         self.about = w.Accordion(
             children=[w.HTML()],
@@ -584,17 +604,29 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.stylesheet.add_class("kypho-stylesheet")
         super().__init__(
             [
-                self.header,
+                self.progress,
                 self.step,
                 self.stack,
-                w.HBox([self.back, self.next]),
+                moves,
                 self.about,
+                self.footer,
                 self.stylesheet,
             ]
         )
         self.add_class("kypho-session")
         self._open(0)
         self.step.observe(lambda change: self._open(change["new"]), names="value")
+
+    def _mark_answered(self, change: dict[str, Any] | None = None) -> None:
+        """Note that the patient has answered something: leaving the page now asks first."""
+        if not self.answered:
+            self.answered = True
+            self.add_class("kypho-answered")
+
+    def _watch(self, controls: Any) -> None:
+        """Mark the session answered when any of these controls changes."""
+        for control in controls:
+            control.observe(self._mark_answered, names="value")
 
     def _text(self, text_id: str) -> str:
         """One text of ``ui_text.csv`` (plain text: the template escapes it)."""
@@ -616,7 +648,22 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             self.about.children[0].value = about_html(data_dir=self._data_dir)
 
     def _open(self, index: int) -> None:
-        """Build a step the first time it is shown."""
+        """Show step ``index`` (from 0): its progress line and moves; build it when first shown."""
+        total = len(self._steps)
+        self.progress.value = _html(
+            "progress",
+            words=ui_text(
+                "app.progress",
+                number=index + 1,
+                total=total,
+                title=self._steps[index],
+                data_dir=self._data_dir,
+            ),
+            number=index + 1,
+            total=total,
+        )
+        self.back.disabled = index == 0
+        self.next.disabled = index == total - 1
         if not self._built[index]:
             self._built[index] = True
             self.stack.children[index].children = (self._builders[index](),)
@@ -645,11 +692,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
 
     def _build_candidacy(self) -> w.Widget:
         self.candidacy = CandidacyCheck(data_dir=self._data_dir)
+        self._watch(self.candidacy.fields.values())
         intro = w.HTML(self._heading(2, "app.candidacy_heading", "app.candidacy_intro"))
         return w.VBox([intro, self.candidacy])
 
     def _build_values(self) -> w.Widget:
         self.values = ValuesRater(data_dir=self._data_dir)
+        self._watch(self.values.sliders.values())
         lean = w.HTML(self._heading(3, "app.leaning_question"))
         heading = w.HTML(self._heading(2, "app.values_heading"))
         return w.VBox([heading, self.values, lean, self.leaning])
@@ -657,6 +706,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     def _build_ready(self) -> w.Widget:
         self.sure = SureCheck(data_dir=self._data_dir)
         self.quiz = KnowledgeCheck(data_dir=self._data_dir)
+        self._watch([*self.sure.answers.values(), *self.quiz.questions.values()])
         return w.VBox(
             [
                 w.HTML(self._heading(2, "app.ready_heading")),

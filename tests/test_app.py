@@ -8,6 +8,7 @@ was written anywhere but the download they asked for.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -66,7 +67,7 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
 
         # 1. the decision
         expect(page.get_by_text("It does not choose for you")).to_be_visible()
-        expect(page.get_by_text("not medical advice").first).to_be_visible()
+        expect(page.get_by_text("not medical advice").filter(visible=True)).to_have_count(1)
         assert "import kypho_aid" not in page.content(), "code must be stripped from the app"
         shot(1, "decision")
         # 2. compare
@@ -260,7 +261,7 @@ def test_type_is_large_and_follows_the_browsers_setting(app_url: str, browser: A
     page = _open_session(browser, app_url, VIEWPORTS["desktop"])
     texts = {
         "app": ".kypho-session .kypho-aid p",
-        "page above the app": ".jp-RenderedMarkdown blockquote p",
+        "page above the app": ".jp-RenderedMarkdown h1",
     }
     size = "s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)"
     before = {name: page.evaluate(size, selector) for name, selector in texts.items()}
@@ -319,4 +320,133 @@ def test_controls_are_large_selected_answers_clear_and_focus_visible(
     )
     assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 2, ring
     assert contrast_ratio(_rgb_hex(ring[2]), "#ffffff") >= 3, ring
+    page.close()
+
+
+# --- navigation: the step in the address, Back and Forward, focus, the first screen -----------
+
+
+def _active_heading(page: Any) -> str:
+    """The focused element as ``TAG: text`` (the step's heading after a step change)."""
+    return str(
+        page.evaluate(
+            "() => `${document.activeElement.tagName}: ${document.activeElement.textContent.trim()}`"
+        )
+    )
+
+
+def _try_to_leave(page: Any) -> list[str]:
+    """Go to another page as a person would, answering "stay" to any question before leaving;
+    the kinds of the dialogs shown. (Headless chromium asks on leaving, not on closing.)"""
+    dialogs: list[str] = []
+
+    def stay(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    from playwright.sync_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):  # staying cancels the navigation
+        page.goto("about:blank", timeout=5_000)
+    page.remove_listener("dialog", stay)
+    return dialogs
+
+
+def test_steps_follow_the_address_and_browser_history(app_url: str, browser: Any) -> None:
+    """Next puts #step-N in the address, moves focus to the step's heading and names the step
+    in the live region; browser Back returns to the step before, answers kept; leaving with
+    answers asks first."""
+    from playwright.sync_api import expect
+
+    page = _open_session(browser, app_url, VIEWPORTS["desktop"])
+    live = page.locator(".kypho-progress [aria-live='polite']")
+    expect(live).to_have_text("Step 1 of 7: The decision")
+    page.locator(".kypho-next").click()
+    expect(page).to_have_url(re.compile(r"#step-2$"))
+    expect(page.locator(STEP_READY[1]).first).to_be_visible()
+    expect(live).to_have_text("Step 2 of 7: Compare")
+    page.wait_for_function("document.activeElement.tagName === 'H2'")
+    assert _active_heading(page) == "H2: Compare"
+    for number in (3, 4):
+        page.locator(".kypho-next").click()
+        expect(page).to_have_url(re.compile(f"#step-{number}$"))
+    pain = page.locator(".kypho-profile-pain_score input")
+    pain.fill("8")
+    expect(page.locator(".kypho-candidacy-result")).not_to_contain_text("check this answer")
+    page.locator(".kypho-next").click()
+    expect(page.locator(STEP_READY[4])).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"#step-4$"))
+    expect(page.locator(".kypho-steps button").nth(3)).to_have_class(re.compile("mod-active"))
+    expect(pain).to_have_value("8")
+    expect(live).to_have_text("Step 4 of 7: Is it for me?")
+    page.go_forward()
+    expect(page.locator(STEP_READY[4])).to_be_visible()
+    for _ in range(4):
+        page.go_back()
+    expect(page).to_have_url(re.compile(r"/$"))  # the first step has no #step in the address
+    expect(page.locator(STEP_READY[0])).to_be_visible()
+    # something was answered, so leaving asks first; who stays keeps a working app
+    assert _try_to_leave(page) == ["beforeunload"]
+    page.locator(".kypho-next").click()
+    expect(page).to_have_url(re.compile(r"#step-2$"))
+    expect(page.locator(STEP_READY[1]).first).to_be_visible()
+    page.close()
+
+
+def test_a_link_or_a_reload_opens_the_step_in_the_address(app_url: str, browser: Any) -> None:
+    """#step-3 opens step 3, also after a reload (a new kernel: answers are gone, not the step);
+    a page with nothing answered closes without asking."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(app_url + "#step-3")
+    expect(page.locator(STEP_READY[2])).to_be_visible(timeout=120_000)
+    expect(page.locator(".kypho-steps button").nth(2)).to_have_class(re.compile("mod-active"))
+    page.reload()
+    expect(page.locator(STEP_READY[2])).to_be_visible(timeout=120_000)
+    expect(page.locator(".kypho-progress")).to_contain_text("Step 3 of 7")
+    assert _try_to_leave(page) == [] and page.url == "about:blank"
+    page.close()
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_the_first_screen_shows_the_first_step_and_the_keyboard_moves_on(
+    app_url: str, browser: Any, screen: str
+) -> None:
+    """The one disclaimer takes less than a quarter of the first screen, and the first step's
+    heading and text are above the fold; Tab to Next and Enter opens step 2, focus on its
+    heading. The first screen of steps 1 and 2 is saved to test-results/."""
+    from playwright.sync_api import expect
+
+    RESULTS.mkdir(exist_ok=True)
+    viewport = VIEWPORTS[screen]
+    page = _open_session(browser, app_url, viewport)
+    page.wait_for_timeout(300)
+    box = "s => { const r = document.querySelector(s).getBoundingClientRect(); return [r.top, r.bottom]; }"
+    top, bottom = page.evaluate(box, ".kypho-disclaimer")
+    assert bottom - top < 0.25 * viewport["height"], (top, bottom)
+    assert page.locator(".kypho-disclaimer").count() == 1
+    expect(page.get_by_text("not medical advice").filter(visible=True)).to_have_count(1)
+    heading_top, _ = page.evaluate(box, ".kypho-aid-overview h2")
+    text_top, _ = page.evaluate(box, ".kypho-aid-overview h2 + p")
+    assert text_top + 60 < viewport["height"], (heading_top, text_top)
+    expect(page.locator(".kypho-footer")).to_contain_text("Content version")
+    page.screenshot(path=str(RESULTS / f"first-screen-{screen}-step1.png"))
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.kypho-next') !== null"):
+            break
+    else:
+        raise AssertionError("Tab never reached Next")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#step-2$"))
+    page.wait_for_function("document.activeElement.tagName === 'H2'")
+    assert _active_heading(page) == "H2: Compare"
+    expect(page.locator(STEP_READY[1]).first).to_be_visible()
+    page.wait_for_timeout(300)
+    heading_top, _ = page.evaluate(box, ".kypho-page-2 h2")
+    assert 0 <= heading_top < viewport["height"] / 2, heading_top
+    page.screenshot(path=str(RESULTS / f"first-screen-{screen}-step2.png"))
     page.close()

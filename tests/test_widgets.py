@@ -155,3 +155,28 @@ def test_the_session_has_an_about_panel_built_when_opened() -> None:
     app.about.selected_index = 0
     about = app.about.children[0].value
     assert "No one paid" in about and "Found a mistake?" in about and "reviewed" in about
+
+
+def test_the_session_shows_progress_one_disclaimer_and_notes_an_answer() -> None:
+    from kypho_aid.datasets import content_info
+    from kypho_aid.widgets import SessionApp
+
+    app = SessionApp()
+    disclaimer = content_info().disclaimer
+    assert "Step 1 of 7: The decision" in app.progress.value
+    assert "<progress max='7' value='1' aria-hidden='true'>" in app.progress.value
+    assert app.back.disabled and not app.next.disabled
+    assert "Content version" in app.footer.value and disclaimer not in app.footer.value
+    first = app.stack.children[0].children[0]
+    assert disclaimer in first.children[0].value
+    assert all(f"kypho-page-{n}" in p._dom_classes for n, p in enumerate(app.stack.children, 1))
+    app.step.value = 3
+    assert "Step 4 of 7: Is it for me?" in app.progress.value
+    assert not app.answered and "kypho-answered" not in app._dom_classes
+    app.candidacy.fields["pain_score"].value = "7"
+    assert app.answered and "kypho-answered" in app._dom_classes
+    app.step.value = 6
+    assert app.next.disabled and not app.back.disabled
+    assert any(
+        disclaimer in child.value for child in app.stack.children[6].children[0].children[:2]
+    )

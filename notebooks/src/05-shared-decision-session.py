@@ -5,7 +5,8 @@
 
 # %% [markdown]
 # # The shared-decision session
-#
+
+# %% [markdown] tags=["hide-in-app"]
 # > **Please read first.** This aid gives general facts to help you and your care team talk.
 # > It is not medical advice and it does not tell you what to choose. What you enter stays on
 # > this computer and is gone when you close the page, unless you save your summary.
