@@ -360,19 +360,20 @@ def _options_section(
     # harms beside benefits: option-grid rows (such as the main risks), each option's short answer
     grid = option_grid(data_dir=data_dir)
     for question_id in handout_items("grid", data_dir=data_dir):
-        answers = grid[grid["question_id"] == question_id].set_index("option_id")
-        if answers.empty:
+        rows_of = grid[grid["question_id"] == question_id].to_dict("records")
+        if not rows_of:
             continue
+        by_option = {str(r["option_id"]): r for r in rows_of}
         cells = [
             (
-                _plain(_no_web(str(answers.loc[o, "short_answer"]))),
-                _mark(sources, LIST_SEPARATOR.join(answers.loc[o, "source_ids"])),
+                _plain(_no_web(str(by_option[o]["short_answer"]))),
+                _mark(sources, LIST_SEPARATOR.join(by_option[o]["source_ids"])),
             )
-            if o in answers.index
+            if o in by_option
             else (NOT_STATED, _mark(sources, None))
             for o in options
         ]
-        rows.append((_plain(str(answers["question"].iloc[0])), cells))
+        rows.append((_plain(str(rows_of[0]["question"])), cells))
     return _Options(
         columns=[(_plain(o), _plain(labels[o])) for o in options],
         rows=rows,
