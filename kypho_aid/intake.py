@@ -20,10 +20,19 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from kypho_aid.datasets import load_dataset
 from kypho_aid.profile import EXAMPLE_PROFILE, PROFILE_FIELDS, PatientProfile, ProfileError
 from kypho_aid.texts import ui_text
 
-__all__ = ["Badge", "FormReading", "parse_answer", "read_form", "status_badges"]
+__all__ = [
+    "Badge",
+    "FormGroup",
+    "FormReading",
+    "form_layout",
+    "parse_answer",
+    "read_form",
+    "status_badges",
+]
 
 #: Words people write for each unit a profile field counts in (the keys of its
 #: ``unit_factors``), singular: a trailing "s" is dropped before looking a word up.
@@ -180,3 +189,37 @@ def status_badges(result: pd.DataFrame, *, data_dir: str | Path | None = None) -
             )
         )
     return badges
+
+
+@dataclass(frozen=True)
+class FormGroup:
+    """One part of the candidacy form: its heading and its questions as (field, question)."""
+
+    group: str
+    heading: str
+    questions: tuple[tuple[str, str], ...]
+    closed: bool
+
+
+def form_layout(*, data_dir: str | Path | None = None) -> list[FormGroup]:
+    """The candidacy form's groups in order (``profile_questions.csv``): warning signs first,
+    and last, closed, the questions for the clinician in the clinician's own words."""
+    table = load_dataset("profile_questions", data_dir=data_dir).sort_values(["group", "order"])
+    groups = []
+    for group, rows in table.groupby("group", observed=True, sort=True):
+        questions = []
+        for row in rows.to_dict("records"):
+            field = str(row["field"])
+            own = PROFILE_FIELDS[field].question
+            asked = row["clinician_question"]
+            question = str(asked) if isinstance(asked, str) and asked else own[0].upper() + own[1:]
+            questions.append((field, question))
+        groups.append(
+            FormGroup(
+                group=str(group),
+                heading=ui_text(f"candidacy.group_{group}", data_dir=data_dir),
+                questions=tuple(questions),
+                closed=str(group) == "clinician",
+            )
+        )
+    return groups

@@ -408,6 +408,19 @@ APP_FONT_SIZE: Final = "1.125rem"
 APP_CONTROL_HEIGHT: Final = "max(44px, 2.75rem)"
 #: Longest line of running text, about 70 characters.
 APP_MEASURE: Final = "70ch"
+#: The screening statuses' edge colours (kypho_aid.intake.status_badges), each with its words
+#: beside it, so colour is never the only cue; all 4.5:1 or more against white.
+STATUS_COLORS: Final = {
+    "urgent_assessment": "#b00020",
+    "not_suitable": "#8a4b00",
+    "caution": "#6b5900",
+    "more_information_needed": "#4d4d4d",
+    "no_contraindication_found": "#1e6b34",
+}
+_STATUS_RULES: Final = "\n".join(
+    f".kypho-session .kypho-status-{status} {{ border-left-color: {color}; }}"
+    for status, color in STATUS_COLORS.items()
+)
 #: Stylesheet of the session app. Everything is scoped to the app's box (.kypho-session), so
 #: the app looks the same in JupyterLab; the rules under body[data-voila] reach the rest of
 #: the page only when Voilà serves it (the notebook's own text above the app).
@@ -480,6 +493,21 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-disclaimer p {{ margin: 0.2rem 0; }}
 .kypho-session .kypho-moves {{ margin-top: 1rem; }}
 .kypho-session .kypho-footer p {{ font-size: 0.9rem; color: {MUTED_TEXT_COLOR}; margin: 0.5rem 0 0; }}
+/* the candidacy form: each question with its error right under it; one badge per option,
+   its status in words and as a coloured edge (every edge 4.5:1 or more on white) */
+.kypho-session .kypho-question {{ margin: 0.3rem 0 0.5rem; }}
+.kypho-session .kypho-question .widget-html {{ flex: 1 1 20rem; }}
+.kypho-session .kypho-error {{ color: {STATUS_COLORS["urgent_assessment"]}; font-weight: 600;
+  margin: 0.1rem 0 0; }}
+.kypho-session .kypho-urgent {{ border: 3px solid {STATUS_COLORS["urgent_assessment"]};
+  padding: 0.4rem 0.8rem; }}
+.kypho-session .kypho-badges {{ display: grid; gap: 0.8rem;
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr)); }}
+.kypho-session .kypho-badge {{ border: 2px solid {RULE_COLOR}; border-left-width: 10px;
+  padding: 0.2rem 0.8rem; }}
+.kypho-session .kypho-badge h4 {{ margin: 0.3rem 0; font-size: 1.1em; }}
+.kypho-session .kypho-badge ul {{ padding-left: 1.2rem; margin: 0.2rem 0; }}
+{_STATUS_RULES}
 /* on a narrow screen the step list is one row that scrolls sideways (Step N of 7 above it
    says where one is); the page's script keeps the current step in view */
 @media (max-width: 40rem) {{

@@ -8,7 +8,7 @@ and one drawing function; it computes nothing itself and never calls ``display``
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,11 +26,8 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
 
 from kypho_aid.candidacy import (
     PROFILE_FIELDS,
-    PatientProfile,
-    ProfileError,
     screen,
     screening_context,
-    screening_sentences,
 )
 from kypho_aid.compare import compare, option_grid
 from kypho_aid.datasets import content_info, load_dataset, option_labels
@@ -45,6 +42,7 @@ from kypho_aid.export import (
 )
 from kypho_aid.findings import pairwise_panels
 from kypho_aid.handout import build_handout
+from kypho_aid.intake import form_layout, read_form, status_badges
 from kypho_aid.outcomes import VIEWS, RiskView, risk_view
 from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
 from kypho_aid.style import APP_CSS, DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
@@ -367,10 +365,14 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
 class CandidacyCheck(w.VBox):  # type: ignore[misc]
     """The candidacy check: a form for the patient profile, screened against the rules in data/.
 
-    Every field may stay "not known". Bad values show an error naming the field instead of a
-    result. ``.value`` is the screening table (or None while the form has an error). A red
-    flag (status ``urgent_assessment``) is announced first, as an alert; what guideline groups
-    say about each option (:func:`kypho_aid.candidacy.screening_context`) follows the result.
+    Questions come in groups (:func:`kypho_aid.intake.form_layout`): warning signs first, and
+    the clinician's questions last, closed. Every field may stay "not known". Numbers may be
+    typed with their unit ("6 weeks", "2 months"); an answer that cannot be read is explained
+    beside its own field and counts as not known, so the result stays on screen. ``.value`` is
+    the screening table of the answers that could be read; ``.errors`` maps each field that
+    could not be read to its message. A red flag (status ``urgent_assessment``) is announced
+    first, as an alert; each option then gets a status badge with its reasons, and what
+    guideline groups say (:func:`kypho_aid.candidacy.screening_context`) follows, closed.
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
@@ -378,87 +380,118 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
         self._data_dir = data_dir
         self._context = self._context_items(screening_context(data_dir=data_dir), data_dir)
         self.fields: dict[str, w.Widget] = {}
-        rows = []
+        self.messages: dict[str, w.HTML] = {}
         yes, no, unknown = (
             ui_text(f"answer.{a}", data_dir=data_dir) for a in ("yes", "no", "not_known")
         )
-        for name, spec in PROFILE_FIELDS.items():
-            question = spec.question[0].upper() + spec.question[1:]
-            if spec.kind == "boolean":
-                # "" stands for not known, so that its button shows as chosen (None would
-                # leave every button unselected)
-                control: w.Widget = w.ToggleButtons(
-                    options=[(unknown, ""), (yes, True), (no, False)],
-                    value="",
-                    style={"button_width": "6rem"},
+        sections: list[w.Widget] = []
+        closed: list[tuple[str, w.Widget]] = []
+        layout = form_layout(data_dir=data_dir)
+        self._questions = {name: question for g in layout for name, question in g.questions}
+        for group in layout:
+            rows: list[w.Widget] = []
+            for name, question in group.questions:
+                control = self._control(name, question, (yes, no, unknown))
+                message = w.HTML()
+                message.add_class(f"kypho-error-{name}")
+                self.fields[name] = control
+                self.messages[name] = message
+                rows.append(
+                    w.VBox(
+                        [
+                            w.HBox(
+                                [w.HTML(_html("text", words=question)), control],
+                                layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                            ),
+                            message,
+                        ]
+                    )
                 )
-            elif spec.kind == "choice":
-                # "" stands for not known: a Dropdown shows None as a blank box
-                control = w.Dropdown(
-                    options=[(unknown, ""), *[(c.replace("_", " "), c) for c in spec.choices]],
-                    value="",
-                )
+                rows[-1].add_class("kypho-question")
+            if group.closed:
+                closed.append((group.heading, w.VBox(rows)))
             else:
-                control = w.Text(
-                    placeholder=ui_text("candidacy.placeholder", data_dir=data_dir),
-                    layout=w.Layout(width="8rem"),
-                )
-            control.description = question  # its accessible name; the label is hidden
-            control.add_class(f"kypho-profile-{name}")
-            control.add_class(LABELLED)
-            self.fields[name] = control
-            rows.append(
-                w.HBox(
-                    [w.HTML(_html("text", words=question), layout=w.Layout(width="28rem")), control]
-                )
-            )
+                sections.append(w.HTML(_html("heading", level=3, title=group.heading)))
+                sections.extend(rows)
+        if closed:
+            more = w.Accordion(children=[box for _, box in closed], titles=[t for t, _ in closed])
+            more.selected_index = None
+            more.add_class("kypho-clinician-questions")
+            sections.append(more)
         self.result = w.HTML()
         self.result.add_class("kypho-candidacy-result")
-        super().__init__([w.VBox(rows), self.result])
+        super().__init__([*sections, self.result])
         self.value: Any = None
+        self.errors: Mapping[str, str] = {}
         self._render()
         for control in self.fields.values():
             control.observe(self._render, names="value")
 
-    def profile_values(self) -> dict[str, Any]:
-        """The form as a mapping for ``PatientProfile.from_mapping``; numbers are parsed here."""
+    def _control(self, name: str, question: str, answers: tuple[str, str, str]) -> w.Widget:
+        """The control for one profile field, named by its question."""
+        yes, no, unknown = answers
+        spec = PROFILE_FIELDS[name]
+        if spec.kind == "boolean":
+            control: w.Widget = w.ToggleButtons(
+                options=[(unknown, None), (yes, True), (no, False)], value=None
+            )
+        elif spec.kind == "choice":
+            # "" stands for not known: a Dropdown shows None as a blank box
+            control = w.Dropdown(
+                options=[(unknown, ""), *[(c.replace("_", " "), c) for c in spec.choices]],
+                value="",
+            )
+        else:
+            control = w.Text(placeholder=ui_text("candidacy.placeholder", data_dir=self._data_dir))
+        control.description = question
+        control.add_class(f"kypho-profile-{name}")
+        control.add_class(LABELLED)
+        return control
 
-        values: dict[str, Any] = {}
-        for name, control in self.fields.items():
-            raw = control.value
-            if isinstance(control, w.Text):
-                text = raw.strip()
-                if not text:
-                    continue
-                try:
-                    number = float(text)
-                except ValueError:
-                    raise ProfileError(f"{name} must be a number, got {text!r}", name) from None
-                raw = int(number) if number.is_integer() and "." not in text else number
-            if raw is not None and raw != "":
-                values[name] = raw
-        return values
+    def answers(self) -> dict[str, object]:
+        """The form as typed: text for number fields, the chosen value for the others."""
+        return {name: control.value for name, control in self.fields.items()}
 
     def _render(self, change: dict[str, Any] | None = None) -> None:
 
-        try:
-            profile = PatientProfile.from_mapping(self.profile_values())
-        except ProfileError as err:
-            self.value = None
-            check = ui_text("candidacy.check_answer", problem=err, data_dir=self._data_dir)
-            self.result.value = _html("error", words=check)
-            return
-        self.value = screen(profile, data_dir=self._data_dir)
+        reading = read_form(self.answers(), data_dir=self._data_dir)
+        self.errors = reading.errors
+        for name, message in self.messages.items():
+            problem = reading.errors.get(name)
+            message.value = "" if problem is None else _html("error", words=problem)
+        self.value = screen(reading.profile, data_dir=self._data_dir)
         urgent = (self.value["status"] == "urgent_assessment").any()
         warning = (
             (self._text("candidacy.warning"), self._text("candidacy.contact_today"))
             if urgent
             else None
         )
+        badges = [
+            (
+                badge.option_label,
+                badge.status,
+                badge.words,
+                [
+                    r
+                    for r, s in zip(badge.reasons, statuses, strict=True)
+                    if s != "more_information_needed"
+                ],
+                [self._questions[name] for name in to_find_out],
+            )
+            for badge, statuses, to_find_out in zip(
+                status_badges(self.value, data_dir=self._data_dir),
+                self.value["reason_statuses"],
+                self.value["to_find_out"],
+                strict=True,
+            )
+        ]
         self.result.value = _html(
             "screening_result",
             warning=warning,
-            sentences=screening_sentences(self.value),
+            unread=self._text("intake.not_read") if reading.errors else None,
+            heading=self._text("candidacy.found"),
+            badges=badges,
+            to_find_out=self._text("candidacy.to_find_out"),
             note=self._text("candidacy.rules_note"),
             groups_title=self._text("candidacy.groups_say"),
             groups_note=self._text("candidacy.groups_note"),

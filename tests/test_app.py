@@ -105,10 +105,14 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
         page.locator(".kypho-next").click()
         result = page.locator(".kypho-candidacy-result")
         page.locator(".kypho-profile-pain_score input").fill("eleven")
-        expect(result).to_contain_text("pain_score")
+        error = page.locator(".kypho-error-pain_score")
+        expect(error).to_contain_text("such as 7")  # in plain words, under its own question
+        expect(result).to_contain_text("could not be read yet")  # and the result stays
         page.locator(".kypho-profile-pain_score input").fill("8")
         page.locator(".kypho-profile-infection").get_by_role("button", name="Yes").click()
-        expect(result).not_to_contain_text("check this answer")
+        expect(error).to_have_text("")
+        page.locator(".kypho-profile-fracture_age_weeks input").fill("6 weeks")
+        expect(page.locator(".kypho-error-fracture_age_weeks")).to_have_text("")
         expect(result).to_contain_text("infection", ignore_case=True)
         shot(4, "candidacy")
         # 5. what matters to me
@@ -373,7 +377,7 @@ def test_steps_follow_the_address_and_browser_history(app_url: str, browser: Any
         expect(page).to_have_url(re.compile(f"#step-{number}$"))
     pain = page.locator(".kypho-profile-pain_score input")
     pain.fill("8")
-    expect(page.locator(".kypho-candidacy-result")).not_to_contain_text("check this answer")
+    expect(page.locator(".kypho-error-pain_score")).to_have_text("")
     page.locator(".kypho-next").click()
     expect(page.locator(STEP_READY[4])).to_be_visible()
     page.go_back()

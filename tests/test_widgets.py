@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 import matplotlib
 
 matplotlib.use("Agg")
 
+from kypho_aid.candidacy import PROFILE_FIELDS, screen
 from kypho_aid.export import risk_view_html
+from kypho_aid.profile import WEEKS_PER_MONTH
+from kypho_aid.texts import ui_text
 from kypho_aid.widgets import RiskExplorer
 
 
@@ -75,20 +80,20 @@ def test_sure_check_and_knowledge_check_respond() -> None:
     assert "Not quite" in quiz.feedback["K01"].value and quiz.value == {"K01": False}
 
 
-def test_candidacy_check_names_bad_fields_and_screens() -> None:
+def test_candidacy_check_explains_bad_answers_beside_their_field_and_keeps_screening() -> None:
+    from kypho_aid.intake import read_form, status_badges
     from kypho_aid.widgets import CandidacyCheck
 
     check = CandidacyCheck()
-    check.fields["pain_score"].value = "11"
-    assert (
-        check.value is None
-        and "pain_score" in check.result.value
-        and "role='alert'" in check.result.value
-    )
-    check.fields["pain_score"].value = "ten"
-    assert "pain_score must be a number" in check.result.value
-    check.fields["pain_score"].value = "8"
     check.fields["infection"].value = True
+    check.fields["pain_score"].value = "11"
+    # the message sits under the pain question, in plain words; the result stays on screen
+    assert "from 0 to 10 points" in check.messages["pain_score"].value
+    assert "role='alert'" in check.messages["pain_score"].value
+    assert check.messages["fracture_age_weeks"].value == ""
+    assert "pain_score" not in check.messages["pain_score"].value
+    assert check.errors.keys() == {"pain_score"}
+    assert ui_text("intake.not_read") in check.result.value
     statuses = dict(
         zip(check.value["option_id"].astype(str), check.value["status"].astype(str), strict=True)
     )
@@ -96,13 +101,44 @@ def test_candidacy_check_names_bad_fields_and_screens() -> None:
     assert set(statuses.values()) == {"urgent_assessment"}
     assert "role='alert'><strong>A warning sign was found." in check.result.value
     assert "AAOS_VP" in check.result.value and "ASBMR2019" in check.result.value
+    # a unit is understood; the badge for each option shows its status in words
+    check.fields["pain_score"].value = "8"
+    check.fields["fracture_age_weeks"].value = "2 months"
+    assert check.errors == {} and check.messages["pain_score"].value == ""
+    assert ui_text("intake.not_read") not in check.result.value
     check.fields["infection"].value = False
     check.fields["uncorrectable_bleeding"].value = True
-    statuses = dict(
-        zip(check.value["option_id"].astype(str), check.value["status"].astype(str), strict=True)
-    )
+    expected = status_badges(check.value)
+    for badge in expected:
+        assert f"kypho-status-{badge.status}" in check.result.value
+        assert html.escape(badge.words, quote=True) in check.result.value
+    statuses = {b.option_id: b.status for b in expected}
     assert statuses["vertebroplasty"] == "not_suitable"
     assert "A warning sign was found" not in check.result.value
+    # the widget screens exactly what the pure reader reads
+    reading = read_form(check.answers())
+    assert reading.profile.fracture_age_weeks == round(2 * WEEKS_PER_MONTH, 2)
+    assert screen(reading.profile).equals(check.value)
+
+
+def test_candidacy_form_asks_warning_signs_first_and_keeps_clinician_questions_closed() -> None:
+    from kypho_aid.widgets import CandidacyCheck
+
+    check = CandidacyCheck()
+    order = list(check.fields)
+    assert order[:2] == ["neurological_deficit", "infection"]
+    assert set(order) == set(PROFILE_FIELDS)
+    closed = [c for c in check.children if "kypho-clinician-questions" in c._dom_classes]
+    assert len(closed) == 1 and closed[0].selected_index is None
+    inside = {
+        f
+        for box in closed[0].children
+        for row in box.children
+        for f, control in check.fields.items()
+        if control in row.children[0].children
+    }
+    assert inside == {"pregnant", "life_expectancy_under_3_months"}
+    assert check.fields["pregnant"].description.startswith("Could the patient be pregnant?")
 
 
 def _files_changed_since(roots: list, since: float) -> list[str]:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kypho_aid.model import Option, Problem
-from kypho_aid.profile import screening_rule_problems
+from kypho_aid.profile import PROFILE_FIELDS, screening_rule_problems
 from kypho_aid.validation.checks import (
     ParsedTable,
     TypedRow,
@@ -258,6 +258,31 @@ def check_option_grid(tables: Mapping[str, ParsedTable]) -> list[Problem]:
             f"the grid holds at most {GRID_QUESTIONS} questions; {len(placed)} have a grid_order"
         )
         problems.append(Problem(faq.shown, row.line_of("grid_order"), "grid_order", message))
+    return problems
+
+
+def check_profile_questions(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that the candidacy form asks every profile field exactly once, and nothing else."""
+    questions = tables.get("profile_questions")
+    if questions is None:
+        return []
+    problems = []
+    listed = set()
+    for row in questions.rows:
+        field = str(row.values.get("field"))
+        listed.add(field)
+        if field not in PROFILE_FIELDS:
+            message = (
+                f"{field!r} is not a field of the patient profile; use one of: "
+                f"{', '.join(PROFILE_FIELDS)}"
+            )
+            problems.append(Problem(questions.shown, row.line_of("field"), "field", message))
+    missing = [name for name in PROFILE_FIELDS if name not in listed]
+    if missing and questions.rows:
+        message = f"the form never asks {', '.join(missing)}; give each profile field a row"
+        problems.append(
+            Problem(questions.shown, questions.rows[-1].line_of("field"), "field", message)
+        )
     return problems
 
 
@@ -549,6 +574,7 @@ PACKAGE_CHECKS = (
     check_core_attributes,
     check_faq_complete,
     check_option_grid,
+    check_profile_questions,
     check_drawing_elements,
     check_findings,
     check_outcome_coverage,
