@@ -432,8 +432,10 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
         yes, no, unknown = answers
         spec = PROFILE_FIELDS[name]
         if spec.kind == "boolean":
+            # "" stands for not known, so that its button shows as chosen (None would select
+            # no button at all); read_form reads "" as not known
             control: w.Widget = w.ToggleButtons(
-                options=[(unknown, None), (yes, True), (no, False)], value=None
+                options=[(unknown, ""), (yes, True), (no, False)], value=""
             )
         elif spec.kind == "choice":
             # "" stands for not known: a Dropdown shows None as a blank box
