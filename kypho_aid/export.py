@@ -12,11 +12,18 @@ from markupsafe import Markup
 from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography, short_citation
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.outcomes import DESIGN_WORDS, RiskView
+from kypho_aid.outcomes import DESIGN_WORDS, RiskView, Tile
 from kypho_aid.procedure import StepView
-from kypho_aid.style import HTML_CSS
+from kypho_aid.style import (
+    ARM_COLORS,
+    HTML_CSS,
+    ICON_EDGE_COLOR,
+    TILE_ICON_GRID_PX,
+    UNAFFECTED_COLOR,
+)
 from kypho_aid.templating import render
 from kypho_aid.texts import ui_text
+from kypho_aid.validation import GRADE_LEVELS
 
 __all__ = [
     "about_html",
@@ -25,6 +32,7 @@ __all__ = [
     "comparison_to_markdown",
     "footer_text",
     "option_grid_html",
+    "outcome_tile_html",
     "overview_html",
     "risk_view_html",
     "step_view_html",
@@ -229,4 +237,23 @@ def option_grid_html(
         sources=list(zip(sources["number"], sources["citation"], strict=True)),
         detail_heading=ui_text("grid.detail", data_dir=data_dir),
         detail=None if detail is None else Markup(comparison_to_html(detail)),
+    )
+
+
+def outcome_tile_html(tile: Tile, *, data_dir: str | Path | None = None) -> str:
+    """Render one :class:`kypho_aid.outcomes.Tile`: both arms in same-size icon grids when
+    pictured, the finding in words and a certainty badge (words and GRADE symbols)."""
+    level = GRADE_LEVELS.index(tile.certainty) + 1
+    return render(
+        "outcome_tile.html.j2",
+        tile=tile,
+        size=TILE_ICON_GRID_PX,
+        colors=ARM_COLORS,
+        unaffected=UNAFFECTED_COLOR,
+        edge=ICON_EDGE_COLOR,
+        out_of=ui_text("tile.out_of", data_dir=data_dir),
+        symbols="\u2295" * level + "\u25ef" * (len(GRADE_LEVELS) - level),
+        certainty_words=ui_text(
+            "tile.certainty", level=tile.certainty.replace("_", " "), data_dir=data_dir
+        ),
     )

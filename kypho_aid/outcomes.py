@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid._values import choose_ids, display_value
+from kypho_aid._values import choose_ids, display_value, present
 from kypho_aid.compare import bibliography
 from kypho_aid.datasets import load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.findings import (
     finding_arms,
     format_number,
+    lead_finding,
     one_finding,
     pairwise_panels,
     pick_lead,
@@ -33,10 +34,12 @@ __all__ = [
     "VIEWS",
     "ChartText",
     "RiskView",
+    "Tile",
     "chartable_gaps",
     "comparison_text",
     "icon_array_text",
     "outcome_sentences",
+    "outcome_tiles",
     "risk_view",
     "study_table",
     "summarize_outcomes",
@@ -347,3 +350,67 @@ def study_table(*, data_dir: str | Path | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).astype({"patients": "Float64"})
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One outcome at a glance: its lead finding (the least biased), for the overview's tiles.
+
+    ``arms`` holds, for a randomised risk out of 100, each arm's id, label and the people with
+    the outcome (``pictured`` is then True: the tile draws both arms as same-size icon grids).
+    Anything else is told in words (``statement``); an observational finding never becomes a
+    picture and says it cannot show cause.
+    """
+
+    outcome: str
+    label: str
+    comparison: str
+    statement: str
+    certainty: str
+    design: str
+    pictured: bool
+    arms: tuple[tuple[str, str, int], ...]
+    denominator: int | None
+
+
+def outcome_tiles(*, data_dir: str | Path | None = None) -> list[Tile]:
+    """A tile per outcome with a finding, in the order of ``outcome_definitions.csv``.
+
+    Each tile leads with the outcome's least biased finding (:func:`lead_finding`), so the
+    tile and the detailed view of that outcome show the same comparison, time point and
+    measure.
+    """
+    definitions = load_dataset("outcome_definitions", data_dir=data_dir)
+    tiles = []
+    for definition in definitions.to_dict("records"):
+        outcome = str(definition["outcome"])
+        finding = lead_finding(outcome, data_dir=data_dir)
+        if finding is None:
+            continue
+        denominator = finding["denominator"]
+        pictured = (
+            str(finding["kind"]) == "risk"
+            and bool(finding["drawable"])
+            and present(denominator)
+            and int(denominator) == 100
+        )
+        arms: tuple[tuple[str, str, int], ...] = ()
+        if pictured:
+            arms = tuple(
+                (str(arm["arm"]), str(arm["arm_label"]), round(float(arm["per"])))
+                for arm in finding_arms(finding).to_dict("records")
+            )
+        tiles.append(
+            Tile(
+                outcome=outcome,
+                label=str(definition["label"]),
+                comparison=str(finding["comparison_label"]),
+                statement=str(finding["brief"]),
+                certainty=str(finding["certainty"]),
+                design=str(finding["design"]),
+                pictured=pictured,
+                arms=arms,
+                denominator=int(denominator) if present(denominator) else None,
+            )
+        )
+    return tiles

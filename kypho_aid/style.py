@@ -25,6 +25,10 @@ ARM_COLORS: Final = {
 #: option colour (also under colour-vision deficiency); every icon's outline (ICON_EDGE_COLOR)
 #: carries the 3:1 contrast against the background.
 UNAFFECTED_COLOR: Final = "#d4d4d4"
+#: The outcome tiles' grid: as many 19rem columns as fit, one on a phone.
+TILE_COLUMNS: Final = "repeat(auto-fill, minmax(min(100%, 19rem), 1fr))"
+#: Side of each arm's 10 x 10 icon grid on an outcome tile, in CSS px (4 px dots, 10 px apart).
+TILE_ICON_GRID_PX: Final = 120
 ICON_EDGE_COLOR: Final = "#595959"
 TEXT_COLOR: Final = "#1a1a1a"
 MUTED_TEXT_COLOR: Final = "#4d4d4d"
@@ -508,6 +512,13 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-badge h4 {{ margin: 0.3rem 0; font-size: 1.1em; }}
 .kypho-session .kypho-badge ul {{ padding-left: 1.2rem; margin: 0.2rem 0; }}
 {_STATUS_RULES}
+/* the outcome tiles: same-size pictures side by side, a certainty badge in words and symbols */
+.kypho-session .kypho-tile-box {{ border: 2px solid {RULE_COLOR}; padding: 0.4rem 0.8rem; }}
+.kypho-session .kypho-tile h4 {{ margin: 0.2rem 0; font-size: 1.1em; }}
+.kypho-session .kypho-tile-comparison {{ margin: 0; color: {MUTED_TEXT_COLOR}; }}
+.kypho-session .kypho-tile-pictures {{ display: flex; flex-wrap: wrap; gap: 0.8rem; }}
+.kypho-session .kypho-tile-pictures figure {{ margin: 0.3rem 0; }}
+.kypho-session .kypho-tile-badge {{ font-weight: 600; }}
 /* on a narrow screen the step list is one row that scrolls sideways (Step N of 7 above it
    says where one is); the page's script keeps the current step in view */
 @media (max-width: 40rem) {{

@@ -36,6 +36,7 @@ from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.export import (
     about_html,
     option_grid_html,
+    outcome_tile_html,
     overview_html,
     risk_view_html,
     step_view_html,
@@ -43,15 +44,16 @@ from kypho_aid.export import (
 from kypho_aid.findings import pairwise_panels
 from kypho_aid.handout import build_handout
 from kypho_aid.intake import form_layout, read_form, status_badges
-from kypho_aid.outcomes import VIEWS, RiskView, risk_view
+from kypho_aid.outcomes import VIEWS, RiskView, outcome_tiles, risk_view
 from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
-from kypho_aid.style import APP_CSS, DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX
+from kypho_aid.style import APP_CSS, DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX, TILE_COLUMNS
 from kypho_aid.templating import render_macro
 from kypho_aid.texts import session_steps, ui_text
 
 __all__ = [
     "CandidacyCheck",
     "KnowledgeCheck",
+    "OutcomeTiles",
     "RiskExplorer",
     "SessionApp",
     "StepExplorer",
@@ -78,6 +80,45 @@ def _trusted(value: str) -> Markup:
     nothing a person typed and nothing escaping would change.
     """
     return Markup(value)  # trusted: see the docstring (constants and base64 only)
+
+
+class OutcomeTiles(w.GridBox):  # type: ignore[misc]
+    """The outcomes at a glance (MAGIC-style tiles): one tile per outcome from its fairest
+    test, each with a button to talk about it first.
+
+    ``chosen`` is the outcome last chosen (None until one is); ``on_choose`` callbacks get it.
+    """
+
+    def __init__(self, *, data_dir: str | Path | None = None) -> None:
+        self.tiles = outcome_tiles(data_dir=data_dir)
+        self.chosen: str | None = None
+        self._callbacks: list[Callable[[str], None]] = []
+        self.buttons: dict[str, w.Button] = {}
+        children = []
+        for tile in self.tiles:
+            button = w.Button(
+                description=ui_text("tile.talk", data_dir=data_dir),
+                tooltip=tile.label,
+            )
+            button.add_class(f"kypho-tile-{tile.outcome}")
+            button.on_click(lambda _, outcome=tile.outcome: self._choose(outcome))
+            self.buttons[tile.outcome] = button
+            box = w.VBox([w.HTML(outcome_tile_html(tile, data_dir=data_dir)), button])
+            box.add_class("kypho-tile-box")
+            children.append(box)
+        super().__init__(
+            children, layout=w.Layout(grid_template_columns=TILE_COLUMNS, grid_gap="0.8rem")
+        )
+        self.add_class("kypho-tiles")
+
+    def on_choose(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(outcome)`` whenever a tile's button is pressed."""
+        self._callbacks.append(callback)
+
+    def _choose(self, outcome: str) -> None:
+        self.chosen = outcome
+        for callback in self._callbacks:
+            callback(outcome)
 
 
 class RiskExplorer(w.VBox):  # type: ignore[misc]
@@ -562,6 +603,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.progress.add_class("kypho-progress")
         self.answered = False
         self.risks: RiskExplorer | None = None
+        self.tiles: OutcomeTiles | None = None
         self.candidacy: CandidacyCheck | None = None
         self.values: ValuesRater | None = None
         self.sure: SureCheck | None = None
@@ -723,7 +765,21 @@ class SessionApp(w.VBox):  # type: ignore[misc]
 
     def _build_risks(self) -> w.Widget:
         self.risks = RiskExplorer(data_dir=self._data_dir)
-        return w.VBox([w.HTML(self._step_title(2)), self.risks])
+        self.tiles = OutcomeTiles(data_dir=self._data_dir)
+        explorer = self.risks
+
+        def talk_about(outcome: str) -> None:
+            explorer.outcome.value = outcome
+
+        self.tiles.on_choose(talk_about)
+        return w.VBox(
+            [
+                w.HTML(self._step_title(2)),
+                w.HTML(self._heading(3, "tile.heading", "tile.intro")),
+                self.tiles,
+                self.risks,
+            ]
+        )
 
     def _build_candidacy(self) -> w.Widget:
         self.candidacy = CandidacyCheck(data_dir=self._data_dir)
