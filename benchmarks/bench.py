@@ -128,7 +128,8 @@ def bench_kernel_widgets(runs: int) -> dict[str, tuple[float, float]]:
     steps = StepExplorer()
     outcomes = ["new_fracture", "leakage_any", "cement_embolism", "natural_recovery"]
     views = ["numbers", "words"]
-    slider = values.sliders["avoid_leakage"]
+    toggle = values.choices["leaks_or_height"]
+    scale = [value for _, value in toggle.options]
 
     def chart(i: int) -> None:
         explorer.view.value = "icons"
@@ -138,7 +139,7 @@ def bench_kernel_widgets(runs: int) -> dict[str, tuple[float, float]]:
         explorer.view.value = views[i % 2]
 
     def rating(i: int) -> None:
-        slider.value = i % 5
+        toggle.value = scale[i % len(scale)]
 
     def sure_toggle(i: int) -> None:
         sure.answers["S"].value = bool(i % 2)

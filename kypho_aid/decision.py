@@ -3,11 +3,17 @@
 Pure functions over the knowledge base. They show how each option lines up with what a
 person rates as important, with the facts and sources behind each line; they never add the
 ratings up into a score, rank the options or recommend one.
+
+What matters is asked as trade-offs (``data/tradeoffs.csv``): two things the options offer,
+weighed on a five-point scale. :func:`tradeoff_ratings` turns the answers into the ratings of
+the two considerations behind each trade-off, so :func:`values_table`, the handout and the
+clinician's note read them as before.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +29,17 @@ from kypho_aid.model import LIST_SEPARATOR
 
 __all__ = [
     "RATING_LABELS",
+    "SHORT_WORDS",
+    "SKIP",
+    "TRADEOFF_SCALE",
     "InputError",
     "QuizResult",
     "SureResult",
     "check_answer",
+    "short_line",
     "sure_result",
+    "tradeoff_lineup",
+    "tradeoff_ratings",
     "values_table",
 ]
 
@@ -39,6 +51,24 @@ RATING_LABELS = (
     "matters a lot",
     "matters a great deal",
 )
+
+
+#: The five points of a trade-off's scale, left to right, and the ratings (0 to 4) each gives
+#: the left and the right consideration: leaning much to one side rates it 4 and the other 0,
+#: both the same rates each 2. No answer, or ``"skip"``, rates neither.
+TRADEOFF_SCALE: Mapping[str, tuple[int, int]] = {
+    "left_much": (4, 0),
+    "left": (3, 1),
+    "same": (2, 2),
+    "right": (1, 3),
+    "right_much": (0, 4),
+}
+
+#: A trade-off left unanswered on purpose: it rates neither side.
+SKIP = "skip"
+
+#: The longest short line of the trade-offs' line-up, in words, unless its first sentence is longer.
+SHORT_WORDS = 20
 
 
 class InputError(KyphoAidError, ValueError):
@@ -130,6 +160,156 @@ def values_table(
         "source_ids",
     ]
     return frame[columns].reset_index(drop=True).astype({"rating_label": "str"})
+
+
+def tradeoff_ratings(
+    answers: Mapping[str, object] | None, *, data_dir: str | Path | None = None
+) -> dict[str, int]:
+    """Turn trade-off answers into ratings of the considerations on their two sides.
+
+    Parameters
+    ----------
+    answers : mapping of tradeoff id to a point of :data:`TRADEOFF_SCALE`, optional
+        ``"left_much"``, ``"left"``, ``"same"``, ``"right"`` or ``"right_much"``; ``None`` or
+        ``"skip"`` (or leaving the trade-off out) means skipped.
+
+    Returns
+    -------
+    dict of consideration id to int
+        The ratings :func:`values_table` takes: each answered trade-off rates its left and
+        right consideration (``"left_much"``: 4 and 0, ``"left"``: 3 and 1, ``"same"``: 2 and 2,
+        and so on); a skipped one rates neither. In the trade-offs' order, left side first.
+
+    Raises
+    ------
+    InputError
+        If ``answers`` is not a mapping, a key is not a trade-off or an answer is not a
+        point of the scale; ``field`` names the trade-off.
+    """
+    tradeoffs = load_dataset("tradeoffs", data_dir=data_dir).sort_values("order")
+    known = tradeoffs["tradeoff_id"].astype(str).tolist()
+    if answers is None:
+        return {}
+    if not isinstance(answers, Mapping):
+        raise InputError(
+            "answers",
+            f"expected a mapping of trade-off to answer, got {type(answers).__name__}",
+        )
+    for key, answer in answers.items():
+        if key not in known:
+            raise InputError(_key_name(key), f"is not a trade-off; use one of: {', '.join(known)}")
+        if answer is not None and answer != SKIP and answer not in TRADEOFF_SCALE:
+            raise InputError(
+                key,
+                f"answer one of {', '.join(TRADEOFF_SCALE)} or {SKIP}, got {display_value(answer)}",
+            )
+    ratings: dict[str, int] = {}
+    for row in tradeoffs.itertuples(index=False):
+        answer = answers.get(str(row.tradeoff_id))
+        if isinstance(answer, str) and answer in TRADEOFF_SCALE:
+            ratings[str(row.left)], ratings[str(row.right)] = TRADEOFF_SCALE[answer]
+    return ratings
+
+
+# A sentence ends at . ! or ? followed by a space and a capital letter or an opening bracket,
+# so "3.1 degrees" and "vs." inside a sentence do not end it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def short_line(facts: str, *, words: int = SHORT_WORDS) -> str:
+    """The first whole sentences of ``facts`` that fit in ``words`` words (at least one).
+
+    Whole sentences only, so a caveat is never cut in half: a line says less, never
+    something else. Nothing is reworded.
+    """
+    sentences = _SENTENCE_END.split(facts.strip())
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence]).split()) > words:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+def tradeoff_lineup(
+    answers: Mapping[str, object] | None, *, data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """For each answered trade-off, a short line per option on each side, sources kept.
+
+    Parameters
+    ----------
+    answers : mapping of tradeoff id to a point of :data:`TRADEOFF_SCALE`, optional
+        As :func:`tradeoff_ratings` takes them; skipped trade-offs are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per answered trade-off, side and option: ``tradeoff_id``, ``answer``,
+        ``side`` (``left`` or ``right``), ``side_label`` (the side in a few words),
+        ``leaned`` (whether the person leans to this side; both sides for ``"same"``),
+        ``consideration_id``, ``label``, ``rating``, ``option_id``, ``option_label``,
+        ``short`` (the first sentences of the facts :func:`values_table` shows, see
+        :func:`short_line`) and ``source_ids`` (the sources of those facts). In the
+        trade-offs' order, the side leaned to first (the left side first when both are the
+        same), options in the canonical order. No total, no ranking of options.
+
+    Raises
+    ------
+    InputError
+        As :func:`tradeoff_ratings`.
+    """
+    ratings = tradeoff_ratings(answers, data_dir=data_dir)
+    table = values_table(ratings, data_dir=data_dir).set_index("consideration_id")
+    tradeoffs = load_dataset("tradeoffs", data_dir=data_dir).sort_values("order")
+    rows = []
+    for row in tradeoffs.itertuples(index=False):
+        answer = (answers or {}).get(str(row.tradeoff_id))
+        if not isinstance(answer, str) or answer not in TRADEOFF_SCALE:
+            continue
+        left, right = TRADEOFF_SCALE[answer]
+        sides = [
+            ("left", row.left, row.left_label, left),
+            ("right", row.right, row.right_label, right),
+        ]
+        if right > left:
+            sides.reverse()
+        for side, consideration, side_label, rating in sides:
+            facts = table.loc[[str(consideration)]]
+            for fact in facts.itertuples():
+                rows.append(
+                    {
+                        "tradeoff_id": str(row.tradeoff_id),
+                        "answer": answer,
+                        "side": side,
+                        "side_label": str(side_label),
+                        "leaned": rating >= 2,
+                        "consideration_id": str(consideration),
+                        "label": str(fact.label),
+                        "rating": rating,
+                        "option_id": str(fact.option_id),
+                        "option_label": str(fact.option_label),
+                        "short": short_line(str(fact.facts)),
+                        "source_ids": str(fact.source_ids),
+                    }
+                )
+    columns = [
+        "tradeoff_id",
+        "answer",
+        "side",
+        "side_label",
+        "leaned",
+        "consideration_id",
+        "label",
+        "rating",
+        "option_id",
+        "option_label",
+        "short",
+        "source_ids",
+    ]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"leaned": "bool", "rating": "Int64"}
+        | {c: "str" for c in columns if c not in ("leaned", "rating")}
+    )
 
 
 @functools.lru_cache(maxsize=8)

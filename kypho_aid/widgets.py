@@ -29,9 +29,22 @@ from kypho_aid.candidacy import (
     screen,
     screening_context,
 )
-from kypho_aid.compare import compare, option_grid
+from kypho_aid.compare import (
+    SourceNumbering,
+    bibliography,
+    compare,
+    option_grid,
+    short_citation,
+)
 from kypho_aid.datasets import content_info, load_dataset, option_labels
-from kypho_aid.decision import RATING_LABELS, check_answer, sure_result, values_table
+from kypho_aid.decision import (
+    SKIP,
+    check_answer,
+    sure_result,
+    tradeoff_lineup,
+    tradeoff_ratings,
+    values_table,
+)
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.export import (
     about_html,
@@ -245,66 +258,115 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
 
 
 class ValuesRater(w.VBox):  # type: ignore[misc]
-    """Rate how much each consideration matters; see how each option lines up, facts and sources shown.
+    """Weigh trade-offs between what the options offer; see what each option offers on each.
 
-    ``.value`` is the ratings dict; ``.table`` the :func:`kypho_aid.decision.values_table` shown.
+    One question per trade-off of ``data/tradeoffs.csv``, answered on a five-point scale of
+    toggle buttons (much more the one side, a bit more, both the same, a bit more the other,
+    much more the other) or skipped. The line-up shows the answered trade-offs only: which
+    side the person leans to, then a short line per option for each side with its sources'
+    numbers (:func:`kypho_aid.decision.tradeoff_lineup`); no total, no ranking of options.
+
+    ``.answers`` is the trade-off answers, ``.value`` the ratings they give the considerations
+    (:func:`kypho_aid.decision.tradeoff_ratings`, what the handout and the note read) and
+    ``.table`` the :func:`kypho_aid.decision.values_table` of those ratings. ``.choices`` holds
+    the toggle buttons by trade-off id; ``.sliders`` is the same dict under its old name, the
+    one the session app watches.
     """
 
     def __init__(self, *, data_dir: str | Path | None = None) -> None:
 
         self._data_dir = data_dir
-        considerations = load_dataset("considerations", data_dir=data_dir).sort_values("order")
-        self.sliders: dict[str, w.SelectionSlider] = {}
+        tradeoffs = load_dataset("tradeoffs", data_dir=data_dir).sort_values("order")
+        self._questions = dict(
+            zip(
+                tradeoffs["tradeoff_id"].astype(str), tradeoffs["question"].astype(str), strict=True
+            )
+        )
+        self.choices: dict[str, w.ToggleButtons] = {}
         rows = []
-        for item in considerations.itertuples(index=False):
-            slider = w.SelectionSlider(
-                options=[("not rated", -1), *[(label, i) for i, label in enumerate(RATING_LABELS)]],
-                value=-1,
+        for item in tradeoffs.itertuples(index=False):
+            toggle = w.ToggleButtons(
+                options=self._scale(str(item.left_label), str(item.right_label)),
+                value=None,
                 description=str(item.question),
-                continuous_update=False,
-                layout=w.Layout(width="22rem"),
+                style={"button_width": "auto"},
             )
-            slider.add_class(f"kypho-rate-{item.consideration_id}")
-            slider.add_class(LABELLED)
-            self.sliders[str(item.consideration_id)] = slider
-            rows.append(
-                w.HBox(
-                    [
-                        w.HTML(
-                            _html("bold", words=str(item.question)),
-                            layout=w.Layout(width="26rem"),
-                        ),
-                        slider,
-                    ]
-                )
-            )
+            toggle.add_class(f"kypho-tradeoff-{item.tradeoff_id}")
+            toggle.add_class(LABELLED)
+            self.choices[str(item.tradeoff_id)] = toggle
+            rows.append(w.VBox([w.HTML(_html("bold", words=str(item.question))), toggle]))
+        self.sliders = self.choices
         self.lineup = w.HTML()
         self.lineup.add_class("kypho-values-lineup")
         super().__init__([*rows, self.lineup])
+        self.answers: dict[str, str] = {}
         self.value: dict[str, int] = {}
         self._render()
-        for slider in self.sliders.values():
-            slider.observe(self._render, names="value")
+        for toggle in self.choices.values():
+            toggle.observe(self._render, names="value")
+
+    def _scale(self, left: str, right: str) -> list[tuple[str, str]]:
+        """The buttons of one trade-off, left to right, then Skip: (words, answer)."""
+
+        def text(text_id: str, side: str | None = None) -> str:
+            fills = {} if side is None else {"side": side}
+            return ui_text(text_id, data_dir=self._data_dir, **fills)
+
+        return [
+            (text("values.much_more", left), "left_much"),
+            (text("values.more", left), "left"),
+            (text("values.same"), "same"),
+            (text("values.more", right), "right"),
+            (text("values.much_more", right), "right_much"),
+            (text("values.skip"), SKIP),
+        ]
+
+    def _lean(self, answer: str, sides: Any) -> str:
+        """The sentence saying which side the person leans to, and how much."""
+        if answer == "same":
+            return ui_text("values.lean_same", data_dir=self._data_dir)
+        text_id = "values.lean_much" if answer.endswith("_much") else "values.lean"
+        return ui_text(text_id, side=str(sides.iloc[0]["side_label"]), data_dir=self._data_dir)
 
     def _render(self, change: dict[str, Any] | None = None) -> None:
 
-        self.value = {key: s.value for key, s in self.sliders.items() if s.value >= 0}
+        self.answers = {
+            key: t.value for key, t in self.choices.items() if t.value not in (None, SKIP)
+        }
+        self.value = tradeoff_ratings(self.answers, data_dir=self._data_dir)
         self.table = values_table(self.value, data_dir=self._data_dir)
-        rated = self.table[self.table["rating_label"] != "not rated"]
-        if rated.empty:
+        lineup = tradeoff_lineup(self.answers, data_dir=self._data_dir)
+        if lineup.empty:
             empty = ui_text("values.empty", data_dir=self._data_dir)
             self.lineup.value = _html("paragraph", words=empty)
             return
-        groups = [
-            (
-                str(label),
-                str(group.iloc[0]["rating_label"]),
-                [(cast(str, r.option_label), cast(str, r.facts)) for r in group.itertuples()],
-            )
-            for label, group in rated.groupby("label", sort=False)
-        ]
-        intro = ui_text("values.intro", data_dir=self._data_dir)
-        self.lineup.value = _html("values_lineup", intro=intro, groups=groups)
+        numbering = SourceNumbering(lineup["source_ids"])
+        groups = []
+        for tradeoff_id, rows in lineup.groupby("tradeoff_id", sort=False):
+            sides = [
+                (
+                    str(label),
+                    [
+                        (
+                            cast(str, r.option_label),
+                            cast(str, r.short),
+                            ", ".join(map(str, numbering.cite(r.source_ids))),
+                        )
+                        for r in side.itertuples()
+                    ],
+                )
+                for label, side in rows.groupby("label", sort=False)
+            ]
+            answer = str(rows.iloc[0]["answer"])
+            groups.append((self._questions[str(tradeoff_id)], self._lean(answer, rows), sides))
+        cited = bibliography(numbering.order, data_dir=self._data_dir, cite=short_citation)
+        self.lineup.value = _html(
+            "values_lineup",
+            intro=ui_text("values.intro", data_dir=self._data_dir),
+            groups=groups,
+            sources_title=ui_text("values.sources", data_dir=self._data_dir),
+            sources=list(zip(cited["number"], cited["citation"], strict=True)),
+        )
 
 
 class SureCheck(w.VBox):  # type: ignore[misc]

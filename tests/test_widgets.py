@@ -55,17 +55,45 @@ def test_an_empty_selection_falls_back_to_one_option() -> None:
     assert len(explorer.value.options) == 1
 
 
-def test_values_rater_shows_the_line_up_for_rated_considerations() -> None:
+def test_values_rater_shows_the_line_up_for_answered_trade_offs_only() -> None:
+    from kypho_aid.decision import tradeoff_ratings
     from kypho_aid.widgets import ValuesRater
 
     rater = ValuesRater()
-    assert "Rate what matters" in rater.lineup.value
-    rater.sliders["avoid_leakage"].value = 4
-    assert rater.value == {"avoid_leakage": 4}
+    assert "Answer a question" in rater.lineup.value and rater.value == {}
+    toggle = rater.choices["leaks_or_height"]
+    assert toggle.value is None
+    assert [value for _, value in toggle.options] == [
+        "left_much",
+        "left",
+        "same",
+        "right",
+        "right_much",
+        "skip",
+    ]
+    assert toggle.options[0][0] == "Much more: no risk of cement leaks"
+    assert toggle.description.startswith("Which matters more to you")  # its accessible name
+    toggle.value = "left_much"
+    assert rater.answers == {"leaks_or_height": "left_much"}
     assert (
-        "Avoiding cement leaks" in rater.lineup.value
-        and "does not add these up" in rater.lineup.value
+        rater.value
+        == tradeoff_ratings(rater.answers)
+        == {
+            "avoid_leakage": 4,
+            "restore_height": 0,
+        }
     )
+    shown = rater.lineup.value
+    assert "no risk of cement leaks matters much more" in shown
+    assert "Avoiding cement leaks" in shown and "Bone height and posture" in shown
+    assert "does not add these up" in shown and "kypho-source" in shown
+    # only what was answered: no other trade-off's question, no full comparison text
+    assert "less pain soon" not in shown and "Quick pain relief" not in shown
+    assert "How sure we can be" not in shown
+    # the session app watches .sliders: the same toggles under their old name
+    assert rater.sliders is rater.choices
+    toggle.value = "skip"
+    assert rater.value == {} and "Answer a question" in rater.lineup.value
 
 
 def test_sure_check_and_knowledge_check_respond() -> None:
@@ -169,7 +197,7 @@ def test_a_full_session_writes_no_file(tmp_path, monkeypatch) -> None:  # type: 
     for step in range(7):
         app.step.value = step
     app.candidacy.fields["pain_score"].value = "7"
-    app.values.sliders["quick_relief"].value = 4
+    app.values.sliders["relief_or_no_procedure"].value = "left_much"
     app.leaning.value = "unsure"
     for toggle in app.sure.answers.values():
         toggle.value = True

@@ -568,6 +568,38 @@ def check_one_right_choice(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     ]
 
 
+def check_tradeoffs(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Check that each trade-off of ``tradeoffs.csv`` weighs two different considerations and
+    that a consideration is a side of at most one trade-off, so an answer sets its rating once.
+
+    That each side is a consideration at all is the schema's foreign key.
+    """
+    tradeoffs = tables.get("tradeoffs")
+    if tradeoffs is None:
+        return []
+    problems = []
+    first: dict[str, tuple[str, int]] = {}
+    for row in tradeoffs.rows:
+        left, right = row.values.get("left"), row.values.get("right")
+        if left is not None and left == right:
+            message = f"both sides are {left!r}; weigh two different considerations"
+            problems.append(Problem(tradeoffs.shown, row.line_of("right"), "right", message))
+            continue
+        for column, side in (("left", left), ("right", right)):
+            if side is None:
+                continue
+            if str(side) in first:
+                where, line = first[str(side)]
+                message = (
+                    f"{side!r} is already the {where} side of the trade-off on row {line}; "
+                    "a consideration may be a side of one trade-off only"
+                )
+                problems.append(Problem(tradeoffs.shown, row.line_of(column), column, message))
+            else:
+                first[str(side)] = (column, row.line_of(column))
+    return problems
+
+
 #: The checks across tables that ``validate()`` runs after the single-table ones.
 PACKAGE_CHECKS = (
     check_every_source_cited,
@@ -582,4 +614,5 @@ PACKAGE_CHECKS = (
     check_ui_text_fills,
     check_handout_items,
     check_one_right_choice,
+    check_tradeoffs,
 )
