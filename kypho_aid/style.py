@@ -471,6 +471,11 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .widget-radio-box label {{ min-height: {APP_CONTROL_HEIGHT}; display: flex;
   align-items: center; font-size: {APP_FONT_SIZE}; }}
 .kypho-session .widget-radio-box input {{ width: 1.25rem; height: 1.25rem; }}
+.kypho-session .widget-checkbox {{ min-height: {APP_CONTROL_HEIGHT}; width: auto;
+  margin-right: 1rem; }}
+.kypho-session .widget-checkbox label {{ font-size: {APP_FONT_SIZE}; display: flex;
+  align-items: center; gap: 0.4rem; min-height: {APP_CONTROL_HEIGHT}; }}
+.kypho-session .widget-checkbox input {{ width: 1.5rem; height: 1.5rem; }}
 /* slider handles: the drawn handle is 28 px; an invisible margin makes the target 44 px
    (the margin is measured from inside the 2 px border: 24 + 2 x 10) */
 .kypho-session .noUi-handle {{ border: 2px solid {CONTROL_BORDER_COLOR}; }}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
+import traitlets
 from markupsafe import Markup
 
 # ipywidgets 8 ships neither type hints nor a py.typed marker, and no stub package exists, so
@@ -95,6 +96,36 @@ def _trusted(value: str) -> Markup:
     return Markup(value)  # trusted: see the docstring (constants and base64 only)
 
 
+class OptionChecks(w.HBox):  # type: ignore[misc]
+    """A tick box per option: each is picked or not on its own (a multiple-select list drops
+    the others on a plain click). ``value`` is the tuple of ticked option ids, in order;
+    ``options`` the (label, id) pairs, as on an ipywidgets selection."""
+
+    value = traitlets.Tuple()
+
+    def __init__(
+        self, options: list[tuple[str, str]], *, value: tuple[str, ...], description: str
+    ) -> None:
+        self.options = options
+        self.boxes = {
+            option_id: w.Checkbox(value=option_id in value, description=label, indent=False)
+            for label, option_id in options
+        }
+        legend = w.HTML(_html("bold", words=description))
+        super().__init__([legend, *self.boxes.values()])
+        self.value = tuple(option_id for _, option_id in options if option_id in value)
+        for box in self.boxes.values():
+            box.observe(self._ticked, names="value")
+        self.observe(self._set, names="value")
+
+    def _ticked(self, change: dict[str, Any]) -> None:
+        self.value = tuple(option_id for option_id, box in self.boxes.items() if box.value)
+
+    def _set(self, change: dict[str, Any]) -> None:
+        for option_id, box in self.boxes.items():
+            box.value = option_id in change["new"]
+
+
 class OutcomeTiles(w.GridBox):  # type: ignore[misc]
     """The outcomes at a glance (MAGIC-style tiles): one tile per outcome from its fairest
     test, each with a button to talk about it first.
@@ -174,11 +205,10 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             value=outcome,
             description=ui_text("risk.outcome", data_dir=data_dir),
         )
-        self.options = w.SelectMultiple(
-            options=list(zip(option_rows["label"], option_ids, strict=True)),
+        self.options = OptionChecks(
+            list(zip(option_rows["label"].astype(str), option_ids, strict=True)),
             value=options or option_ids,
             description=ui_text("risk.options", data_dir=data_dir),
-            rows=len(option_ids),
         )
         panels = pairwise_panels(outcome, data_dir=data_dir)
         self.comparison = w.Dropdown(
