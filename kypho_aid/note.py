@@ -367,7 +367,7 @@ def build_note_fhir(
     """Build the note as a FHIR R4 ``QuestionnaireResponse`` (a dict for :func:`json.dumps`).
 
     The parameters are those of :func:`session_inputs`. The resource is ``completed``, names
-    :data:`QUESTIONNAIRE` with the content version (``...|0.2.0``) and holds one item per part
+    :data:`QUESTIONNAIRE` with the content version (``...|0.3.0``) and holds one item per part
     of the note, each ``linkId`` unique: ``options`` (codings), ``figures`` (per finding its
     figure and a GRADE certainty coding), ``priorities`` (the rated considerations, integers),
     ``sure`` (the answers, booleans, and the score), ``leaning`` (a coding), ``notes`` and the
