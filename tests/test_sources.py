@@ -96,7 +96,7 @@ def test_the_completeness_checks_catch_a_gap() -> None:
 
 
 def _parsed(name: str) -> validation.ParsedTable:
-    from kypho_aid.datasets import _parse
+    from kypho_aid.loading import _parse
 
     _, table, _ = _parse(name, kypho_aid.data_dir())
     assert table is not None
