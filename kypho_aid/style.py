@@ -481,14 +481,14 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-moves {{ margin-top: 1rem; }}
 .kypho-session .kypho-footer p {{ font-size: 0.9rem; color: {MUTED_TEXT_COLOR}; margin: 0.5rem 0 0; }}
 /* the summary step: Print and Copy (plain buttons the page's script shows and runs), the note
-   for the record in a fixed-width box as wide as its 80-column lines */
+   for the record in a fixed-width box as wide as its 80-column lines and a scroll bar */
 .kypho-session :is(.kypho-print-summary, .kypho-copy-note) {{ font: inherit; font-size: {APP_FONT_SIZE};
   min-height: {APP_CONTROL_HEIGHT}; padding: 0.4rem 0.9rem; margin: 0.2rem 0.6rem 0.2rem 0;
   border: 2px solid {CONTROL_BORDER_COLOR}; border-radius: 4px; background: {BACKGROUND_COLOR};
   color: {TEXT_COLOR}; cursor: pointer; }}
 .kypho-session .kypho-print-summary {{ background: {SELECTED_COLOR}; color: {SELECTED_TEXT_COLOR};
   border-color: {SELECTED_COLOR}; font-weight: 700; }}
-.kypho-session .kypho-note-text {{ box-sizing: border-box; width: 100%; max-width: calc(80ch + 1.5rem);
+.kypho-session textarea.kypho-note-text {{ box-sizing: border-box; width: 100%; max-width: calc(80ch + 2.5rem);
   font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1rem; line-height: 1.4;
   padding: 0.5rem 0.6rem; color: {TEXT_COLOR}; background: {BACKGROUND_COLOR}; }}
 .kypho-session .kypho-copy-status {{ font-weight: 600; min-height: 1.5em; margin: 0.2rem 0; }}
