@@ -325,6 +325,39 @@ def test_the_summary_prints_copies_the_note_and_saves_it_as_fhir(
     page.close()
 
 
+def test_without_the_clipboard_api_copy_selects_the_note_and_copies_it(
+    app_url: str, browser: Any
+) -> None:
+    """Where navigator.clipboard is missing, Copy selects the note and runs execCommand("copy")
+    (recorded here with the text selected); a refusal says to copy by hand."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.add_init_script(
+        """
+        Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined });
+        window.__copies = [];
+        document.execCommand = function (command) {
+          var box = document.activeElement;
+          window.__copies.push([command, box.value.slice(box.selectionStart, box.selectionEnd)]);
+          return window.__copies.length === 1;  // the second attempt is refused
+        };
+        """
+    )
+    page.goto(app_url + "#step-7")
+    note = page.locator(".kypho-note-text")
+    expect(note).to_be_visible(timeout=120_000)
+    copy = page.get_by_role("button", name="Copy the note")
+    status = page.locator(".kypho-copy-status")
+    copy.click()
+    expect(status).to_have_text("Copied. You can paste the note into the record now.")
+    assert page.evaluate("window.__copies") == [["copy", note.input_value()]]
+    assert page.evaluate("document.activeElement.className") == "kypho-copy-note"
+    copy.click()
+    expect(status).to_have_text("Could not copy. Select the note, then copy it by hand.")
+    page.close()
+
+
 def _rgb_hex(css_color: str) -> str:
     """``rgb(r, g, b)`` as ``#rrggbb``."""
     r, g, b = (int(float(c)) for c in re.findall(r"[\d.]+", css_color)[:3])
