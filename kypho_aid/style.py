@@ -524,6 +524,18 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-tile-pictures {{ display: flex; flex-wrap: wrap; gap: 0.8rem; }}
 .kypho-session .kypho-tile-pictures figure {{ margin: 0.3rem 0; }}
 .kypho-session .kypho-tile-badge {{ font-weight: 600; }}
+/* the summary step: Print and Copy (plain buttons the page's script shows and runs), the note
+   for the record in a fixed-width box as wide as its 80-column lines and a scroll bar */
+.kypho-session :is(.kypho-print-summary, .kypho-copy-note) {{ font: inherit; font-size: {APP_FONT_SIZE};
+  min-height: {APP_CONTROL_HEIGHT}; padding: 0.4rem 0.9rem; margin: 0.2rem 0.6rem 0.2rem 0;
+  border: 2px solid {CONTROL_BORDER_COLOR}; border-radius: 4px; background: {BACKGROUND_COLOR};
+  color: {TEXT_COLOR}; cursor: pointer; }}
+.kypho-session .kypho-print-summary {{ background: {SELECTED_COLOR}; color: {SELECTED_TEXT_COLOR};
+  border-color: {SELECTED_COLOR}; font-weight: 700; }}
+.kypho-session textarea.kypho-note-text {{ box-sizing: border-box; width: 100%; max-width: calc(80ch + 2.5rem);
+  font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1rem; line-height: 1.4;
+  padding: 0.5rem 0.6rem; color: {TEXT_COLOR}; background: {BACKGROUND_COLOR}; }}
+.kypho-session .kypho-copy-status {{ font-weight: 600; min-height: 1.5em; margin: 0.2rem 0; }}
 /* on a narrow screen the step list is one row that scrolls sideways (Step N of 7 above it
    says where one is); the page's script keeps the current step in view */
 @media (max-width: 40rem) {{

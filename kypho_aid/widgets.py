@@ -8,6 +8,8 @@ and one drawing function; it computes nothing itself and never calls ``display``
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -58,6 +60,7 @@ from kypho_aid.export import (
 from kypho_aid.findings import pairwise_panels
 from kypho_aid.handout import build_handout
 from kypho_aid.intake import form_layout, read_form, status_badges
+from kypho_aid.note import build_note, build_note_fhir
 from kypho_aid.outcomes import VIEWS, RiskView, outcome_tiles, risk_view
 from kypho_aid.procedure import DRAWN_OPTIONS, procedure_steps, step_view
 from kypho_aid.style import APP_CSS, DOWNLOAD_LINK_STYLE, STEP_IMAGE_WIDTH_PX, TILE_COLUMNS
@@ -163,6 +166,12 @@ class OutcomeTiles(w.GridBox):  # type: ignore[misc]
         self.chosen = outcome
         for callback in self._callbacks:
             callback(outcome)
+
+
+def _data_uri(media_type: str, text: str) -> str:
+    """``text`` as a data: address (UTF-8, base64) the browser saves, prints or opens."""
+    encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return f"data:{media_type};charset=utf-8;base64,{encoded}"
 
 
 class RiskExplorer(w.VBox):  # type: ignore[misc]
@@ -666,7 +675,11 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     """The shared-decision session: seven steps from the condition to a summary to take home.
 
     Everything the patient enters stays in this object's widgets; nothing is written to disk.
-    The summary is offered as a download made in the browser when the patient asks for it.
+    The last step, "My summary", is made whenever it is opened after an answer changed (and at
+    once if an answer changes while it is shown): the one-page handout as a data: address the
+    browser prints or saves, and the note for the medical record as text (``note_text``) and
+    as FHIR (``note_fhir``, a data: address to save). The browser saves, prints or copies them
+    only when the person asks: the kernel never writes them anywhere.
 
     The app's box carries classes the page's script reads (the Voilà template ``kypho``):
     each step's page is ``kypho-page-N`` (from 1), ``progress`` says "Step N of 7" and the
@@ -717,13 +730,15 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         )
         self.notes.add_class("kypho-notes")
         self.notes.observe(self._mark_answered, names="value")
-        self.prepare = w.Button(
-            description=ui_text("app.prepare", data_dir=data_dir), button_style="primary"
-        )
-        self.prepare.add_class("kypho-prepare")
+        # The summary step: the handout's Print button and Save link, and the note for the
+        # record; made by _prepare when the step is opened (see the class docstring).
         self.download = w.HTML()
         self.download.add_class("kypho-download")
-        self.prepare.on_click(self._prepare)
+        self.record_note = w.HTML()
+        self.record_note.add_class("kypho-record-note")
+        self.note_text = ""
+        self.note_fhir: dict[str, Any] = {}
+        self._stale = True  # an answer changed since the summary was made
         # Steps are built when first opened, so the first screen appears quickly.
         self._builders: list[Callable[[], w.Widget]] = [
             lambda: w.VBox([w.HTML(self._disclaimer), w.HTML(overview_html(data_dir=data_dir))]),
@@ -732,14 +747,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             self._build_candidacy,
             self._build_values,
             self._build_ready,
-            lambda: w.VBox(
-                [
-                    w.HTML(self._heading(2, "app.summary_heading", "app.summary_intro")),
-                    w.HTML(self._disclaimer),
-                    self.prepare,
-                    self.download,
-                ]
-            ),
+            self._build_summary,
         ]
         self._built = [False] * len(self._builders)
         pages = [w.VBox() for _ in self._builders]
@@ -787,10 +795,14 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.step.observe(lambda change: self._open(change["new"]), names="value")
 
     def _mark_answered(self, change: dict[str, Any] | None = None) -> None:
-        """Note that the patient has answered something: leaving the page now asks first."""
+        """Note that the patient has answered something: leaving the page now asks first, and
+        the summary is made again (now, if it is on screen)."""
         if not self.answered:
             self.answered = True
             self.add_class("kypho-answered")
+        self._stale = True
+        if self.step.value == len(self._steps) - 1:
+            self._prepare()
 
     def _watch(self, controls: Any) -> None:
         """Mark the session answered when any of these controls changes."""
@@ -836,6 +848,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         if not self._built[index]:
             self._built[index] = True
             self.stack.children[index].children = (self._builders[index](),)
+        if index == total - 1 and self._stale:
+            self._prepare()
 
     def _build_compare(self) -> w.Widget:
 
@@ -901,37 +915,80 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             ]
         )
 
+    def _build_summary(self) -> w.Widget:
+        return w.VBox(
+            [
+                w.HTML(self._heading(2, "app.summary_heading", "app.summary_intro")),
+                w.HTML(self._disclaimer),
+                self.download,
+                w.HTML(self._heading(3, "app.note_heading", "app.note_intro")),
+                self.record_note,
+            ]
+        )
+
     def _move(self, delta: int) -> None:
         self.step.value = min(max(self.step.value + delta, 0), len(self._steps) - 1)
+
+    def answers(self) -> dict[str, Any]:
+        """The session's answers, as :func:`kypho_aid.handout.build_handout` and
+        :func:`kypho_aid.note.build_note` take them: ``ratings`` (None before the values step
+        is opened), ``leaning``, ``sure_answers`` (those answered) and ``notes``."""
+
+        sure = self.sure.answers.items() if self.sure is not None else ()
+        return {
+            "ratings": self.values.value if self.values is not None else None,
+            "leaning": self.leaning.value,
+            "sure_answers": {k: t.value for k, t in sure if t.value is not None},
+            "notes": self.notes.value,
+        }
 
     def summary_html(self) -> str:
         """The one-page summary of this session, as a self-contained HTML document."""
 
-        sure = self.sure.answers.items() if self.sure is not None else ()
         return build_handout(
-            ratings=self.values.value if self.values is not None else None,
-            leaning=self.leaning.value,
-            sure_answers={k: t.value for k, t in sure if t.value is not None},
-            notes=self.notes.value,
+            **self.answers(),
             screening=self.candidacy.value if self.candidacy is not None else None,
             data_dir=self._data_dir,
         )
 
     def _prepare(self, button: Any = None) -> None:
+        """Make the summary step's handout, note and FHIR resource from the answers now."""
 
+        # The note's date and time: this computer's clock and time zone (the clinic's).
+        authored = dt.datetime.now().astimezone().replace(microsecond=0)
+        answers = self.answers()
         try:
             document = self.summary_html()
+            note = build_note(**answers, authored=authored, data_dir=self._data_dir)
+            fhir = build_note_fhir(**answers, authored=authored, data_dir=self._data_dir)
         except KyphoAidError as err:
             self.download.value = _html("error", words=str(err))
+            self.record_note.value = ""
+            self.note_text, self.note_fhir = "", {}
             return
-        encoded = base64.b64encode(document.encode("utf-8")).decode("ascii")
+        self._stale = False
+        self.note_text, self.note_fhir = note, fhir
         self.download.value = _html(
-            "download_link",
+            "summary_actions",
             ready=self._text("app.summary_ready"),
+            print_label=self._text("app.print_summary"),
             style=_trusted(DOWNLOAD_LINK_STYLE),
-            href=_trusted(f"data:text/html;charset=utf-8;base64,{encoded}"),
+            href=_trusted(_data_uri("text/html", document)),
             save=self._text("app.save_link"),
             print_hint=self._text("app.print_hint"),
+        )
+        self.record_note.value = _html(
+            "record_note",
+            label=self._text("app.note_heading"),
+            note=note,
+            copy=self._text("app.copy_note"),
+            copied=self._text("app.note_copied"),
+            not_copied=self._text("app.note_not_copied"),
+            style=_trusted(DOWNLOAD_LINK_STYLE),
+            href=_trusted(
+                _data_uri("application/fhir+json", json.dumps(fhir, indent=2, ensure_ascii=False))
+            ),
+            save=self._text("app.save_fhir"),
         )
 
 

@@ -24,6 +24,15 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, files_containing, serve_app
 RESULTS = ROOT / "test-results"
 MARKER = f"kypho-privacy-marker-{uuid.uuid4().hex}"  # unique: no copy of this file has it
 HOSTILE = f"<script>alert(1)</script><img src=x onerror=alert(2)> {MARKER}"
+#: Put before the page loads: window.print, in the page and in any frame, records the text of
+#: what it would print on the top window (window.__printed) instead of opening the dialog.
+RECORD_PRINT = """
+window.print = function () {
+  var top = window.top;
+  top.__printed = (top.__printed || []).concat([document.body ? document.body.innerText : ""]);
+};
+"""
+CLIPBOARD = ["clipboard-read", "clipboard-write"]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +56,10 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
             args=CHROMIUM_ARGS,
             downloads_path=str(downloads),
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = browser.new_page(
+            viewport={"width": 1280, "height": 900}, accept_downloads=True, permissions=CLIPBOARD
+        )
+        page.add_init_script(RECORD_PRINT)
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on(
@@ -132,11 +144,20 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
         expect(page.locator(".kypho-quiz-feedback-K02")).to_contain_text("That's right")
         page.locator(".kypho-notes textarea").fill(HOSTILE)
         shot(6, "ready")
-        # 7. summary: prepared on request, downloaded by the browser
+        # 7. summary: made on opening; printed, copied and downloaded only by the browser
         page.locator(".kypho-next").click()
-        page.locator(".kypho-prepare").click()
-        link = page.get_by_role("link", name=re.compile("Save or print my summary"))
+        link = page.get_by_role("link", name="Save as HTML")
         expect(link).to_be_visible()
+        page.get_by_role("button", name="Print the summary").click()
+        page.wait_for_function("(window.__printed || []).length === 1")
+        page.get_by_role("button", name="Copy the note").click()
+        expect(page.locator(".kypho-copy-status")).to_contain_text("Copied")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == page.locator(".kypho-note-text").input_value()
+        assert "<script>alert(1)</script>" in copied  # plain text, as typed
+        with page.expect_download() as fhir_info:
+            page.get_by_role("link", name=re.compile("Save FHIR")).click()
+        fhir_info.value.save_as(tmp_path / "note.fhir.json")
         shot(7, "summary")
         page.get_by_text("About this aid").click()
         expect(page.locator(".kypho-about")).to_contain_text("No one paid for this work")
@@ -151,9 +172,12 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
     )
     assert not re.search(r"https?://", text)
     assert "Not sure yet" in text or "not sure yet" in text
+    fhir = json.loads((tmp_path / "note.fhir.json").read_text(encoding="utf-8"))
+    assert fhir["resourceType"] == "QuestionnaireResponse" and MARKER in json.dumps(fhir)
     assert errors == [], errors
     assert external == [], external
-    # Privacy: the typed note reached no file but the download the user asked for.
+    # Privacy: the typed note reached no file but the downloads the user asked for (printing
+    # and copying the note write nothing either).
     assert files_containing(MARKER, started, skip=tmp_path) == []
 
 
@@ -173,7 +197,7 @@ STEP_READY = (
     ".kypho-candidacy-result",
     ".kypho-values-lineup",
     ".kypho-sure-result",
-    ".kypho-prepare",
+    ".kypho-download-link",
 )
 
 
@@ -217,9 +241,8 @@ def test_every_step_passes_axe(app_url: str, browser: Any, screen: str) -> None:
     counts: dict[str, dict[str, int]] = {}  # nodes per impact and rule
     for index in range(len(STEP_READY)):
         _go_to_step(page, index)
-        if index == len(STEP_READY) - 1:  # the summary step, with its link prepared
-            page.locator(".kypho-prepare").click()
-            page.locator(".kypho-download-link").wait_for()
+        if index == len(STEP_READY) - 1:  # the summary step, its buttons shown by the script
+            page.locator(".kypho-copy-note").wait_for()
         page.wait_for_timeout(300)  # let the step's images settle
         violations = axe.run(page).response["violations"]
         # the whole step in one picture: the page scrolls inside Voilà's box, so grow the screen
@@ -247,6 +270,94 @@ def test_every_step_passes_axe(app_url: str, browser: Any, screen: str) -> None:
         for v in violations
     ]
     assert not report, f"axe-core at {screen} width:\n" + "".join(report)
+
+
+def test_the_summary_prints_copies_the_note_and_saves_it_as_fhir(
+    app_url: str, browser: Any
+) -> None:
+    """On the summary step, Print prints the one-page summary (not the app page); Copy puts
+    the note for the record on the clipboard and says "Copied" in a live region; the FHIR link
+    holds a QuestionnaireResponse of the session's answers; axe finds nothing serious."""
+    import base64
+
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    from kypho_aid.note import read_note_fhir
+
+    page = browser.new_page(viewport=VIEWPORTS["desktop"], permissions=CLIPBOARD)
+    page.add_init_script(RECORD_PRINT)
+    page.goto(app_url + "#step-5")
+    expect(page.locator(STEP_READY[4])).to_be_visible(timeout=120_000)
+    page.locator(".kypho-leaning").get_by_role("button", name="Not sure yet").click()
+    _go_to_step(page, 5)
+    page.locator(".kypho-notes textarea").fill("Can I drive after it? <b>x</b>")
+    _go_to_step(page, 6)
+    note = page.locator(".kypho-note-text")
+    expect(note).to_have_value(re.compile(r"Patient's leaning: not decided\."))
+    text = note.input_value()
+    assert (
+        text.startswith("Shared decision-making note\n")
+        and "Can I drive after it? <b>x</b>" in text
+    )
+    # Copy: the clipboard holds the note, and the live region says so
+    status = page.locator(".kypho-copy-status[role='status'][aria-live='polite']")
+    expect(status).to_have_text("")
+    page.get_by_role("button", name="Copy the note").click()
+    expect(status).to_contain_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == text
+    # FHIR: the link's JSON is a QuestionnaireResponse of these answers
+    href = page.locator(".kypho-fhir-link").get_attribute("href") or ""
+    assert href.startswith("data:application/fhir+json;charset=utf-8;base64,")
+    assert page.locator(".kypho-fhir-link").get_attribute("download") == "kypho-aid-note.fhir.json"
+    resource = json.loads(base64.b64decode(href.partition(",")[2]).decode("utf-8"))
+    assert resource["resourceType"] == "QuestionnaireResponse"
+    back = read_note_fhir(resource)
+    assert back["leaning"] == "unsure" and back["notes"] == "Can I drive after it? <b>x</b>"
+    # Print: the one-page summary is printed, from a frame, and the app page is not
+    page.get_by_role("button", name="Print the summary").click()
+    page.wait_for_function("(window.__printed || []).length === 1")
+    (printed,) = page.evaluate("window.__printed")
+    assert "Your decision: treating a painful spine fracture" in printed
+    assert "Can I drive after it? <b>x</b>" in printed and "Step 7 of 7" not in printed
+    # axe: nothing serious or critical on the step with the note copied and the summary printed
+    violations = Axe().run(page).response["violations"]
+    serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    page.close()
+
+
+def test_without_the_clipboard_api_copy_selects_the_note_and_copies_it(
+    app_url: str, browser: Any
+) -> None:
+    """Where navigator.clipboard is missing, Copy selects the note and runs execCommand("copy")
+    (recorded here with the text selected); a refusal says to copy by hand."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.add_init_script(
+        """
+        Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined });
+        window.__copies = [];
+        document.execCommand = function (command) {
+          var box = document.activeElement;
+          window.__copies.push([command, box.value.slice(box.selectionStart, box.selectionEnd)]);
+          return window.__copies.length === 1;  // the second attempt is refused
+        };
+        """
+    )
+    page.goto(app_url + "#step-7")
+    note = page.locator(".kypho-note-text")
+    expect(note).to_be_visible(timeout=120_000)
+    copy = page.get_by_role("button", name="Copy the note")
+    status = page.locator(".kypho-copy-status")
+    copy.click()
+    expect(status).to_have_text("Copied. You can paste the note into the record now.")
+    assert page.evaluate("window.__copies") == [["copy", note.input_value()]]
+    assert page.evaluate("document.activeElement.className") == "kypho-copy-note"
+    copy.click()
+    expect(status).to_have_text("Could not copy. Select the note, then copy it by hand.")
+    page.close()
 
 
 def _rgb_hex(css_color: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from typing import Any
 
 import matplotlib
 
@@ -185,6 +187,7 @@ def _files_changed_since(roots: list, since: float) -> list[str]:  # type: ignor
 
 def test_a_full_session_writes_no_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import base64
+    import json
     import time
 
     from kypho_aid.widgets import SessionApp
@@ -202,11 +205,14 @@ def test_a_full_session_writes_no_file(tmp_path, monkeypatch) -> None:  # type: 
     for toggle in app.sure.answers.values():
         toggle.value = True
     app.notes.value = "my secret note <b>bold</b>"
-    app._prepare()
+    app.step.value = 6  # the summary, note and FHIR resource are made again on opening
     assert "data:text/html;charset=utf-8;base64," in app.download.value
     encoded = app.download.value.split("base64,", 1)[1].split("'", 1)[0]
     summary = base64.b64decode(encoded).decode("utf-8")
     assert "my secret note &lt;b&gt;bold&lt;/b&gt;" in summary
+    assert "my secret note <b>bold</b>" in app.note_text
+    assert "my secret note &lt;b&gt;bold&lt;/b&gt;" in app.record_note.value
+    assert "my secret note <b>bold</b>" in json.dumps(_fhir_in_link(app), ensure_ascii=False)
     assert list(tmp_path.iterdir()) == []
     assert _files_changed_since([ROOT], start) == []
 
@@ -244,3 +250,103 @@ def test_the_session_shows_progress_one_disclaimer_and_notes_an_answer() -> None
     assert any(
         disclaimer in child.value for child in app.stack.children[6].children[0].children[:2]
     )
+
+
+# --- the summary step: the one-page summary, the note for the record, its FHIR resource -----
+
+
+def _fhir_in_link(app: Any) -> Any:
+    """The JSON behind the summary step's "Save FHIR" link (a base64 data: address)."""
+    import base64
+    import html
+    import json
+    import re
+
+    found = re.search(r"class='kypho-fhir-link'[^>]* href='([^']*)'", app.record_note.value)
+    assert found, app.record_note.value
+    head, _, encoded = html.unescape(found.group(1)).partition(",")
+    assert head == "data:application/fhir+json;charset=utf-8;base64"
+    return json.loads(base64.b64decode(encoded).decode("utf-8"))
+
+
+#: The ratings the answered session's two trade-offs stand for (decision.tradeoff_ratings).
+RATED = {"quick_relief": 4, "avoid_procedure": 0, "avoid_leakage": 1, "restore_height": 3}
+
+
+def _answered_session() -> Any:
+    """A session with answers on every step, its summary step open."""
+    from kypho_aid.widgets import SessionApp
+
+    app = SessionApp()
+    for step in range(7):
+        app.step.value = step
+    app.values.sliders["relief_or_no_procedure"].value = "left_much"
+    app.values.sliders["leaks_or_height"].value = "right"
+    app.leaning.value = "vertebroplasty"
+    for key, toggle in app.sure.answers.items():
+        toggle.value = key != "R"
+    app.notes.value = "Can I drive after it?\nWho do I call at night? <i>x</i>"
+    return app
+
+
+def test_the_summary_step_shows_the_note_of_the_sessions_answers() -> None:
+    import html
+    import re
+
+    from kypho_aid.note import build_note
+
+    app = _answered_session()
+    authored = dt.datetime.fromisoformat(app.note_fhir["authored"])
+    assert authored.utcoffset() is not None
+    expected = build_note(
+        options=["kyphoplasty", "vertebroplasty", "non_surgical"],
+        ratings=RATED,
+        leaning="vertebroplasty",
+        sure_answers={"S": True, "U": True, "R": False, "E": True},
+        notes="Can I drive after it?\nWho do I call at night? <i>x</i>",
+        authored=authored,
+    )
+    assert app.note_text == expected
+    shown = re.search(r"<textarea[^>]*>\n(.*)</textarea>", app.record_note.value, re.S)
+    assert shown and html.unescape(shown.group(1)) == expected
+    assert "&lt;i&gt;x&lt;/i&gt;" in app.record_note.value and "<i>" not in app.record_note.value
+    # the words of the step come from ui_text.csv; Print and Copy wait for the page's script
+    assert "<button type='button' class='kypho-print-summary' hidden>Print the summary" in (
+        app.download.value
+    )
+    assert "class='kypho-copy-note' data-copied='Copied." in app.record_note.value
+    assert "role='status' aria-live='polite'" in app.record_note.value
+
+
+def test_the_fhir_link_reads_back_to_the_sessions_answers() -> None:
+    from kypho_aid.note import read_note_fhir
+
+    app = _answered_session()
+    resource = _fhir_in_link(app)
+    assert resource == app.note_fhir and resource["resourceType"] == "QuestionnaireResponse"
+    back = read_note_fhir(resource)
+    assert back["options"] == ("kyphoplasty", "vertebroplasty", "non_surgical")
+    assert back["ratings"] == app.values.value == RATED
+    assert back["leaning"] == app.leaning.value
+    assert back["sure_answers"] == {"S": True, "U": True, "R": False, "E": True}
+    assert back["notes"] == app.notes.value
+    assert back["authored"].isoformat() == resource["authored"]
+
+
+def test_the_summary_follows_the_answers_when_opened_or_changed() -> None:
+    from kypho_aid.widgets import SessionApp
+
+    app = SessionApp()
+    app.step.value = 6  # nothing answered yet: the summary and note are made all the same
+    assert "Patient's leaning: not recorded." in app.note_text
+    assert "kypho-download-link" in app.download.value
+    app.step.value = 5
+    app.notes.value = "first question"
+    made = app.record_note.value
+    assert "first question" not in made  # not made again while the step is not shown
+    app.step.value = 6
+    assert "first question" in app.note_text and "first question" in app.record_note.value
+    app.leaning.value = "unsure"  # an answer changed while the summary is shown
+    assert "Patient's leaning: not decided." in app.note_text
+    (leaning,) = (i for i in _fhir_in_link(app)["item"] if i["linkId"] == "leaning")
+    assert leaning["answer"][0]["valueCoding"]["code"] == "unsure"
