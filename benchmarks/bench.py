@@ -2,7 +2,7 @@
 
 Usage
 -----
-    python benchmarks/bench.py [--quick] [--no-browser] [--only-serving]
+    python benchmarks/bench.py [--quick] [--no-browser] [--only-serving | --no-serving]
 
 Prints each result as a ratio to its named baseline (or in milliseconds against its
 target) and appends a dated row with package versions to benchmarks/results.md.
@@ -201,8 +201,27 @@ def bench_browser(runs: int) -> dict[str, tuple[float, float]]:
             for i in range(runs):
                 page.locator(".kypho-risk-outcome select").select_option(label=choices[i % 2])
                 samples_chart.append(in_page())
+            # a step switch: from the click on a step's button to its page on screen, between
+            # steps already opened once (opening a step the first time builds it)
+            switch = """n => new Promise(resolve => {
+                const start = performance.now();
+                document.querySelectorAll('.kypho-steps button')[n].click();
+                const shown = () => {
+                    const page = document.querySelector('.kypho-page-' + (n + 1));
+                    if (page && page.offsetParent !== null && page.offsetHeight > 0) {
+                        resolve(performance.now() - start);
+                    } else {
+                        requestAnimationFrame(shown);
+                    }
+                };
+                requestAnimationFrame(shown);
+            })"""
+            for step in range(7):  # open every step once
+                page.evaluate(switch, step)
+            samples_step = [float(page.evaluate(switch, i % 7)) for i in range(runs * 2)]
             page.close()
         browser.close()
+    results["browser step switch (steps opened before)"] = percentiles(samples_step)
     results["browser text: risk explorer view"] = percentiles(samples_text)
     results["browser chart: risk explorer outcome"] = percentiles(samples_chart)
     return results
@@ -259,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-serving", action="store_true", help="only the serving measures (4-6)"
     )
+    parser.add_argument("--no-serving", action="store_true", help="skip the serving measures (4-6)")
     args = parser.parse_args(argv)
     runs = 5 if args.quick else 15
     lines: list[str] = []
@@ -286,11 +306,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_browser and Path(CHROMIUM).exists():
         if not args.only_serving:
             for name, (median, p95) in bench_browser(runs).items():
-                target = 100 if "chart" in name else 50
+                target = 100 if "chart" in name or "step" in name else 50
                 report(
                     f"3. {name}: median {median:.1f} ms, p95 {p95:.1f} ms (target < {target} ms)"
                 )
-        bench_serving(report, quick=args.quick)
+        if not args.no_serving:
+            bench_serving(report, quick=args.quick)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     versions = ", ".join(
         f"{p} {version(p)}" for p in ("kypho-aid", "pandas", "matplotlib", "ipywidgets", "voila")
