@@ -374,14 +374,16 @@ class Tile:
 
 
 def outcome_tiles(*, data_dir: str | Path | None = None) -> list[Tile]:
-    """A tile per outcome with a finding, in the order of ``outcome_definitions.csv``.
+    """A tile per outcome with a finding: the least biased designs first (sham-controlled,
+    then other randomised trials, then observational studies), each design's outcomes in the
+    order of ``outcome_definitions.csv``.
 
     Each tile leads with the outcome's least biased finding (:func:`lead_finding`), so the
     tile and the detailed view of that outcome show the same comparison, time point and
     measure.
     """
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
-    tiles = []
+    tiles: list[tuple[int, Tile]] = []
     for definition in definitions.to_dict("records"):
         outcome = str(definition["outcome"])
         finding = lead_finding(outcome, data_dir=data_dir)
@@ -400,17 +402,23 @@ def outcome_tiles(*, data_dir: str | Path | None = None) -> list[Tile]:
                 (str(arm["arm"]), str(arm["arm_label"]), round(float(arm["per"])))
                 for arm in finding_arms(finding).to_dict("records")
             )
+        design_rank = (
+            int(finding["rank"]) // 10
+        )  # summary_of_findings: design first, then certainty
         tiles.append(
-            Tile(
-                outcome=outcome,
-                label=str(definition["label"]),
-                comparison=str(finding["comparison_label"]),
-                statement=str(finding["brief"]),
-                certainty=str(finding["certainty"]),
-                design=str(finding["design"]),
-                pictured=pictured,
-                arms=arms,
-                denominator=int(denominator) if present(denominator) else None,
+            (
+                design_rank,
+                Tile(
+                    outcome=outcome,
+                    label=str(definition["label"]),
+                    comparison=str(finding["comparison_label"]),
+                    statement=str(finding["brief"]),
+                    certainty=str(finding["certainty"]),
+                    design=str(finding["design"]),
+                    pictured=pictured,
+                    arms=arms,
+                    denominator=int(denominator) if present(denominator) else None,
+                ),
             )
         )
-    return tiles
+    return [tile for _, tile in sorted(tiles, key=lambda pair: pair[0])]

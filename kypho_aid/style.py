@@ -505,7 +505,7 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 /* the candidacy form: each question with its error right under it; one badge per option,
    its status in words and as a coloured edge (every edge 4.5:1 or more on white) */
 .kypho-session .kypho-question {{ margin: 0.3rem 0 0.5rem; }}
-.kypho-session .kypho-question .widget-html {{ flex: 1 1 20rem; }}
+.kypho-session .kypho-question .widget-hbox > .widget-html {{ flex: 1 1 20rem; }}
 .kypho-session .kypho-error {{ color: {STATUS_COLORS["urgent_assessment"]}; font-weight: 600;
   margin: 0.1rem 0 0; }}
 .kypho-session .kypho-urgent {{ border: 3px solid {STATUS_COLORS["urgent_assessment"]};

@@ -610,6 +610,7 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
             if urgent
             else None
         )
+        open_fields = {name for fields in self.value["to_find_out"] for name in fields}
         badges = [
             (
                 badge.option_label,
@@ -620,7 +621,9 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
                     for r, s in zip(badge.reasons, statuses, strict=True)
                     if s != "more_information_needed"
                 ],
-                [self._questions[name] for name in to_find_out],
+                ui_text("candidacy.open_count", count=len(to_find_out), data_dir=self._data_dir)
+                if to_find_out
+                else "",
             )
             for badge, statuses, to_find_out in zip(
                 status_badges(self.value, data_dir=self._data_dir),
@@ -629,6 +632,8 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
                 strict=True,
             )
         ]
+        # what is still to find out, once for all the options, in the form's order
+        open_questions = [q for name, q in self._questions.items() if name in open_fields]
         self.result.value = _html(
             "screening_result",
             warning=warning,
@@ -636,6 +641,7 @@ class CandidacyCheck(w.VBox):  # type: ignore[misc]
             heading=self._text("candidacy.found"),
             badges=badges,
             to_find_out=self._text("candidacy.to_find_out"),
+            open_questions=open_questions,
             note=self._text("candidacy.rules_note"),
             groups_title=self._text("candidacy.groups_say"),
             groups_note=self._text("candidacy.groups_note"),

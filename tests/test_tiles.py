@@ -14,10 +14,18 @@ from kypho_aid.style import ARM_COLORS, TILE_ICON_GRID_PX
 from kypho_aid.texts import ui_text
 
 
-def test_every_outcome_with_a_finding_gets_a_tile_in_the_definitions_order() -> None:
+def test_every_outcome_gets_a_tile_least_biased_designs_first() -> None:
     definitions = kypho_aid.load_dataset("outcome_definitions")["outcome"].astype(str).tolist()
     with_finding = [o for o in definitions if lead_finding(o) is not None]
-    assert [t.outcome for t in outcome_tiles()] == with_finding
+    tiles = outcome_tiles()
+    assert sorted(t.outcome for t in tiles) == sorted(with_finding)
+    order = {"sham_controlled_rct": 0, "open_rct": 1, "observational": 2}
+    ranks = [order[t.design] for t in tiles]
+    assert ranks == sorted(ranks), [t.design for t in tiles]
+    assert tiles[0].design == "sham_controlled_rct" and tiles[-1].design == "observational"
+    for rank in set(ranks):  # within one design, the definitions' order
+        same = [t.outcome for t in tiles if order[t.design] == rank]
+        assert same == [o for o in with_finding if o in same]
 
 
 def test_a_tile_shows_the_same_finding_as_the_detailed_view() -> None:

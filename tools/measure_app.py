@@ -33,6 +33,15 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
 }
 STEPS = 7
+#: Wait until the page has not changed for 800 ms (at most 20 s): the step is drawn.
+QUIET = """() => new Promise(resolve => {
+  let timer = null;
+  const done = () => { observer.disconnect(); resolve(); };
+  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, 800); });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  timer = setTimeout(done, 800);
+  setTimeout(done, 20000);
+})"""
 #: The page's height and sideways overflow, in CSS px: Voilà scrolls an inner box, not the
 #: document, so take the tallest scrolling box (the document included).
 SIZE = """() => {
@@ -113,7 +122,7 @@ def measure(checkout: Path, out: Path | None) -> list[dict[str, Any]]:
                 page.wait_for_selector(".kypho-steps", timeout=120_000)
                 for step in range(STEPS):
                     page.locator(".kypho-steps button").nth(step).click()
-                    page.wait_for_timeout(2500 if step else 1500)
+                    page.evaluate(QUIET)
                     size = page.evaluate(SIZE)
                     row = {
                         "step": step + 1,
