@@ -84,18 +84,23 @@ def _key_name(key: object) -> str:
     return key if isinstance(key, str) else display_value(key)
 
 
+def _check_answers(
+    answers: object, field: str, expected: str, known: list[str], kind: str
+) -> Mapping[str, object]:
+    """``answers`` when it is a mapping whose keys are all ``known`` ids, else InputError:
+    naming ``field`` for something that is not a mapping, else the unknown key."""
+    if not isinstance(answers, Mapping):
+        raise InputError(field, f"expected a mapping of {expected}, got {type(answers).__name__}")
+    for key in answers:
+        if key not in known:
+            raise InputError(_key_name(key), f"is not {kind}; use one of: {', '.join(known)}")
+    return answers
+
+
 def _check_ratings(ratings: Mapping[str, object], known: list[str]) -> dict[str, int]:
-    if not isinstance(ratings, Mapping):
-        raise InputError(
-            "ratings",
-            f"expected a mapping of consideration to rating, got {type(ratings).__name__}",
-        )
+    _check_answers(ratings, "ratings", "consideration to rating", known, "a consideration")
     checked: dict[str, int] = {}
     for key, value in ratings.items():
-        if key not in known:
-            raise InputError(
-                _key_name(key), f"is not a consideration; use one of: {', '.join(known)}"
-            )
         if (
             isinstance(value, bool)
             or not isinstance(value, int)
@@ -190,14 +195,8 @@ def tradeoff_ratings(
     known = tradeoffs["tradeoff_id"].astype(str).tolist()
     if answers is None:
         return {}
-    if not isinstance(answers, Mapping):
-        raise InputError(
-            "answers",
-            f"expected a mapping of trade-off to answer, got {type(answers).__name__}",
-        )
+    _check_answers(answers, "answers", "trade-off to answer", known, "a trade-off")
     for key, answer in answers.items():
-        if key not in known:
-            raise InputError(_key_name(key), f"is not a trade-off; use one of: {', '.join(known)}")
         if answer is not None and answer != SKIP and answer not in TRADEOFF_SCALE:
             raise InputError(
                 key,
@@ -396,14 +395,8 @@ def sure_result(answers: Mapping[str, object], *, data_dir: str | Path | None = 
         If a key is not S, U, R or E, or an answer is not True or False.
     """
     items = load_dataset("sure_items", data_dir=data_dir)["item_id"].astype(str).tolist()
-    if not isinstance(answers, Mapping):
-        raise InputError(
-            "answers",
-            f"expected a mapping of S, U, R, E to yes or no, got {type(answers).__name__}",
-        )
+    _check_answers(answers, "answers", "S, U, R, E to yes or no", items, "a SURE item")
     for key, value in answers.items():
-        if key not in items:
-            raise InputError(_key_name(key), f"is not a SURE item; use {', '.join(items)}")
         if not isinstance(value, bool):
             raise InputError(key, f"answer yes (True) or no (False), got {display_value(value)}")
     score = sum(1 for key in items if answers.get(key) is True)
