@@ -84,23 +84,24 @@ def _key_name(key: object) -> str:
     return key if isinstance(key, str) else display_value(key)
 
 
-def _check_answers(
-    answers: object, field: str, expected: str, known: list[str], kind: str
-) -> Mapping[str, object]:
-    """``answers`` when it is a mapping whose keys are all ``known`` ids, else InputError:
-    naming ``field`` for something that is not a mapping, else the unknown key."""
+def _check_answers(answers: object, field: str, expected: str) -> Mapping[str, object]:
+    """``answers`` when it is a mapping, else an InputError naming ``field``."""
     if not isinstance(answers, Mapping):
         raise InputError(field, f"expected a mapping of {expected}, got {type(answers).__name__}")
-    for key in answers:
-        if key not in known:
-            raise InputError(_key_name(key), f"is not {kind}; use one of: {', '.join(known)}")
     return answers
 
 
+def _check_key(key: object, known: list[str], kind: str) -> None:
+    """An InputError naming ``key`` unless it is one of the ``known`` ids."""
+    if key not in known:
+        raise InputError(_key_name(key), f"is not {kind}; use one of: {', '.join(known)}")
+
+
 def _check_ratings(ratings: Mapping[str, object], known: list[str]) -> dict[str, int]:
-    _check_answers(ratings, "ratings", "consideration to rating", known, "a consideration")
+    _check_answers(ratings, "ratings", "consideration to rating")
     checked: dict[str, int] = {}
     for key, value in ratings.items():
+        _check_key(key, known, "a consideration")
         if (
             isinstance(value, bool)
             or not isinstance(value, int)
@@ -195,8 +196,9 @@ def tradeoff_ratings(
     known = tradeoffs["tradeoff_id"].astype(str).tolist()
     if answers is None:
         return {}
-    _check_answers(answers, "answers", "trade-off to answer", known, "a trade-off")
+    _check_answers(answers, "answers", "trade-off to answer")
     for key, answer in answers.items():
+        _check_key(key, known, "a trade-off")
         if answer is not None and answer != SKIP and answer not in TRADEOFF_SCALE:
             raise InputError(
                 key,
@@ -395,8 +397,9 @@ def sure_result(answers: Mapping[str, object], *, data_dir: str | Path | None = 
         If a key is not S, U, R or E, or an answer is not True or False.
     """
     items = load_dataset("sure_items", data_dir=data_dir)["item_id"].astype(str).tolist()
-    _check_answers(answers, "answers", "S, U, R, E to yes or no", items, "a SURE item")
+    _check_answers(answers, "answers", "S, U, R, E to yes or no")
     for key, value in answers.items():
+        _check_key(key, items, "a SURE item")
         if not isinstance(value, bool):
             raise InputError(key, f"answer yes (True) or no (False), got {display_value(value)}")
     score = sum(1 for key in items if answers.get(key) is True)

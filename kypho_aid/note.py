@@ -42,7 +42,7 @@ from kypho_aid.datasets import content_info, load_dataset, option_labels
 from kypho_aid.decision import InputError, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import DRAWABLE_DESIGNS, lead_finding
-from kypho_aid.handout import (
+from kypho_aid.handout.inputs import (
     UNSURE,
     _check_leaning,
     _check_mapping,

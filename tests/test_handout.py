@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from kypho_aid import handout
+from kypho_aid import handout, style
 from kypho_aid.compare import short_citation
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.decision import InputError, sure_result
@@ -132,7 +132,7 @@ def section_text(document: str, section: str) -> str:
 def test_the_page_is_one_self_contained_html_document(full: str) -> None:
     assert full.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert '<meta charset="utf-8">' in full
-    assert full.count("<style>") == 1 and handout.HANDOUT_CSS in full
+    assert full.count("<style>") == 1 and style.HANDOUT_CSS in full
     assert f"<title>{TITLE}</title>" in full and f"<h1>{TITLE}</h1>" in full
     full.encode("utf-8")  # all of it is valid UTF-8
 
@@ -625,8 +625,8 @@ def test_find_chromium_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(KyphoAidError, match=r"apt-get install chromium.*KYPHO_AID_CHROMIUM"):
         find_chromium()
     monkeypatch.delenv("KYPHO_AID_CHROMIUM")
-    monkeypatch.setattr(handout.shutil, "which", lambda name: None)
-    monkeypatch.setattr(handout.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(handout.output.shutil, "which", lambda name: None)
+    monkeypatch.setattr(handout.output.os, "access", lambda path, mode: False)
     with pytest.raises(KyphoAidError, match="apt-get install chromium"):
         find_chromium()
 
@@ -692,7 +692,7 @@ def _font_sizes_pt(css: str) -> list[float]:
 
 
 def test_the_stylesheet_sets_no_page_size_and_no_type_under_11_pt() -> None:
-    css = handout.HANDOUT_CSS
+    css = style.HANDOUT_CSS
     page = re.search(r"@page \{[^}]*\}", css)
     assert page and "size" not in page.group(0)  # the printer's paper: A4 or Letter
     assert min(_font_sizes_pt(css)) >= 11
@@ -707,9 +707,7 @@ def test_notes_of_a_realistic_length_are_about_400_characters() -> None:
 def test_the_page_has_a_print_button_hidden_when_printed(full: str) -> None:
     assert full.count('onclick="window.print()"') == 1
     assert re.search(r'<button type="button" class="print-button"[^>]*>Print</button>', full)
-    assert re.search(
-        r"@media print \{[^@]*\.print-button \{\{? ?display: none", handout.HANDOUT_CSS
-    )
+    assert re.search(r"@media print \{[^@]*\.print-button \{\{? ?display: none", style.HANDOUT_CSS)
     bare = build_handout(print_button=False)
     assert "<button" not in bare and "onclick" not in bare
 

@@ -26,7 +26,7 @@ ALLOWED = {
     "itself and returns Markup with a span around the mark and <br> between lines",
     ("export", "_markdown_cell"): "a line break in a Markdown table cell (GitHub Markdown has no "
     "other); Markdown output, not an HTML page",
-    ("handout", "_FORBIDDEN"): "a pattern that looks for <script, <link and <img in the finished "
+    ("document", "_FORBIDDEN"): "a pattern that looks for <script, <link and <img in the finished "
     "handout, a safety net; it writes no tag",
     ("schema", "load_schema"): "an error message naming the foreign-key syntax with "
     "placeholders (<column>, <table>); plain text, never HTML",
