@@ -97,14 +97,21 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
         expect(page.locator(".kypho-steps-words")).to_contain_text("needle")
         page.locator(".kypho-next").scroll_into_view_if_needed()
         shot(2, "compare")
-        # on a tablet, every option's column fits the screen: non-surgical care is not cut off
-        page.set_viewport_size({"width": 768, "height": 1024})
+        # at 1024 and on a tablet, every option's column fits the screen (non-surgical care is
+        # not cut off) and nothing on the page scrolls sideways
         edge = "() => document.querySelector('table.kypho-aid-table').getBoundingClientRect().right"
-        try:  # the page reflows after the resize
-            page.wait_for_function(f"({edge})() <= 768", timeout=5_000)
-        except PlaywrightTimeout:
-            right = page.evaluate(edge)
-            raise AssertionError(f"the comparison table runs to {right:.0f} px on 768") from None
+        sideways = """() => Math.max(...[document.scrollingElement, ...document.querySelectorAll('*')]
+            .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)
+                         || e === document.scrollingElement)
+            .map(e => e.scrollWidth - e.clientWidth))"""
+        for width in (1024, 768):
+            page.set_viewport_size({"width": width, "height": 1024})
+            try:  # the page reflows after the resize
+                page.wait_for_function(f"({edge})() <= {width}", timeout=5_000)
+            except PlaywrightTimeout:
+                right = page.evaluate(edge)
+                raise AssertionError(f"the option grid runs to {right:.0f} px on {width}") from None
+            assert page.evaluate(sideways) <= 0, f"the compare step scrolls sideways at {width}"
         page.set_viewport_size({"width": 1280, "height": 900})
         # 3. risks
         page.locator(".kypho-next").click()
