@@ -562,3 +562,50 @@ def test_the_first_screen_shows_the_first_step_and_the_keyboard_moves_on(
     assert 0 <= heading_top < viewport["height"] / 2, heading_top
     page.screenshot(path=str(RESULTS / f"first-screen-{screen}-step2.png"))
     page.close()
+
+
+def _tab_to(page: Any, test: str, limit: int = 400) -> None:
+    """Press Tab until ``test`` (a JS expression on ``document.activeElement``, as ``e``) holds."""
+    check = f"() => {{ const e = document.activeElement; return !!(e && ({test})); }}"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(check):
+            return
+    raise AssertionError(f"Tab never reached: {test}")
+
+
+def test_a_keyboard_alone_walks_the_whole_session(app_url: str, browser: Any) -> None:
+    """No mouse: from step 1 to step 7 with Tab and Enter, answering on the way (a warning-sign
+    question, a trade-off, a SURE question); each step change puts the step in the address and
+    focus on its heading."""
+    from playwright.sync_api import expect
+
+    page = _open_session(browser, app_url, VIEWPORTS["desktop"])
+    titles = [t.split(". ", 1)[1] for t in page.locator(".kypho-steps button").all_inner_texts()]
+    for step in range(2, 8):
+        _tab_to(page, "e.closest('.kypho-next') !== null")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(f"#step-{step}$"))
+        page.wait_for_function("document.activeElement.tagName === 'H2'")
+        expect(page.locator(STEP_READY[step - 1]).first).to_be_visible()
+        assert _active_heading(page).startswith("H2: ")
+        assert titles[step - 1].rstrip("?") in page.locator(".kypho-progress").inner_text()
+        if step == 4:  # a warning-sign question, answered No with the keyboard
+            _tab_to(page, "e.closest('.kypho-profile-infection') && e.textContent.trim() === 'No'")
+            page.keyboard.press("Enter")
+            chosen = page.locator(".kypho-profile-infection .mod-active")
+            expect(chosen).to_contain_text("No")
+        if step == 5:  # a trade-off
+            _tab_to(
+                page,
+                "e.closest('[class*=kypho-tradeoff-]') && e.textContent.trim() === 'Both the same'",
+            )
+            page.keyboard.press("Enter")
+            expect(page.locator(".kypho-values-lineup")).to_contain_text("both matter the same")
+        if step == 6:  # the first SURE question
+            _tab_to(page, "e.closest('[class*=kypho-sure-]') && e.textContent.trim() === 'Yes'")
+            page.keyboard.press("Enter")
+            expect(page.locator(".kypho-sure-result")).to_contain_text("1 of 4")
+    # the summary's own controls are reachable too
+    _tab_to(page, "e.classList.contains('kypho-print-summary')")
+    page.close()
