@@ -517,6 +517,9 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-badge h4 {{ margin: 0.3rem 0; font-size: 1.1em; }}
 .kypho-session .kypho-badge ul {{ padding-left: 1.2rem; margin: 0.2rem 0; }}
 {_STATUS_RULES}
+/* what opens on request (the other side of a trade-off, sources): a summary 44 px tall */
+.kypho-session details > summary {{ cursor: pointer; min-height: {APP_CONTROL_HEIGHT};
+  display: flex; align-items: center; font-weight: 600; text-decoration: underline; }}
 /* the outcome tiles: same-size pictures side by side, a certainty badge in words and symbols */
 .kypho-session .kypho-tile-box {{ border: 2px solid {RULE_COLOR}; padding: 0.4rem 0.8rem; }}
 .kypho-session .kypho-tile h4 {{ margin: 0.2rem 0; font-size: 1.1em; }}

@@ -92,6 +92,14 @@ def test_values_rater_shows_the_line_up_for_answered_trade_offs_only() -> None:
     # only what was answered: no other trade-off's question, no full comparison text
     assert "less pain soon" not in shown and "Quick pain relief" not in shown
     assert "How sure we can be" not in shown
+    # the side leaned to is shown; the other (and the sources) wait behind their names
+    leaned, _, other = shown.partition("<details class='kypho-values-other'>")
+    assert "<h4>Avoiding cement leaks" in leaned
+    assert other.startswith("<summary>Bone height and posture</summary>")
+    assert "<details class='kypho-values-sources'>" in shown and "<details open" not in shown
+    toggle.value = "same"  # both the same: both sides shown
+    assert "kypho-values-other" not in rater.lineup.value
+    toggle.value = "left_much"
     # the session app watches .sliders: the same toggles under their old name
     assert rater.sliders is rater.choices
     toggle.value = "skip"

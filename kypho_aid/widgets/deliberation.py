@@ -117,9 +117,11 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
         numbering = SourceNumbering(lineup["source_ids"])
         groups = []
         for tradeoff_id, rows in lineup.groupby("tradeoff_id", sort=False):
+            # the side the person leans to is shown; the other waits behind its name
             sides = [
                 (
                     str(label),
+                    bool(side["leaned"].iloc[0]),
                     [
                         (
                             cast(str, r.option_label),
