@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+import kypho_aid
+
 from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, files_containing, serve_app
 
 RESULTS = ROOT / "test-results"
@@ -119,6 +121,13 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
         expect(summary).to_contain_text("out of 100")
         page.locator(".kypho-risk-outcome select").select_option(label="Cement reaching the lungs")
         expect(summary).to_contain_text("out of 1000")
+        # an outcome tile's "Talk about this" opens that outcome below, and focus follows
+        page.locator(".kypho-tile-leakage_any").click()
+        outcome = page.locator(".kypho-risk-outcome select")
+        leakage = kypho_aid.load_dataset("outcome_definitions").set_index("outcome")
+        expect(outcome).to_have_value(str(leakage.loc["leakage_any", "label"]))  # shown by label
+        expect(outcome).to_be_focused()
+        expect(summary).to_contain_text("out of 100")
         shot(3, "risks")
         # 4. is it for me? A wrong value is named, then corrected.
         page.locator(".kypho-next").click()
