@@ -414,10 +414,11 @@ def test_controls_are_large_selected_answers_clear_and_focus_visible(
     heights = """s => [...document.querySelectorAll(s)].filter(e => e.offsetParent)
         .map(e => [e.textContent.trim() || e.tagName, e.getBoundingClientRect().height])"""
     controls = (
-        ".kypho-session :is(.jupyter-button, select, .widget-text input, .widget-radio-box label)"
+        ".kypho-session :is(.jupyter-button, select, .widget-text input, .widget-radio-box label,"
+        " .widget-checkbox label, details > summary, .kypho-print-summary, .kypho-copy-note)"
     )
     small = []
-    for index in (3, 4, 5, 6):  # candidacy, values, ready, summary: every kind of control
+    for index in range(1, 7):  # every step with controls: each kind of control is on one
         _go_to_step(page, index)
         small += [(index + 1, name, h) for name, h in page.evaluate(heights, controls) if h < 44]
     assert small == [], small
