@@ -36,6 +36,13 @@ BACKGROUND_COLOR: Final = "#ffffff"
 RULE_COLOR: Final = "#bdbdbd"
 HEADER_BACKGROUND: Final = "#f2f2f2"
 
+#: Hidden on screen, still read by screen readers (a table's caption or header row, a control's
+#: label whose question is written beside it): the one way the aid hides text.
+VISUALLY_HIDDEN: Final = (
+    "position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); "
+    "white-space: nowrap;"
+)
+
 #: Stylesheet of the HTML exports (self-contained: no web fonts, no external files).
 HTML_CSS: Final = f"""
 .kypho-aid {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -58,8 +65,7 @@ HTML_CSS: Final = f"""
 .kypho-aid .kypho-aid-footer {{ color: {MUTED_TEXT_COLOR}; font-size: 0.9em; }}
 .kypho-aid ol.kypho-aid-sources {{ font-size: 0.9em; padding-left: 1.6rem; }}
 /* the option grid: short answers, the full answer and sources on request */
-.kypho-aid .kypho-aid-visually-hidden {{ position: absolute; width: 1px; height: 1px;
-  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }}
+.kypho-aid .kypho-aid-visually-hidden {{ {VISUALLY_HIDDEN} }}
 .kypho-aid table.kypho-aid-grid-table p.kypho-aid-short {{ margin: 0 0 0.3rem; }}
 .kypho-aid details.kypho-aid-more summary, .kypho-aid details.kypho-aid-sources-layer summary {{
   cursor: pointer; min-height: 44px; display: flex; align-items: center; font-weight: 600;
@@ -69,8 +75,7 @@ HTML_CSS: Final = f"""
 @media (max-width: 48rem) {{
   .kypho-aid table.kypho-aid-grid-table, .kypho-aid table.kypho-aid-grid-table :is(tbody, tr, th, td) {{
     display: block; width: auto; }}
-  .kypho-aid table.kypho-aid-grid-table thead {{ position: absolute; width: 1px; height: 1px;
-    overflow: hidden; clip-path: inset(50%); }}
+  .kypho-aid table.kypho-aid-grid-table thead {{ {VISUALLY_HIDDEN} }}
   .kypho-aid table.kypho-aid-grid-table td::before {{ content: attr(data-option); display: block;
     font-weight: 600; }}
   .kypho-aid table.kypho-aid-grid-table tr > :first-child {{ width: auto; }}
@@ -297,8 +302,7 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
 .kypho-aid-handout table {{ border-collapse: collapse; width: 100%; table-layout: auto;
   margin: 0.5mm 0; font-size: {HANDOUT_BODY_PT}pt; line-height: 1.15; }}
 /* the table's caption names it for screen readers; the page says what [ ] means under Sources */
-.kypho-aid-handout caption {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip-path: inset(50%); white-space: nowrap; }}
+.kypho-aid-handout caption {{ {VISUALLY_HIDDEN} }}
 .kypho-aid-handout th, .kypho-aid-handout td {{ border: 0.75pt solid {RULE_COLOR};
   padding: 0.5mm 1mm; vertical-align: top; text-align: left; }}
 .kypho-aid-handout thead th, .kypho-aid-handout tbody th {{ background: {HEADER_BACKGROUND};
@@ -445,8 +449,7 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-aid table :is(p, li) {{ max-width: none; }}
 .kypho-session .widget-label {{ font-size: {APP_FONT_SIZE}; white-space: normal; }}
 /* a control whose question is written beside it keeps its label for screen readers only */
-.kypho-session .kypho-labelled > .widget-label {{ position: absolute; width: 1px; height: 1px;
-  overflow: hidden; clip-path: inset(50%); white-space: nowrap; margin: 0; padding: 0; }}
+.kypho-session .kypho-labelled > .widget-label {{ {VISUALLY_HIDDEN} margin: 0; padding: 0; }}
 .kypho-session :is(.jupyter-button, select, input[type="text"], textarea) {{
   font-size: {APP_FONT_SIZE}; min-height: {APP_CONTROL_HEIGHT}; }}
 .kypho-session .jupyter-button {{ height: auto; padding: 0.4rem 0.9rem; line-height: 1.3;

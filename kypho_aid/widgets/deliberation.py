@@ -3,7 +3,7 @@ knowledge check, the candidacy form); each reads its answers with a pure functio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,6 +29,19 @@ from kypho_aid.decision import (
 from kypho_aid.intake import form_layout, read_form, status_badges
 from kypho_aid.texts import ui_text
 from kypho_aid.widgets._common import LABELLED, _html, w
+
+
+def _answer_toggle(
+    options: Sequence[tuple[str, object]], question: str, css_class: str, width: str
+) -> Any:
+    """Buttons for one question, none chosen yet, named by the question (which the row also
+    shows: the label is for screen readers only)."""
+    toggle = w.ToggleButtons(
+        options=options, value=None, description=question, style={"button_width": width}
+    )
+    toggle.add_class(css_class)
+    toggle.add_class(LABELLED)
+    return toggle
 
 
 class ValuesRater(w.VBox):  # type: ignore[misc]
@@ -59,14 +72,12 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
         self.choices: dict[str, w.ToggleButtons] = {}
         rows = []
         for item in tradeoffs.itertuples(index=False):
-            toggle = w.ToggleButtons(
-                options=self._scale(str(item.left_label), str(item.right_label)),
-                value=None,
-                description=str(item.question),
-                style={"button_width": "auto"},
+            toggle = _answer_toggle(
+                self._scale(str(item.left_label), str(item.right_label)),
+                str(item.question),
+                f"kypho-tradeoff-{item.tradeoff_id}",
+                "auto",
             )
-            toggle.add_class(f"kypho-tradeoff-{item.tradeoff_id}")
-            toggle.add_class(LABELLED)
             self.choices[str(item.tradeoff_id)] = toggle
             rows.append(w.VBox([w.HTML(_html("bold", words=str(item.question))), toggle]))
         self.sliders = self.choices
@@ -155,14 +166,9 @@ class SureCheck(w.VBox):  # type: ignore[misc]
         rows = []
         yes, no = ui_text("answer.yes", data_dir=data_dir), ui_text("answer.no", data_dir=data_dir)
         for item in items.itertuples(index=False):
-            toggle = w.ToggleButtons(
-                options=[(yes, True), (no, False)],
-                value=None,
-                description=str(item.question),
-                style={"button_width": "5rem"},
+            toggle = _answer_toggle(
+                [(yes, True), (no, False)], str(item.question), f"kypho-sure-{item.item_id}", "5rem"
             )
-            toggle.add_class(f"kypho-sure-{item.item_id}")
-            toggle.add_class(LABELLED)
             self.answers[str(item.item_id)] = toggle
             rows.append(
                 w.HBox(
