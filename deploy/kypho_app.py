@@ -127,11 +127,26 @@ def server_extension_options() -> list[str]:
 
 
 class AppKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
-    """Jupyter Server's kernel manager, starting every kernel with ``KERNEL_ARGUMENTS``."""
+    """Jupyter Server's kernel manager, starting every kernel with ``KERNEL_ARGUMENTS``.
+
+    It also knows which kernels are shutting down: their process may already be gone while
+    the manager still lists them, and such a kernel no longer holds a visitor's seat.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.closing: set[str] = set()
 
     async def start_kernel(self, **kwargs: Any) -> str:
         kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), *KERNEL_ARGUMENTS]
         return str(await super().start_kernel(**kwargs))
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        self.closing.add(kernel_id)
+        try:
+            await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        finally:
+            self.closing.discard(kernel_id)
 
 
 class _Claiming:
@@ -271,7 +286,8 @@ class KyphoApp(Voila):  # type: ignore[misc]
     # --- sessions ------------------------------------------------------------------------
 
     def _alive(self) -> set[str]:
-        running = set(self.kernel_manager.list_kernel_ids())
+        manager = self.kernel_manager
+        running = set(manager.list_kernel_ids()) - getattr(manager, "closing", set())
         for kernel_id in [k for k in self.owners if k not in running]:
             del self.owners[kernel_id]
         return set(self.owners)

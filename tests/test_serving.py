@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import http.client
 import http.cookiejar
+import importlib.util
 import os
 import re
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, files_containing, kernel_running, serve_app
+from .conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    files_containing,
+    kernel_running,
+    serve_app,
+)
 
 V1 = "v1.kernel.websocket.jupyter.org"
 
@@ -252,3 +261,27 @@ def test_past_the_cap_visitors_see_the_busy_page_and_the_server_cleans_up(
     while folder.exists() and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not folder.exists(), "the connection files outlived the server"
+
+
+def test_a_kernel_shutting_down_no_longer_holds_a_seat() -> None:
+    """Between its process ending and the manager forgetting it, a kernel frees its seat."""
+    spec = importlib.util.spec_from_file_location("kypho_app", ROOT / "deploy" / "kypho_app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("kypho_app", module)
+    spec.loader.exec_module(module)
+
+    class Manager:
+        def __init__(self) -> None:
+            self.closing: set[str] = set()
+
+        def list_kernel_ids(self) -> list[str]:
+            return ["k1"]
+
+    app = module.KyphoApp(max_sessions=1)
+    app.kernel_manager = manager = Manager()
+    app.owners["k1"] = "visitor"
+    assert app.admit() is None  # k1 holds the only seat
+    manager.closing.add("k1")  # its shutdown has begun; the manager still lists it
+    assert app.admit() is not None
+    assert "k1" not in app.owners
