@@ -326,13 +326,15 @@ def bibliography(
     ).astype({"source_id": "str", "kind": "str", "citation": "str"})
 
 
-def short_citation(source: Mapping[str, Any]) -> str:
+def short_citation(source: Mapping[str, Any], *, journal: bool = True) -> str:
     """A source as a reader recognises it in one line: who, when and where; or the page's title.
 
     Literature: the first author's surname with "et al." when there are more, or the group
     that wrote it, else a short title; then the year and the journal without its volume and
     pages ("Kallmes et al., 2009, N Engl J Med"). A patient page: its title and the kind of
     site ("Kyphoplasty (Spine clinic page)"). Never a file name, a web address or a doi.
+    With ``journal=False`` (the printed page, short of room) the journal is left out whenever
+    the year is known ("Kallmes et al., 2009").
     """
 
     def text(name: str) -> str:
@@ -352,10 +354,10 @@ def short_citation(source: Mapping[str, Any]) -> str:
         who = personal[1] + (" et al." if more else "")
     else:  # a group: "National Institute for Health and Care Excellence"
         who = first
-    journal = _VOLUME.split(_PARENTHESES.sub("", text("journal")), maxsplit=1)[0].strip()
-    if _NO_AUTHOR.search(journal):
-        journal = ""
-    return ", ".join(part for part in (who, text("year"), journal.rstrip(" .")) if part)
+    journal_name = _VOLUME.split(_PARENTHESES.sub("", text("journal")), maxsplit=1)[0].strip()
+    if _NO_AUTHOR.search(journal_name) or (not journal and text("year")):
+        journal_name = ""
+    return ", ".join(part for part in (who, text("year"), journal_name.rstrip(" .")) if part)
 
 
 def short_title(title: str) -> str:

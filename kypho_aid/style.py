@@ -266,24 +266,26 @@ HANDOUT_SMALL_PT: Final = 11
 #: Body text of the printed handout, in points.
 HANDOUT_BODY_PT: Final = 12
 #: Stylesheet of the summary handout: one page on A4 and on US Letter alike. The page size is
-#: left to the printer (no ``size``), with 10 mm margins, so the content box is never more
-#: than 190 mm wide (A4) and 259 mm high (Letter), and the page is laid out to fit both.
+#: left to the printer (no ``size``), with 5 mm margins (what office printers can reach), so
+#: the content box is 200 mm wide on A4 and 269 mm high on Letter, and the page is laid out
+#: to fit both: the table and the findings across the page, the person's own answers, the
+#: warning signs and their notes in three columns, the sources run on after their heading.
 #: Body text 12 pt, nothing under 11 pt; fonts with Arial's metrics (so the page holds on every
 #: system), no external files. Each option column carries its fixed colour as a rule above its
 #: header. The Print button shows on screen only.
 HANDOUT_CSS: Final = f"""
-@page {{ margin: 8mm; }}
+@page {{ margin: 5mm; }}
 html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
-body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
+body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 206mm;
   font-family: "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "Nimbus Sans", system-ui,
     sans-serif;
-  font-size: {HANDOUT_BODY_PT}pt; line-height: 1.12; color: {TEXT_COLOR};
+  font-size: {HANDOUT_BODY_PT}pt; line-height: 1.1; color: {TEXT_COLOR};
   background: {BACKGROUND_COLOR}; }}
 .kypho-aid-handout * {{ box-sizing: border-box; }}
 .kypho-aid-handout header {{ border-bottom: 1.5pt solid {TEXT_COLOR}; padding-bottom: 0.8mm;
   margin-bottom: 0.5mm; }}
 .kypho-aid-handout h1 {{ font-size: 15pt; line-height: 1.15; margin: 0 0 0.5mm; }}
-.kypho-aid-handout h2 {{ font-size: {HANDOUT_BODY_PT}pt; line-height: 1.15; margin: 1mm 0 0.3mm;
+.kypho-aid-handout h2 {{ font-size: {HANDOUT_BODY_PT}pt; line-height: 1.1; margin: 0.6mm 0 0.2mm;
   padding-bottom: 0.2mm; border-bottom: 0.75pt solid {RULE_COLOR};
   break-after: avoid; page-break-after: avoid; }}
 .kypho-aid-handout h3 {{ font-size: {HANDOUT_BODY_PT}pt; margin: 0.6mm 0 0.3mm;
@@ -300,9 +302,9 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
 .kypho-aid-handout .cite {{ white-space: nowrap; }}
 .kypho-aid-handout section {{ break-inside: avoid; page-break-inside: avoid; }}
 .kypho-aid-handout table {{ border-collapse: collapse; width: 100%; table-layout: auto;
-  margin: 0.5mm 0; font-size: {HANDOUT_BODY_PT}pt; line-height: 1.15; }}
+  margin: 0.5mm 0; font-size: {HANDOUT_BODY_PT}pt; line-height: 1.1; }}
 /* the table's caption names it for screen readers; the page says what [ ] means under Sources */
-.kypho-aid-handout caption {{ {VISUALLY_HIDDEN} }}
+.kypho-aid-handout caption, .kypho-aid-handout .visually-hidden {{ {VISUALLY_HIDDEN} }}
 .kypho-aid-handout th, .kypho-aid-handout td {{ border: 0.75pt solid {RULE_COLOR};
   padding: 0.5mm 1mm; vertical-align: top; text-align: left; }}
 .kypho-aid-handout thead th, .kypho-aid-handout tbody th {{ background: {HEADER_BACKGROUND};
@@ -311,7 +313,7 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
 .kypho-aid-handout .finding {{ margin-bottom: 0.8mm; }}
 .kypho-aid-handout .comparison {{ font-weight: 400; }}
 .kypho-aid-handout tr {{ break-inside: avoid; page-break-inside: avoid; }}
-.kypho-aid-handout .flow {{ column-count: 2; column-gap: 6mm; }}
+.kypho-aid-handout .flow {{ column-count: 3; column-gap: 4mm; }}
 .kypho-aid-handout .flow > section {{ break-inside: auto; page-break-inside: auto; }}
 .kypho-aid-handout .flow li {{ break-inside: avoid; page-break-inside: avoid; }}
 .kypho-aid-handout .flow > section > h2:first-child {{ margin-top: 0.8mm; }}
@@ -320,7 +322,10 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 190mm;
 .kypho-aid-handout .answer {{ font-weight: 700; }}
 .kypho-aid-handout .notes {{ border: 0.75pt solid {RULE_COLOR}; padding: 0.6mm 1.2mm;
   overflow-wrap: anywhere; word-break: break-word; margin-bottom: 0.6mm; }}
-.kypho-aid-handout ol.sources {{ list-style: none; padding-left: 0; overflow-wrap: anywhere; }}
+/* the sources run on after their heading, to spare the page a line */
+.kypho-aid-handout #sources h2 {{ display: inline; border: 0; font-size: {HANDOUT_SMALL_PT}pt; }}
+.kypho-aid-handout ol.sources {{ display: inline; list-style: none; padding-left: 0;
+  overflow-wrap: anywhere; }}
 .kypho-aid-handout ol.sources li {{ display: inline; margin: 0 1.5mm 0 0; }}
 .kypho-aid-handout ol.sources .n {{ font-weight: 700; }}
 .kypho-aid-handout footer {{ border-top: 0.75pt solid {RULE_COLOR}; margin-top: 1mm;

@@ -179,3 +179,14 @@ def test_hostile_text_in_an_answer_is_escaped(data_copy: Path) -> None:
     html = option_grid_html(option_grid(data_dir=data_copy), data_dir=data_copy)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+
+
+def test_without_the_journal_a_citation_keeps_it_only_when_the_year_is_unknown() -> None:
+    dated = {"kind": "trial", "authors": "Kallmes DF, Comstock BA", "year": 2009}
+    dated["journal"] = "N Engl J Med 361(6):569-79"
+    assert short_citation(dated) == "Kallmes et al., 2009, N Engl J Med"
+    assert short_citation(dated, journal=False) == "Kallmes et al., 2009"
+    undated = {"kind": "trial", "authors": "Al-Ali F, Barrow T", "journal": "AJNR"}
+    assert short_citation(undated, journal=False) == "Al-Ali et al., AJNR"
+    seed = {"kind": "seed_page", "title": "Kyphoplasty", "journal": "Spine clinic page"}
+    assert short_citation(seed, journal=False) == "Kyphoplasty (Spine clinic page)"

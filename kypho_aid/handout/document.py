@@ -76,10 +76,32 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def _citation(record: Mapping[str, Any]) -> str:
-    """A source as a reader can look it up (:func:`kypho_aid.compare.short_citation`), with
-    any web address that a title carries turned into words."""
-    text = short_citation(record) + "."
+    """A source as a reader can look it up (:func:`kypho_aid.compare.short_citation`, without
+    the journal when the year is known: the aid's own list gives it whole), with any web
+    address that a title carries turned into words."""
+    text = short_citation(record, journal=False) + "."
     return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", _no_web(text))).strip()
+
+
+#: The handout's fixed words (``ui_text.csv``, ``handout.<key>``): headings, and the sentences
+#: a section shows when it has nothing to show.
+_WORDS = (
+    "options_heading",
+    "findings_heading",
+    "values_heading",
+    "values_none",
+    "now_heading",
+    "leaning",
+    "leaning_none",
+    "unsure",
+    "sure",
+    "sure_none",
+    "screening_heading",
+    "screening_none",
+    "questions_heading",
+    "warnings_heading",
+    "notes_heading",
+)
 
 
 # --- sections: each gathers plain values; templates/handout.html.j2 writes (and escapes) them
@@ -95,7 +117,7 @@ class _Options:
 
 @dataclass(frozen=True)
 class _Values:
-    skipped: int
+    skipped: str  # "1 not rated." ("" when every consideration was rated)
     # rating in words ("Matters a great deal"), then the considerations rated so, most first
     groups: list[tuple[str, list[str]]]
 
@@ -110,6 +132,7 @@ class _Leaning:
 class _Sure:
     score: int
     total: int
+    score_words: str  # "3 out of 4."
     message: str
     answers: list[tuple[str, str]]  # dimension, "yes", "no" or "not answered"
 
@@ -131,7 +154,7 @@ class _Screening:
 @dataclass(frozen=True)
 class _Warnings:
     groups: list[tuple[str, list[str], str]]  # lead, signs, source mark of them all
-    missing: str
+    missing: str  # the sentence naming options with no warning signs ("" when none)
 
 
 def _options_section(
@@ -214,7 +237,8 @@ def _values_section(
         for rating in sorted(by_rating, reverse=True)
     ]
     skipped = int(table["consideration_id"].nunique()) - len(rated)
-    return _Values(skipped=skipped, groups=groups)
+    words = ui_text("handout.values_skipped", count=skipped, data_dir=data_dir) if skipped else ""
+    return _Values(skipped=_plain(words), groups=groups)
 
 
 def _leaning_section(leaning: str | None, labels: Mapping[str, str]) -> _Leaning | None:
@@ -244,7 +268,13 @@ def _sure_section(
         for r in items.itertuples(index=False)
     ]
     return _Sure(
-        score=result.score, total=len(items), message=_plain(result.message), answers=shown
+        score=result.score,
+        total=len(items),
+        score_words=_plain(
+            ui_text("handout.sure_score", score=result.score, total=len(items), data_dir=data_dir)
+        ),
+        message=_plain(result.message),
+        answers=shown,
     )
 
 
@@ -307,13 +337,13 @@ def _warning_section(
         covered.update(options)
         names = " or ".join(labels[o][0].lower() + labels[o][1:] for o in options)
         lead = (
-            "Whichever option you choose"
+            ui_text("handout.warnings_all", data_dir=data_dir)
             if set(options) == set(labels)
-            else "During non-surgical care"
+            else ui_text("handout.warnings_non_surgical", data_dir=data_dir)
             if options == ["non_surgical"]
-            else f"After {names}"
+            else ui_text("handout.warnings_after", options=names, data_dir=data_dir)
             if names
-            else "At any time"
+            else ui_text("handout.warnings_any", data_dir=data_dir)
         )
         # the signs only, their sources marked once for the group: what a sign may mean is in
         # the aid, and the care team can say
@@ -322,7 +352,8 @@ def _warning_section(
         groups.append((_plain(lead), items, _mark(sources, cited)))
     missing = [labels[o] for o in labels if o not in covered]
     names = " or ".join(m[0].lower() + m[1:] for m in missing)
-    return _Warnings(groups=groups, missing=_plain(names))
+    words = ui_text("handout.warnings_missing", options=names, data_dir=data_dir) if names else ""
+    return _Warnings(groups=groups, missing=_plain(words))
 
 
 def _sources_section(
@@ -421,6 +452,7 @@ def build_handout(
         sources=_sources_section(sources, data_dir),
         ask=_plain(ui_text("handout.ask", data_dir=data_dir)),
         sources_heading=_plain(ui_text("handout.sources", data_dir=data_dir)),
+        words={key: _plain(ui_text(f"handout.{key}", data_dir=data_dir)) for key in _WORDS},
     )
     document += "\n"
     found = _FORBIDDEN.search(document)
