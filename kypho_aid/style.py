@@ -338,6 +338,18 @@ body.kypho-aid-handout {{ margin: 0 auto; padding: 0; max-width: 206mm;
 .kypho-aid-handout .print-button:focus-visible {{ outline: 3px solid {TEXT_COLOR};
   outline-offset: 2px; }}
 @media screen {{ body.kypho-aid-handout {{ padding: 8mm 6mm; }} }}
+/* the saved page opened on a phone: one column, not three; the table stacked, each box
+   named by its option (a label shown only there) */
+.kypho-aid-handout .cell-option {{ display: none; }}
+@media screen and (max-width: 48rem) {{
+  .kypho-aid-handout .flow {{ column-count: 1; }}
+  .kypho-aid-handout table.options, .kypho-aid-handout table.options tbody,
+  .kypho-aid-handout table.options tr, .kypho-aid-handout table.options th,
+  .kypho-aid-handout table.options td {{ display: block; width: auto; }}
+  .kypho-aid-handout table.options thead, .kypho-aid-handout table.options colgroup {{
+    display: none; }}
+  .kypho-aid-handout .cell-option {{ display: inline; font-weight: 700; }}
+}}
 @media print {{
   body.kypho-aid-handout {{ max-width: none; }}
   .kypho-aid-handout .print-button {{ display: none; }}

@@ -764,3 +764,24 @@ def test_computed_type_is_12_pt_body_and_never_under_11_pt(session: str, chromiu
         finally:
             browser.close()
     assert sizes["body"] >= 12 and sizes["smallest"] >= 11
+
+
+@pytest.mark.parametrize(("width", "columns"), [(390, "1"), (1280, "3")])
+def test_the_saved_page_on_a_phone_reads_in_one_column(
+    chromium: str, width: int, columns: str
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    document = build_handout(**SESSIONS["full"])  # type: ignore[arg-type]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=list(handout.CHROMIUM_ARGS))
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 844})
+            page.set_content(document)
+            count = page.evaluate("getComputedStyle(document.querySelector('.flow')).columnCount")
+            sideways = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+        finally:
+            browser.close()
+    assert count == columns
+    assert sideways <= 0 or width > 400
