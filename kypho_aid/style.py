@@ -449,7 +449,10 @@ _STATUS_RULES: Final = "\n".join(
 #: Stylesheet of the session app. Everything is scoped to the app's box (.kypho-session), so
 #: the app looks the same in JupyterLab; the rules under body[data-voila] reach the rest of
 #: the page only when Voilà serves it (the notebook's own text above the app).
-APP_CSS: Final = f"""
+#: Most steps a session can have: the step list's marks for steps done are written for this many.
+MAX_SESSION_STEPS: Final = 12
+APP_CSS: Final = (
+    f"""
 body[data-voila] {{ font-size: {APP_FONT_SIZE}; --jp-content-font-size1: {APP_FONT_SIZE};
   --jp-ui-font-size1: {APP_FONT_SIZE}; --jp-content-line-height: 1.5; }}
 body[data-voila] .jp-RenderedMarkdown {{ font-size: {APP_FONT_SIZE}; }}
@@ -481,7 +484,17 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
   color: {SELECTED_TEXT_COLOR}; border-color: {SELECTED_COLOR}; font-weight: 700;
   box-shadow: inset 0 0 0 2px {SELECTED_TEXT_COLOR}; }}
 .kypho-session .widget-toggle-button.mod-active::before {{ content: "\\2713\\00a0"; }}
-.kypho-session .widget-dropdown, .kypho-session .widget-text, .kypho-session .widget-slider {{
+/* the step list: the current step is the filled one (and "Step N of 7" above says so); a step
+   the person has been to and left carries a check mark after its name (kypho-done-N on the
+   list, set by the session) */
+.kypho-session .kypho-steps .widget-toggle-button.mod-active::before {{ content: none; }}
+"""
+    + "".join(
+        f".kypho-session .kypho-steps.kypho-done-{n} .widget-toggle-button:nth-of-type({n})::after "
+        '{ content: "\\00a0\\2713"; }\n'
+        for n in range(1, MAX_SESSION_STEPS + 1)
+    )
+    + f""".kypho-session .widget-dropdown, .kypho-session .widget-text, .kypho-session .widget-slider {{
   height: auto; min-height: {APP_CONTROL_HEIGHT}; }}
 .kypho-session .widget-dropdown > select {{ height: {APP_CONTROL_HEIGHT};
   border: 2px solid {CONTROL_BORDER_COLOR}; }}
@@ -566,3 +579,4 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
   .kypho-session .kypho-steps .widget-toggle-button {{ flex: 0 0 auto; white-space: nowrap; }}
 }}
 """
+)

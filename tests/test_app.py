@@ -417,6 +417,12 @@ def test_controls_are_large_selected_answers_clear_and_focus_visible(
         ".kypho-session :is(.jupyter-button, select, .widget-text input, .widget-radio-box label,"
         " .widget-checkbox label, details > summary, .kypho-print-summary, .kypho-copy-note)"
     )
+    # the step list: after step 1 is left, its button alone carries a check mark
+    _go_to_step(page, 1)
+    marked = page.locator(".kypho-steps button").evaluate_all(
+        "bs => bs.map(b => getComputedStyle(b, '::after').content.includes('\u2713'))"
+    )
+    assert marked == [True] + [False] * 6, marked
     small = []
     for index in range(1, 7):  # every step with controls: each kind of control is on one
         _go_to_step(page, index)
@@ -434,6 +440,10 @@ def test_controls_are_large_selected_answers_clear_and_focus_visible(
     assert ratio >= 3, ratio
     mark = chosen.evaluate("e => getComputedStyle(e, '::before').content")
     assert "\u2713" in mark, mark
+    # the step list: the steps left behind carry a check mark; the current one is filled
+    steps = page.locator(".kypho-steps button")
+    assert "\u2713" in steps.nth(0).evaluate("e => getComputedStyle(e, '::after').content")
+    assert steps.nth(3).evaluate("e => getComputedStyle(e, '::before').content") == "none"
     # focus: a ring of at least 2 px, solid, far from white
     button = page.locator(".kypho-next")
     button.focus()

@@ -358,3 +358,24 @@ def test_the_summary_follows_the_answers_when_opened_or_changed() -> None:
     assert "Patient's leaning: not decided." in app.note_text
     (leaning,) = (i for i in _fhir_in_link(app)["item"] if i["linkId"] == "leaning")
     assert leaning["answer"][0]["valueCoding"]["code"] == "unsure"
+
+
+def test_steps_the_person_has_left_are_marked_done_in_the_step_list() -> None:
+    from kypho_aid.style import APP_CSS
+    from kypho_aid.widgets import SessionApp
+
+    app = SessionApp()
+
+    def done() -> list[str]:
+        return sorted(c for c in app.step._dom_classes if c.startswith("kypho-done-"))
+
+    assert done() == []  # the first step is on screen, none left yet
+    app.next.click()
+    assert done() == ["kypho-done-1"]
+    app.step.value = 4
+    app.back.click()
+    assert done() == ["kypho-done-1", "kypho-done-2", "kypho-done-5"]  # step 4 is on screen
+    for n in (1, 2, 5):  # and the stylesheet marks the n-th step button of each
+        assert (
+            f".kypho-steps.kypho-done-{n} .widget-toggle-button:nth-of-type({n})::after" in APP_CSS
+        )

@@ -148,6 +148,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             ]
         )
         self.add_class("kypho-session")
+        #: the step on screen (from 0), None before the first is shown
+        self._current: int | None = None
         self._open(0)
         self.step.observe(lambda change: self._open(change["new"]), names="value")
 
@@ -200,6 +202,9 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             number=index + 1,
             total=total,
         )
+        if self._current is not None and self._current != index:
+            self.step.add_class(f"kypho-done-{self._current + 1}")  # been there and left
+        self._current = index
         self.back.disabled = index == 0
         self.next.disabled = index == total - 1
         if not self._built[index]:
