@@ -574,7 +574,23 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-copy-status {{ font-weight: 600; min-height: 1.5em; margin: 0.2rem 0; }}
 /* on a narrow screen the step list is one row that scrolls sideways (Step N of 7 above it
    says where one is); the page's script keeps the current step in view */
+/* reflow down to 320 px (400% zoom): controls and boxes never wider than the screen */
+.kypho-session .widget-box {{ max-width: 100%; }}
+.kypho-session .widget-inline-hbox {{ max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }}
+.kypho-session .widget-inline-hbox.kypho-notes {{
+  max-width: min(40rem, calc(100% - 2 * var(--jp-widgets-margin, 2px))); }}
+.kypho-session :is(.widget-slider, .widget-dropdown, .widget-textarea) {{ min-width: 0; }}
+.kypho-session .widget-dropdown > select, .kypho-session .widget-hslider .slider-container {{
+  min-width: 0; flex: 1 1 auto; }}
 @media (max-width: 40rem) {{
+  /* a table of figures: one block per row, each cell named by its column */
+  .kypho-session table.kypho-aid-stacking,
+  .kypho-session table.kypho-aid-stacking :is(tbody, tr, th, td) {{ display: block;
+    width: auto; text-align: left; }}
+  .kypho-session table.kypho-aid-stacking thead {{ {VISUALLY_HIDDEN} }}
+  .kypho-session table.kypho-aid-stacking tr {{ margin-bottom: 0.6rem; }}
+  .kypho-session table.kypho-aid-stacking td::before {{ content: attr(data-label) ": ";
+    font-weight: 600; }}
   .kypho-session .kypho-steps > div {{ display: flex; flex-wrap: nowrap; overflow-x: auto; }}
   .kypho-session .kypho-steps .widget-toggle-button {{ flex: 0 0 auto; white-space: nowrap; }}
 }}

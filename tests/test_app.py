@@ -629,3 +629,41 @@ def test_a_keyboard_alone_walks_the_whole_session(app_url: str, browser: Any) ->
     # the summary's own controls are reachable too
     _tab_to(page, "e.classList.contains('kypho-print-summary')")
     page.close()
+
+
+#: What lies past the right edge of a 320 px screen, or scrolls sideways, other than the step
+#: list (one row that scrolls on its own, by design) and what is hidden from everyone.
+BEYOND_THE_EDGE = """(width) => {
+    const inSteps = (e) => e.closest('.kypho-steps');
+    const shown = (e) => e.getClientRects().length > 0
+        && getComputedStyle(e).visibility !== 'hidden';
+    const scrolls = [document.scrollingElement, ...document.querySelectorAll('*')]
+        .filter(e => !inSteps(e) && (e === document.scrollingElement
+            || ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)))
+        .filter(e => e.scrollWidth - e.clientWidth > 1)
+        .map(e => `scrolls by ${e.scrollWidth - e.clientWidth} px: ${e.className || e.tagName}`
+            + ' because of ' + [...e.querySelectorAll('*')]
+                .filter(d => d.getBoundingClientRect().right > e.getBoundingClientRect().right + 1)
+                .slice(0, 3).map(d => d.className || d.tagName).join(' | '));
+    const past = [...document.querySelectorAll('.kypho-session *')]
+        .filter(e => !inSteps(e) && shown(e) && e.closest('[aria-hidden=true]') === null)
+        .filter(e => e.getBoundingClientRect().right > width + 1
+            && e.getBoundingClientRect().width > 1)
+        .map(e => (e.className || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().right));
+    return [...scrolls, ...past.slice(0, 8)];
+}"""
+
+
+def test_every_step_reflows_at_320_px_as_at_400_percent_zoom(app_url: str, browser: Any) -> None:
+    """WCAG 1.4.10: at 320 CSS px (a 1280 px screen at 400%) nothing is cut off or needs
+    scrolling sideways, on every step."""
+    page = _open_session(browser, app_url, {"width": 320, "height": 640})
+    found = {}
+    for index in range(len(STEP_READY)):
+        _go_to_step(page, index)
+        page.wait_for_timeout(300)  # the page settles after the step is drawn
+        beyond = page.evaluate(BEYOND_THE_EDGE, 320)
+        if beyond:
+            found[f"step {index + 1}"] = beyond
+    page.close()
+    assert found == {}, found

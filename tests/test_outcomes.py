@@ -381,7 +381,7 @@ def test_risk_view_leads_with_one_finding_and_escapes_its_html() -> None:
     words = kypho_aid.risk_view("new_fracture", view="words")
     assert words.chart is None and risk_view_html(words).count("<p>") == len(words.figures)
     numbers = kypho_aid.risk_view("new_fracture", ["kyphoplasty"], view="numbers")
-    assert numbers.options == ("kyphoplasty",) and "<table>" in risk_view_html(numbers)
+    assert numbers.options == ("kyphoplasty",) and "<table " in risk_view_html(numbers)
     assert (
         (numbers.figures["intervention"] == "kyphoplasty")
         | (numbers.figures["comparator"] == "kyphoplasty")

@@ -247,7 +247,7 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
             description=ui_text("steps.step", data_dir=data_dir),
             continuous_update=False,
         )
-        self.drawing = w.HTML(layout=w.Layout(flex="0 0 auto", max_width="100%"))
+        self.drawing = w.HTML(layout=w.Layout(flex="0 0 auto"))  # never wider: style.APP_CSS
         self.png = b""
         self.words = w.HTML()
         for control, name in (

@@ -83,7 +83,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.leaning.observe(self._mark_answered, names="value")
         self.notes = w.Textarea(
             placeholder=ui_text("app.notes_placeholder", data_dir=data_dir),
-            layout=w.Layout(width="40rem", height="6rem"),
+            layout=w.Layout(width="100%", height="6rem"),  # at most 40rem: style.APP_CSS
         )
         self.notes.add_class("kypho-notes")
         self.notes.observe(self._mark_answered, names="value")
