@@ -447,6 +447,7 @@ def test_a_resource_without_options_or_not_json_is_refused(resource: dict[str, A
 def test_ui_text_has_every_note_text() -> None:
     ids = set(kypho_aid.load_dataset("ui_text")["text_id"].astype(str))
     note_ids = {i for i in ids if i.startswith("note.")}
-    source = (Path(kypho_aid.__file__).parent / "note.py").read_text(encoding="utf-8")
+    package = Path(kypho_aid.__file__).parent / "note"
+    source = "\n".join(f.read_text(encoding="utf-8") for f in sorted(package.glob("*.py")))
     assert {i for i in note_ids if f'"{i}"' not in source} == set()  # none left unused
     assert ui_text("note.title") == "Shared decision-making note"
