@@ -161,11 +161,13 @@ def _chance_words(row: pd.Series) -> str:
     return ""
 
 
-def finding_statement(row: pd.Series, *, brief: bool = False) -> str:
+def finding_statement(row: pd.Series, *, brief: bool = False, certainty: bool = True) -> str:
     """One finding in plain words: both arms, which did better and by how much, certainty.
 
     ``brief`` leaves out the interval, the threshold and the caveat note (for print), never
-    the arms, the winner, the chance wording, the no-cause warning or the certainty.
+    the arms, the winner, the chance wording or the no-cause warning. ``certainty=False``
+    leaves out the closing "How sure we can be" sentence, for a view that shows the certainty
+    beside the words (an outcome tile's badge).
     """
     kind = str(row["kind"])
     first, second = str(row["intervention_label"]), str(row["comparator_label"])
@@ -248,6 +250,8 @@ def finding_statement(row: pd.Series, *, brief: bool = False) -> str:
     text = body
     if present(row["note"]) and str(row["note"]) and not brief:
         text += " " + str(row["note"])
+    if not certainty:
+        return text
     if brief:
         return text + f" How sure we can be: {str(row['certainty']).replace('_', ' ')}."
     return text + f" How sure we can be: {CERTAINTY_WORDS[str(row['certainty'])]}."
@@ -300,6 +304,10 @@ def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -
     table["statement"] = pd.Series([finding_statement(r) for _, r in table.iterrows()], dtype="str")
     table["brief"] = pd.Series(
         [finding_statement(r, brief=True) for _, r in table.iterrows()], dtype="str"
+    )
+    table["glance"] = pd.Series(  # brief, its certainty told by a badge beside it
+        [finding_statement(r, brief=True, certainty=False) for _, r in table.iterrows()],
+        dtype="str",
     )
     return table
 

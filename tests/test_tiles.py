@@ -33,8 +33,11 @@ def test_a_tile_shows_the_same_finding_as_the_detailed_view() -> None:
         lead = lead_finding(tile.outcome)
         assert lead is not None
         assert tile.comparison == lead["comparison_label"]
-        assert tile.statement == lead["brief"]
+        assert tile.statement == lead["glance"] and lead["brief"].startswith(tile.statement)
         assert tile.certainty == lead["certainty"]
+        # the certainty is told once, by the badge: not again at the end of the words
+        assert "How sure we can be" not in tile.statement
+        assert "How sure we can be" in outcome_tile_html(tile)
 
 
 def test_only_randomised_risks_out_of_100_become_pictures() -> None:

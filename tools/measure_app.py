@@ -1,5 +1,6 @@
 """Measure the session app step by step, as a person would see it: page height, sideways
-scrolling and axe-core findings at desktop, tablet and phone width, with a screenshot of each.
+scrolling and axe-core findings at desktop, tablet and phone width and at 320 px (a 1280 px
+screen at 400% zoom), with a screenshot of each.
 
 Usage
 -----
@@ -31,8 +32,19 @@ VIEWPORTS = {
     "desktop": {"width": 1280, "height": 800},
     "tablet": {"width": 768, "height": 1024},
     "phone": {"width": 390, "height": 844},
+    "400% zoom": {"width": 320, "height": 640},
 }
-STEPS = 7
+#: What shows that each step (1 to 7) has been built (as tests/test_app.py waits for).
+STEP_READY = (
+    "text=It does not choose for you",
+    "table.kypho-aid-table",
+    ".kypho-risk-summary",
+    ".kypho-candidacy-result",
+    ".kypho-values-lineup",
+    ".kypho-sure-result",
+    ".kypho-download-link",
+)
+STEPS = len(STEP_READY)
 #: Wait until the page has not changed for 800 ms (at most 20 s): the step is drawn.
 QUIET = """() => new Promise(resolve => {
   let timer = null;
@@ -122,6 +134,8 @@ def measure(checkout: Path, out: Path | None) -> list[dict[str, Any]]:
                 page.wait_for_selector(".kypho-steps", timeout=120_000)
                 for step in range(STEPS):
                     page.locator(".kypho-steps button").nth(step).click()
+                    # a step is built the first time it is opened: wait for it, then for quiet
+                    page.locator(STEP_READY[step]).first.wait_for(timeout=120_000)
                     page.evaluate(QUIET)
                     size = page.evaluate(SIZE)
                     row = {
