@@ -90,6 +90,22 @@ class SourceNumbering:
                 cited.append(number)
         return cited
 
+    def mark(self, source_ids: object) -> str:
+        """One cell's source numbers as a reader sees them, numbering any not cited before:
+        in order, runs of three or more as ranges (``"1–3, 5"``); "" for an empty cell.
+
+        The one way the aid writes a mark; the caller adds the brackets where it shows them.
+        """
+        runs: list[list[int]] = []
+        for number in sorted(self.cite(source_ids)):
+            if runs and number == runs[-1][-1] + 1:
+                runs[-1].append(number)
+            else:
+                runs.append([number])
+        return ", ".join(
+            f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class ComparisonTable:
@@ -244,6 +260,7 @@ def compare(
     ).sort_values(["_a", "_o", "fact_id"])
 
     numbering = SourceNumbering()
+    # a data column (the CSV export): every number, comma-separated, in the facts' order
     marks = [", ".join(map(str, numbering.cite(ids))) for ids in facts["source_ids"].tolist()]
     facts = facts.drop(columns=["_a", "_o"]).reset_index(drop=True)
     facts["numbers"] = pd.Series(marks, dtype="str")

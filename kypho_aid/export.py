@@ -129,7 +129,7 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
     cited = bibliography(numbering.order, data_dir=data_dir)
 
     def marks(ids: str) -> str:
-        return "[" + ", ".join(map(str, numbering.cite(ids))) + "]"
+        return "[" + numbering.mark(ids) + "]"
 
     return render(
         "overview.html.j2",
@@ -221,7 +221,7 @@ def option_grid_html(
                 str(r["option_label"]),
                 str(r["short_answer"]),
                 " ".join(str(r["answer"]).split()),
-                ", ".join(map(str, numbering.cite(LIST_SEPARATOR.join(r["source_ids"])))),
+                numbering.mark(LIST_SEPARATOR.join(r["source_ids"])),
             )
             for r in block.to_dict("records")
         ]

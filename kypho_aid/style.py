@@ -574,6 +574,9 @@ body[data-voila] .jp-RenderedMarkdown :is(p, li, blockquote) {{ max-width: {APP_
 .kypho-session .kypho-copy-status {{ font-weight: 600; min-height: 1.5em; margin: 0.2rem 0; }}
 /* on a narrow screen the step list is one row that scrolls sideways (Step N of 7 above it
    says where one is); the page's script keeps the current step in view */
+/* the first step reads as plain text: its source marks show once "Sources" is opened */
+.kypho-session .kypho-aid-overview .kypho-aid-cite {{ display: none; }}
+.kypho-session .kypho-aid-overview:has(details[open]) .kypho-aid-cite {{ display: inline; }}
 /* reflow down to 320 px (400% zoom): controls and boxes never wider than the screen */
 .kypho-session .widget-box {{ max-width: 100%; }}
 .kypho-session .widget-inline-hbox {{ max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }}

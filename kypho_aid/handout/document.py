@@ -56,25 +56,6 @@ _FORBIDDEN = re.compile(
 # --- sources --------------------------------------------------------------------------
 
 
-def _mark(sources: SourceNumbering, source_ids: object) -> str:
-    """The numbers of one cell's sources, numbering any not cited before: ``1–3, 5`` ("" if none)."""
-    numbers = sources.cite(source_ids)
-    return _ranges(sorted(numbers)) if numbers else ""
-
-
-def _ranges(numbers: list[int]) -> str:
-    """Write runs of source numbers as ranges: 1, 2, 3, 5 becomes "1–3, 5"."""
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    return ", ".join(
-        f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(str(n) for n in run) for run in runs
-    )
-
-
 def _citation(record: Mapping[str, Any]) -> str:
     """A source as a reader can look it up (:func:`kypho_aid.compare.short_citation`, without
     the journal when the year is known: the aid's own list gives it whole), with any web
@@ -175,7 +156,7 @@ def _options_section(
         cells = []
         for option in options:
             value, source_ids = first.get((attribute, option), (NOT_STATED, None))
-            cells.append((_plain(_no_web(value)), _mark(sources, source_ids)))
+            cells.append((_plain(_no_web(value)), sources.mark(source_ids)))
         rows.append((_plain(table.attribute_labels[attribute]), cells))
     # harms beside benefits: option-grid rows (such as the main risks), each option's short answer
     grid = option_grid(data_dir=data_dir)
@@ -187,10 +168,10 @@ def _options_section(
         cells = [
             (
                 _plain(_no_web(str(by_option[o]["short_answer"]))),
-                _mark(sources, LIST_SEPARATOR.join(by_option[o]["source_ids"])),
+                sources.mark(LIST_SEPARATOR.join(by_option[o]["source_ids"])),
             )
             if o in by_option
-            else (NOT_STATED, _mark(sources, None))
+            else (NOT_STATED, sources.mark(None))
             for o in options
         ]
         rows.append((_plain(str(rows_of[0]["question"])), cells))
@@ -215,7 +196,7 @@ def _findings_section(
                 _plain(finding["outcome_label"]),
                 _plain(finding["comparison_label"]),
                 _plain(_no_web(str(finding["brief"]))),
-                _mark(sources, finding["source_ids"]),
+                sources.mark(finding["source_ids"]),
             )
         )
     return rows
@@ -349,7 +330,7 @@ def _warning_section(
         # the aid, and the care team can say
         items = [_plain(_no_web(str(sign))) for sign in group["sign"]]
         cited = LIST_SEPARATOR.join(str(ids) for ids in group["source_ids"] if present(ids))
-        groups.append((_plain(lead), items, _mark(sources, cited)))
+        groups.append((_plain(lead), items, sources.mark(cited)))
     missing = [labels[o] for o in labels if o not in covered]
     names = " or ".join(m[0].lower() + m[1:] for m in missing)
     words = ui_text("handout.warnings_missing", options=names, data_dir=data_dir) if names else ""

@@ -137,7 +137,7 @@ class ValuesRater(w.VBox):  # type: ignore[misc]
                         (
                             cast(str, r.option_label),
                             cast(str, r.short),
-                            ", ".join(map(str, numbering.cite(r.source_ids))),
+                            numbering.mark(r.source_ids),
                         )
                         for r in side.itertuples()
                     ],
