@@ -22,12 +22,13 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import data_stamp, load_dataset
 from kypho_aid.exceptions import TextFillError, UnknownTextError
 from kypho_aid.model import LIST_SEPARATOR
 
@@ -63,6 +64,26 @@ def fill_names(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+@functools.lru_cache(maxsize=8)
+def _texts(
+    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
+) -> Mapping[str, tuple[str, frozenset[str]]]:
+    """Every text of ``ui_text.csv`` by id, with the names it fills; read once per version
+    of the data (``stamp``), as the app asks for texts on every step it builds."""
+    table = load_dataset("ui_text", data_dir=data_dir)
+    return MappingProxyType(
+        {
+            str(row.text_id): (
+                str(row.text),
+                frozenset(str(row.fills).split(LIST_SEPARATOR))
+                if isinstance(row.fills, str)
+                else frozenset(),
+            )
+            for row in table.itertuples(index=False)
+        }
+    )
+
+
 def ui_text(text_id: str, /, *, data_dir: str | Path | None = None, **fills: object) -> str:
     """One of the app's own texts, looked up by id, with its fills put in.
 
@@ -92,12 +113,10 @@ def ui_text(text_id: str, /, *, data_dir: str | Path | None = None, **fills: obj
     >>> ui_text("quiz.wrong", answer="Vertebroplasty")
     'Not quite: the answer is Vertebroplasty.'
     """
-    table = load_dataset("ui_text", data_dir=data_dir).set_index("text_id")
-    if text_id not in table.index:
+    texts = _texts(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
+    if text_id not in texts:
         raise UnknownTextError(f"no text {text_id!r} in ui_text.csv; add a row for it")
-    text = str(table.loc[text_id, "text"])
-    listed = table.loc[text_id, "fills"]
-    expected = set(str(listed).split(LIST_SEPARATOR)) if isinstance(listed, str) else set()
+    text, expected = texts[text_id]
     missing, unknown = expected - set(fills), set(fills) - expected
     if missing or unknown:
         parts = [f"needs {', '.join(sorted(missing))}" if missing else ""]
