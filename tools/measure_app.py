@@ -27,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# what shows that each step (1 to 7) has been built: the browser tests' own list
+from tests.test_app import STEP_READY  # noqa: E402
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 800},
@@ -34,16 +38,6 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
     "400% zoom": {"width": 320, "height": 640},
 }
-#: What shows that each step (1 to 7) has been built (as tests/test_app.py waits for).
-STEP_READY = (
-    "text=It does not choose for you",
-    "table.kypho-aid-table",
-    ".kypho-risk-summary",
-    ".kypho-candidacy-result",
-    ".kypho-values-lineup",
-    ".kypho-sure-result",
-    ".kypho-download-link",
-)
 STEPS = len(STEP_READY)
 #: Wait until the page has not changed for 800 ms (at most 20 s): the step is drawn.
 QUIET = """() => new Promise(resolve => {

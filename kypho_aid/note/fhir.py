@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Unpack
 
-from kypho_aid.datasets import content_info, load_dataset, option_labels
+from kypho_aid.datasets import load_dataset
 from kypho_aid.decision import InputError, sure_result
-from kypho_aid.note.inputs import SessionAnswers, SessionInputs, session_inputs
+from kypho_aid.note.inputs import SessionAnswers, SessionInputs, session_context, session_inputs
 from kypho_aid.note.text import _certainty, _figure_line, _figures, _leaning_words, _rated
 from kypho_aid.texts import ui_text
 
@@ -82,10 +82,7 @@ def build_note_fhir(**answers: Unpack[SessionAnswers]) -> dict[str, Any]:
     kypho_aid.decision.InputError
         If an input is wrong; its ``field`` (and the message) names the input or the key.
     """
-    inputs = session_inputs(**answers)
-    data_dir = answers.get("data_dir")
-    labels = option_labels(data_dir=data_dir)
-    info = content_info(data_dir=data_dir)
+    inputs, data_dir, labels, info = session_context(answers)
 
     def text(text_id: str, **fills: object) -> str:
         return ui_text(text_id, data_dir=data_dir, **fills)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
-from kypho_aid.datasets import option_labels
+from kypho_aid.datasets import content_info, option_labels
 from kypho_aid.decision import InputError, sure_result, values_table
 from kypho_aid.handout.inputs import _check_leaning, _check_mapping, _check_notes, clean_notes
+from kypho_aid.model import ContentInfo
 
 __all__ = ["SessionAnswers", "SessionInputs", "session_inputs"]
 
@@ -142,4 +143,25 @@ def session_inputs(
         sure_answers={str(k): bool(v) for k, v in answers.items()},
         notes=clean_notes(checked_notes)[0],
         authored=when,
+    )
+
+
+class SessionContext(NamedTuple):
+    """A session's checked inputs with what both of its records need beside them."""
+
+    inputs: SessionInputs
+    data_dir: str | Path | None
+    labels: Mapping[str, str]  # option id -> label
+    info: ContentInfo  # the content's version and review dates
+
+
+def session_context(answers: SessionAnswers) -> SessionContext:
+    """Check a session's answers (:func:`session_inputs`) and gather what the note and the
+    FHIR resource both start from: the data folder, the options' labels, the content info."""
+    data_dir = answers.get("data_dir")
+    return SessionContext(
+        inputs=session_inputs(**answers),
+        data_dir=data_dir,
+        labels=option_labels(data_dir=data_dir),
+        info=content_info(data_dir=data_dir),
     )

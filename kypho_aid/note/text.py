@@ -16,12 +16,12 @@ from typing import Unpack
 
 import pandas as pd
 
-from kypho_aid.datasets import content_info, load_dataset, option_labels
+from kypho_aid.datasets import load_dataset
 from kypho_aid.decision import sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import DRAWABLE_DESIGNS, lead_finding
 from kypho_aid.handout.inputs import UNSURE, clean_notes
-from kypho_aid.note.inputs import SessionAnswers, session_inputs
+from kypho_aid.note.inputs import SessionAnswers, session_context
 from kypho_aid.templating import TEXT_WIDTH, render_text
 from kypho_aid.texts import handout_items, ui_text
 
@@ -122,10 +122,7 @@ def build_note(**answers: Unpack[SessionAnswers]) -> str:
     kypho_aid.decision.InputError
         If an input is wrong; its ``field`` (and the message) names the input or the key.
     """
-    inputs = session_inputs(**answers)
-    data_dir = answers.get("data_dir")
-    labels = option_labels(data_dir=data_dir)
-    info = content_info(data_dir=data_dir)
+    inputs, data_dir, labels, info = session_context(answers)
     rated = _rated(inputs["ratings"], data_dir)
     notes = answers.get("notes", "")
     remarks = clean_notes(notes)[1] if isinstance(notes, str) else []
