@@ -36,6 +36,7 @@ __all__ = [
     "QuizResult",
     "SureResult",
     "check_answer",
+    "rated_rows",
     "short_line",
     "sure_result",
     "tradeoff_lineup",
@@ -114,6 +115,11 @@ def _check_ratings(ratings: Mapping[str, object], known: list[str]) -> dict[str,
             )
         checked[key] = value
     return checked
+
+
+def rated_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The considerations of a :func:`values_table` that were rated, one row each."""
+    return table[table["rating"].notna()].drop_duplicates("consideration_id")
 
 
 def values_table(

@@ -23,19 +23,17 @@ from kypho_aid.compare import (
     short_citation,
 )
 from kypho_aid.datasets import content_info, load_dataset, option_labels
-from kypho_aid.decision import RATING_LABELS, sure_result, values_table
+from kypho_aid.decision import RATING_LABELS, rated_rows, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import lead_finding
 from kypho_aid.handout.inputs import (
     _DOMAIN,
     MAX_SCREENING_POINTS,
     UNSURE,
-    _check_leaning,
-    _check_mapping,
-    _check_notes,
     _check_screening,
     _no_web,
     _plain,
+    check_answers,
     clean_notes,
 )
 from kypho_aid.model import LIST_SEPARATOR
@@ -111,8 +109,6 @@ class _Leaning:
 
 @dataclass(frozen=True)
 class _Sure:
-    score: int
-    total: int
     score_words: str  # "3 out of 4."
     message: str
     answers: list[tuple[str, str]]  # dimension, "yes", "no" or "not answered"
@@ -206,7 +202,7 @@ def _values_section(
     ratings: Mapping[str, object] | None, data_dir: str | Path | None
 ) -> _Values | None:
     table = values_table(ratings, data_dir=data_dir)  # validates; InputError names the key
-    rated = table[table["rating"].notna()].drop_duplicates("consideration_id")
+    rated = rated_rows(table)
     if rated.empty:
         return None
     # one line per level of rating, the highest first: short enough for the one page
@@ -249,8 +245,6 @@ def _sure_section(
         for r in items.itertuples(index=False)
     ]
     return _Sure(
-        score=result.score,
-        total=len(items),
         score_words=_plain(
             ui_text("handout.sure_score", score=result.score, total=len(items), data_dir=data_dir)
         ),
@@ -392,10 +386,7 @@ def build_handout(
         If an input is wrong; its ``field`` (and the message) names the input or the key.
     """
     labels = option_labels(data_dir=data_dir)
-    checked_leaning = _check_leaning(leaning, labels)
-    checked_ratings = _check_mapping(ratings, "ratings", "consideration to rating (0 to 4)")
-    checked_sure = _check_mapping(sure_answers, "sure_answers", "S, U, R, E to True or False")
-    checked_notes = _check_notes(notes)
+    checked = check_answers(leaning, ratings, sure_answers, notes, labels)
     checked_screening = _check_screening(screening, labels)
     info = content_info(data_dir=data_dir)
     sources = SourceNumbering()
@@ -418,10 +409,10 @@ def build_handout(
         ),
         options=_options_section(labels, sources, data_dir),
         findings=_findings_section(sources, data_dir),
-        values=_values_section(checked_ratings, data_dir),
-        leaning=_leaning_section(checked_leaning, labels),
-        sure=_sure_section(checked_sure, data_dir),
-        notes=_notes_section(checked_notes, data_dir),
+        values=_values_section(checked.ratings, data_dir),
+        leaning=_leaning_section(checked.leaning, labels),
+        sure=_sure_section(checked.sure_answers, data_dir),
+        notes=_notes_section(checked.notes, data_dir),
         screening=(
             None
             if checked_screening is None

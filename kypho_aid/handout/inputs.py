@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -82,6 +83,28 @@ def _check_notes(notes: object) -> str:
     if not isinstance(notes, str):
         raise InputError("notes", f"notes are text (str), got {type(notes).__name__}")
     return notes
+
+
+class CheckedAnswers(NamedTuple):
+    """A session's answers, each checked for its type (the values are checked where used)."""
+
+    leaning: str | None
+    ratings: Mapping[str, object] | None
+    sure_answers: Mapping[str, object] | None
+    notes: str
+
+
+def check_answers(
+    leaning: object, ratings: object, sure_answers: object, notes: object, labels: Mapping[str, str]
+) -> CheckedAnswers:
+    """Check the answers both the handout and the note take, in one order; the first wrong
+    one raises an :class:`InputError` naming it (``leaning`` may be any of ``labels``)."""
+    return CheckedAnswers(
+        leaning=_check_leaning(leaning, labels),
+        ratings=_check_mapping(ratings, "ratings", "consideration to rating (0 to 4)"),
+        sure_answers=_check_mapping(sure_answers, "sure_answers", "S, U, R, E to True or False"),
+        notes=_check_notes(notes),
+    )
 
 
 def _check_screening(screening: object, labels: Mapping[str, str]) -> pd.DataFrame | None:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from kypho_aid.datasets import load_dataset
-from kypho_aid.decision import InputError, sure_result
+from kypho_aid.decision import InputError, rated_rows, sure_result, values_table
 from kypho_aid.note.inputs import SessionAnswers, SessionInputs, session_context, session_inputs
-from kypho_aid.note.text import _certainty, _figure_line, _figures, _leaning_words, _rated
+from kypho_aid.note.text import _certainty, _figure_line, _figures, _leaning_words
 from kypho_aid.texts import ui_text
 
 __all__ = [
@@ -117,7 +117,7 @@ def build_note_fhir(**answers: Unpack[SessionAnswers]) -> dict[str, Any]:
             ],
         ),
     ]
-    rated = _rated(inputs["ratings"], data_dir)
+    rated = rated_rows(values_table(inputs["ratings"], data_dir=data_dir))
     if not rated.empty:
         items.append(
             _group(

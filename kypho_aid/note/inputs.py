@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import NamedTuple, TypedDict
 
 from kypho_aid.datasets import content_info, option_labels
-from kypho_aid.decision import InputError, sure_result, values_table
-from kypho_aid.handout.inputs import _check_leaning, _check_mapping, _check_notes, clean_notes
+from kypho_aid.decision import InputError, rated_rows, sure_result, values_table
+from kypho_aid.handout.inputs import check_answers, clean_notes
 from kypho_aid.model import ContentInfo
 
 __all__ = ["SessionAnswers", "SessionInputs", "session_inputs"]
@@ -121,14 +121,10 @@ def session_inputs(
     """
     labels = option_labels(data_dir=data_dir)
     chosen = _check_options(options, labels)
-    checked_leaning = _check_leaning(leaning, {o: labels[o] for o in chosen})
-    checked_ratings = _check_mapping(ratings, "ratings", "consideration to rating (0 to 4)")
-    checked_sure = _check_mapping(sure_answers, "sure_answers", "S, U, R, E to True or False")
-    checked_notes = _check_notes(notes)
+    checked = check_answers(leaning, ratings, sure_answers, notes, {o: labels[o] for o in chosen})
     when = _check_authored(authored)
-    table = values_table(checked_ratings, data_dir=data_dir)  # InputError names the key
-    rated = table[table["rating"].notna()].drop_duplicates("consideration_id")
-    answers = dict(checked_sure or {})
+    rated = rated_rows(values_table(checked.ratings, data_dir=data_dir))  # InputError names the key
+    answers = dict(checked.sure_answers or {})
     sure_result(answers, data_dir=data_dir)  # InputError names the item
     return SessionInputs(
         options=chosen,
@@ -139,9 +135,9 @@ def session_inputs(
                 strict=True,
             )
         ),
-        leaning=checked_leaning,
+        leaning=checked.leaning,
         sure_answers={str(k): bool(v) for k, v in answers.items()},
-        notes=clean_notes(checked_notes)[0],
+        notes=clean_notes(checked.notes)[0],
         authored=when,
     )
 

@@ -17,7 +17,7 @@ from typing import Unpack
 import pandas as pd
 
 from kypho_aid.datasets import load_dataset
-from kypho_aid.decision import sure_result, values_table
+from kypho_aid.decision import rated_rows, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import DRAWABLE_DESIGNS, lead_finding
 from kypho_aid.handout.inputs import UNSURE, clean_notes
@@ -93,11 +93,6 @@ def _sure_line(answers: Mapping[str, bool], data_dir: str | Path | None) -> str:
     return " ".join(parts)
 
 
-def _rated(ratings: Mapping[str, int], data_dir: str | Path | None) -> pd.DataFrame:
-    table = values_table(ratings, data_dir=data_dir)
-    return table[table["rating"].notna()].drop_duplicates("consideration_id")
-
-
 # --- the note -----------------------------------------------------------------------------
 
 
@@ -123,7 +118,7 @@ def build_note(**answers: Unpack[SessionAnswers]) -> str:
         If an input is wrong; its ``field`` (and the message) names the input or the key.
     """
     inputs, data_dir, labels, info = session_context(answers)
-    rated = _rated(inputs["ratings"], data_dir)
+    rated = rated_rows(values_table(inputs["ratings"], data_dir=data_dir))
     notes = answers.get("notes", "")
     remarks = clean_notes(notes)[1] if isinstance(notes, str) else []
 

@@ -148,10 +148,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             ]
         )
         self.add_class("kypho-session")
-        #: the step on screen (from 0), None before the first is shown
-        self._current: int | None = None
         self._open(0)
-        self.step.observe(lambda change: self._open(change["new"]), names="value")
+        self.step.observe(self._change_step, names="value")
 
     def _mark_answered(self, change: dict[str, Any] | None = None) -> None:
         """Note that the patient has answered something: leaving the page now asks first, and
@@ -187,6 +185,11 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         if change["new"] is not None and not self.about.children[0].value:
             self.about.children[0].value = about_html(data_dir=self._data_dir)
 
+    def _change_step(self, change: dict[str, Any]) -> None:
+        """The person moved from step ``old`` to step ``new``: mark the one left as done."""
+        self.step.add_class(f"kypho-done-{change['old'] + 1}")  # been there and left
+        self._open(change["new"])
+
     def _open(self, index: int) -> None:
         """Show step ``index`` (from 0): its progress line and moves; build it when first shown."""
         total = len(self._steps)
@@ -202,9 +205,6 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             number=index + 1,
             total=total,
         )
-        if self._current is not None and self._current != index:
-            self.step.add_class(f"kypho-done-{self._current + 1}")  # been there and left
-        self._current = index
         self.back.disabled = index == 0
         self.next.disabled = index == total - 1
         if not self._built[index]:
