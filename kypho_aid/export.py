@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography, short_citation
 from kypho_aid.datasets import content_info, load_dataset
+from kypho_aid.findings import better_words
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import DESIGN_WORDS, RiskView, Tile
 from kypho_aid.procedure import StepView
@@ -164,21 +165,22 @@ def risk_view_html(view: RiskView) -> str:
     """What the risk explorer shows beside its chart, as escaped HTML.
 
     The ``words`` view is each finding's statement led by its comparison; the others a table
-    of every finding (comparison, figures, time point, certainty, design), which the
-    ``icons`` view leads with the drawn finding's statement.
+    of every finding (comparison, figures, which did better, time point, certainty, design),
+    which the ``icons`` view leads with the drawn finding's statement.
     """
-    figures = view.figures.itertuples()
+    figures = [row for _, row in view.figures.iterrows()]
     words = view.view == "words"
     rows: list[tuple[str, ...]] = (
-        [(str(r.comparison_label), str(r.statement)) for r in figures]
+        [(str(r["comparison_label"]), str(r["statement"])) for r in figures]
         if words
         else [
             (
-                str(r.comparison_label),
-                str(r.figure),
-                str(r.timepoint),
-                str(r.certainty).replace("_", " "),
-                DESIGN_WORDS[str(r.design)],
+                str(r["comparison_label"]),
+                str(r["figure"]),
+                better_words(r),
+                str(r["timepoint"]),
+                str(r["certainty"]).replace("_", " "),
+                DESIGN_WORDS[str(r["design"])],
             )
             for r in figures
         ]

@@ -150,6 +150,18 @@ def _gap_words(value: float, row: pd.Series) -> str:
     return f"{format_number(abs(value))} {row['unit']} {'less' if value < 0 else 'more'}"
 
 
+def better_words(row: pd.Series) -> str:
+    """Which arm did better, in words, with whether chance could explain the gap: the cell a
+    table of figures shows beside the numbers (``better`` as :func:`which_did_better` says)."""
+    better = str(row["better"])
+    if better == "unknown":
+        return "Our source does not say."
+    if better == "neither":
+        return "Neither did better."
+    winner = str(row["intervention_label" if better == "intervention" else "comparator_label"])
+    return f"{winner} did better.{_chance_words(row)}"
+
+
 def _chance_words(row: pd.Series) -> str:
     chance = str(row.get("chance"))
     if chance == "could_be_chance":

@@ -477,3 +477,20 @@ def test_chart_text_prints_both_labelled_texts() -> None:
     text = kypho_aid.risk_view("new_fracture").text
     assert text is not None
     assert str(text) == f"Alt text: {text.alt}\nIn words: {text.long}"
+
+
+def test_every_row_of_the_table_of_figures_says_which_did_better() -> None:
+    """Rule 8: beside the numbers, in words, which option did better (and whether chance could
+    explain it), row by row, for every outcome."""
+    outcomes = kypho_aid.load_dataset("outcome_definitions")["outcome"].astype(str)
+    for outcome in outcomes:
+        view = kypho_aid.risk_view(outcome, view="numbers")
+        cells = re.findall(r'data-label="Which did better">([^<]*)<', risk_view_html(view))
+        assert len(cells) == len(view.figures), outcome
+        for cell, (_, row) in zip(cells, view.figures.iterrows(), strict=True):
+            winner = {
+                "intervention": row["intervention_label"],
+                "comparator": row["comparator_label"],
+            }
+            expected = winner.get(str(row["better"]))
+            assert (expected is None) or cell.startswith(f"{expected} did better."), cell
