@@ -73,7 +73,8 @@ HTML_CSS: Final = f"""
 .kypho-aid details.kypho-aid-more[open] {{ border-left: 3px solid {RULE_COLOR}; padding-left: 0.5rem; }}
 /* a narrow screen stacks each question's answers, every answer under its option's name */
 @media (max-width: 48rem) {{
-  .kypho-aid table.kypho-aid-grid-table, .kypho-aid table.kypho-aid-grid-table :is(tbody, tr, th, td) {{
+  .kypho-aid table.kypho-aid-grid-table,
+  .kypho-aid table.kypho-aid-grid-table :is(caption, tbody, tr, th, td) {{
     display: block; width: auto; }}
   .kypho-aid table.kypho-aid-grid-table thead {{ {VISUALLY_HIDDEN} }}
   .kypho-aid table.kypho-aid-grid-table td::before {{ content: attr(data-option); display: block;

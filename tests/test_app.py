@@ -114,6 +114,10 @@ def test_a_full_session_in_the_browser(app_url: str, tmp_path: Path) -> None:
                 right = page.evaluate(edge)
                 raise AssertionError(f"the option grid runs to {right:.0f} px on {width}") from None
             assert page.evaluate(sideways) <= 0, f"the compare step scrolls sideways at {width}"
+            # the grid's title runs across it, stacked or not (not squeezed into a narrow column)
+            share = """() => { const t = document.querySelector('table.kypho-aid-grid-table');
+                return t.querySelector('caption').offsetWidth / t.offsetWidth; }"""
+            assert page.evaluate(share) > 0.9, f"the grid's title is squeezed at {width}"
         page.set_viewport_size({"width": 1280, "height": 900})
         # 3. risks
         page.locator(".kypho-next").click()
