@@ -101,6 +101,12 @@ def _label(
     )
 
 
+def _add(ax: Axes, patch: Patch) -> None:
+    """Add ``patch`` to ``ax`` without matplotlib's per-patch update of the data limits:
+    :func:`draw_elements` fixes the limits itself, and that update was a tenth of a strip."""
+    ax.add_artist(patch)
+
+
 def _rounded_box(
     ax: Axes,
     xy: tuple[float, float],
@@ -111,7 +117,8 @@ def _rounded_box(
     gid: str,
 ) -> None:
     """A box with rounded corners and the drawing's outline colour."""
-    ax.add_patch(
+    _add(
+        ax,
         FancyBboxPatch(
             xy,
             width,
@@ -120,7 +127,7 @@ def _rounded_box(
             facecolor=facecolor,
             edgecolor=style.OUTLINE_COLOR,
             gid=gid,
-        )
+        ),
     )
 
 
@@ -139,7 +146,8 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
 
     edge: _Edge = {"edgecolor": style.OUTLINE_COLOR, "linewidth": 1.1, "joinstyle": "round"}
     for bottom, top in _DISCS:
-        ax.add_patch(
+        _add(
+            ax,
             Rectangle(
                 (_BODY_LEFT + 0.1, bottom),
                 _BODY_RIGHT - _BODY_LEFT - 0.2,
@@ -147,7 +155,7 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
                 facecolor=style.DISC_COLOR,
                 gid="vertebra",
                 **edge,
-            )
+            ),
         )
     for name, (bottom, top) in _BODIES.items():
         outline = (
@@ -160,7 +168,7 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
                 (_BODY_LEFT, top),
             ]
         )
-        ax.add_patch(Polygon(outline, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
+        _add(ax, Polygon(outline, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
         middle = (bottom + top) / 2 + 0.15
         back = [
             (_BODY_RIGHT, middle + 0.45),
@@ -170,7 +178,7 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
             (5.7, middle - 0.35),
             (_BODY_RIGHT, middle - 0.45),
         ]
-        ax.add_patch(Polygon(back, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
+        _add(ax, Polygon(back, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
     _label(ax, (_BODY_LEFT, 10.05), "front of body", "vertebra", ha="left", va="bottom")
     _label(ax, (_SKIN_X, 10.05), "back", "vertebra", ha="center", va="bottom")
     # the skin of the back, a gentle curve
@@ -200,14 +208,15 @@ def _draw_patient_prone(ax: Axes, elements: frozenset[str]) -> None:
 
     ax.plot([0.2, 4.4], [0.55, 0.55], color=style.OUTLINE_COLOR, linewidth=3, gid="patient_prone")
     _rounded_box(ax, (1.0, 0.72), 3.1, 0.5, 0.25, style.UNAFFECTED_COLOR, "patient_prone")
-    ax.add_patch(
+    _add(
+        ax,
         Circle(
             (0.65, 0.98),
             0.3,
             facecolor=style.UNAFFECTED_COLOR,
             edgecolor=style.OUTLINE_COLOR,
             gid="patient_prone",
-        )
+        ),
     )
     _label(ax, (0.2, 0.3), "lying face down", "patient_prone", ha="left", va="top")
 
@@ -224,7 +233,8 @@ def _draw_monitoring(ax: Axes, elements: frozenset[str]) -> None:
 def _draw_skin_numbing(ax: Axes, elements: frozenset[str]) -> None:
 
     y = _needle_y(_SKIN_X) + 0.9
-    ax.add_patch(
+    _add(
+        ax,
         Rectangle(
             (9.0, y - 0.17),
             1.0,
@@ -232,7 +242,7 @@ def _draw_skin_numbing(ax: Axes, elements: frozenset[str]) -> None:
             facecolor=style.BACKGROUND_COLOR,
             edgecolor=style.OUTLINE_COLOR,
             gid="skin_numbing",
-        )
+        ),
     )
     ax.plot([_SKIN_X + 0.05, 9.0], [y - 0.25, y], color=style.NEEDLE_COLOR, gid="skin_numbing")
     _label(ax, (9.5, y + 0.3), "numbing\nshot", "skin_numbing", ha="center", va="bottom")
@@ -254,14 +264,15 @@ def _draw_xray(ax: Axes, elements: frozenset[str], *, check: bool = False) -> No
 
     gid = "xray_check" if check else "xray"
     bottom, top = _BODIES["middle"]
-    ax.add_patch(
+    _add(
+        ax,
         Polygon(
             [(1.0, 5.95), (1.0, 5.35), (_BODY_RIGHT, bottom - 0.1), (_BODY_RIGHT, top + 0.1)],
             facecolor=style.XRAY_COLOR,
             alpha=style.XRAY_ALPHA,
             edgecolor="none",
             gid=gid,
-        )
+        ),
     )
     _rounded_box(ax, (0.05, 5.15), 0.95, 1.0, 0.12, style.XRAY_COLOR, gid)
     if check:
@@ -289,7 +300,8 @@ def _draw_needle(ax: Axes, elements: frozenset[str]) -> None:
         gid="needle",
         zorder=5,
     )
-    ax.add_patch(
+    _add(
+        ax,
         Rectangle(
             (_HUB[0] - 0.45, _HUB[1] - 0.3),
             0.4,
@@ -299,7 +311,7 @@ def _draw_needle(ax: Axes, elements: frozenset[str]) -> None:
             facecolor=style.NEEDLE_COLOR,
             gid="needle",
             zorder=5,
-        )
+        ),
     )
     _label(
         ax,
@@ -320,7 +332,8 @@ def _space(**kwargs: Any) -> Ellipse:
 
 
 def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
-    ax.add_patch(
+    _add(
+        ax,
         _space(
             facecolor=style.CAVITY_COLOR,
             edgecolor=style.OUTLINE_COLOR,
@@ -328,7 +341,7 @@ def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
             linewidth=1.0,
             gid="cavity",
             zorder=3,
-        )
+        ),
     )
     if not elements & {"balloon", "cement"}:
         _label(ax, (2.95, 5.3), "space", "cavity", ha="center", va="top", zorder=6)
@@ -336,18 +349,20 @@ def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
 
 def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
 
-    ax.add_patch(
+    _add(
+        ax,
         _space(
             facecolor=style.BALLOON_COLOR,
             edgecolor=style.BALLOON_EDGE_COLOR,
             linewidth=1.4,
             gid="balloon",
             zorder=4,
-        )
+        ),
     )
     x, y = _SPACE_XY
     for dx, dy in ((0, 0.45), (0, -0.5), (-0.85, 0.05)):
-        ax.add_patch(
+        _add(
+            ax,
             FancyArrowPatch(
                 (x + dx * 0.55, y + dy * 0.55),
                 (x + dx * 1.15, y + dy * 1.15),
@@ -356,14 +371,15 @@ def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
                 color=style.BALLOON_EDGE_COLOR,
                 gid="balloon",
                 zorder=6,
-            )
+            ),
         )
     _label(ax, (2.95, 4.85), "balloon", "balloon", ha="center", va="top", zorder=6)
 
 
 def _draw_balloon_deflated(ax: Axes, elements: frozenset[str]) -> None:
 
-    ax.add_patch(
+    _add(
+        ax,
         Ellipse(
             (3.6, _needle_y(3.6)),
             1.1,
@@ -373,9 +389,10 @@ def _draw_balloon_deflated(ax: Axes, elements: frozenset[str]) -> None:
             edgecolor=style.BALLOON_EDGE_COLOR,
             gid="balloon_deflated",
             zorder=6,
-        )
+        ),
     )
-    ax.add_patch(
+    _add(
+        ax,
         FancyArrowPatch(
             (5.0, _needle_y(5.0) - 0.4),
             (6.4, _needle_y(6.4) - 0.4),
@@ -384,7 +401,7 @@ def _draw_balloon_deflated(ax: Axes, elements: frozenset[str]) -> None:
             color=style.BALLOON_EDGE_COLOR,
             gid="balloon_deflated",
             zorder=6,
-        )
+        ),
     )
     _label(ax, (6.5, _needle_y(6.5) - 0.55), "balloon out", "balloon_deflated", ha="left", va="top")
 
@@ -418,7 +435,7 @@ def _draw_cement(ax: Axes, elements: frozenset[str]) -> None:
         gid="cement",
         zorder=4,
     )
-    ax.add_patch(shape)
+    _add(ax, shape)
     body = Polygon(_middle_body("fracture" in elements), transform=ax.transData)
     shape.set_clip_path(body)
     _label(ax, (2.95, 4.85), "cement", "cement", ha="center", va="top")
@@ -426,7 +443,8 @@ def _draw_cement(ax: Axes, elements: frozenset[str]) -> None:
 
 def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
 
-    ax.add_patch(
+    _add(
+        ax,
         _cement_shape(
             elements,
             fill=False,
@@ -435,10 +453,11 @@ def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
             linewidth=0,
             gid="cement_hardening",
             zorder=5,
-        )
+        ),
     )
     x, y = _DIAL
-    ax.add_patch(
+    _add(
+        ax,
         Circle(
             (x, y),
             0.5,
@@ -446,7 +465,7 @@ def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
             edgecolor=style.OUTLINE_COLOR,
             linewidth=1.2,
             gid="cement_hardening",
-        )
+        ),
     )
     ax.plot([x, x], [y, y + 0.38], color=style.TEXT_COLOR, gid="cement_hardening")
     ax.plot([x, x + 0.28], [y, y - 0.1], color=style.TEXT_COLOR, gid="cement_hardening")
@@ -457,7 +476,8 @@ def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
 
     gid = "high_pressure" if high else "low_pressure"
     x, y = _DIAL
-    ax.add_patch(
+    _add(
+        ax,
         Wedge(
             (x, y - 0.25),
             0.65,
@@ -467,7 +487,7 @@ def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
             edgecolor=style.OUTLINE_COLOR,
             linewidth=1.2,
             gid=gid,
-        )
+        ),
     )
     angle = np.radians(35 if high else 145)
     ax.plot(
@@ -539,7 +559,9 @@ def draw_elements(elements: Iterable[str], *, ax: Axes | None = None, title: str
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(title, loc="left", fontsize=style.STEP_TITLE_SIZE, wrap=True)
+        # y=1.0 fixes the title's place: matplotlib would otherwise measure every Axes of the
+        # figure at each draw to keep titles clear of top tick labels, which drawings lack
+        ax.set_title(title, loc="left", fontsize=style.STEP_TITLE_SIZE, wrap=True, y=1.0)
     return ax
 
 
