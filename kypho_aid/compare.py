@@ -14,6 +14,7 @@ from kypho_aid._values import display_value, present
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo
+from kypho_aid.texts import ui_text
 
 __all__ = [
     "ComparisonTable",
@@ -125,6 +126,9 @@ class ComparisonTable:
         Display labels of the rows and columns.
     content : ContentInfo
         Content version, review date and disclaimer, printed with every export.
+    data_dir : str or None
+        The knowledge-base folder the table was built from (None: the default), whose
+        ``ui_text.csv`` gives the exports their headings.
     """
 
     data: pd.DataFrame
@@ -133,11 +137,13 @@ class ComparisonTable:
     attribute_labels: dict[str, str]
     option_labels: dict[str, str]
     content: ContentInfo
+    data_dir: str | None = None
 
     def labelled(self) -> pd.DataFrame:
         """Return ``data`` with display labels instead of ids."""
         frame = self.data.rename(index=self.attribute_labels, columns=self.option_labels)
-        frame.index.name, frame.columns.name = "Attribute", None
+        frame.index.name = ui_text("compare.attribute", data_dir=self.data_dir)
+        frame.columns.name = None
         return frame
 
     def to_markdown(self) -> str:
@@ -296,6 +302,7 @@ def compare(
             zip(option_rows["option_id"].astype(str), option_rows["label"], strict=True)
         ),
         content=content_info(data_dir=data_dir),
+        data_dir=None if data_dir is None else str(data_dir),
     )
 
 

@@ -40,6 +40,15 @@ __all__ = [
 ]
 
 
+def _words(data_dir: str | Path | None, prefix: str, *names: str) -> dict[str, str]:
+    """The ``ui_text.csv`` texts ``prefix.name`` for a template, by ``name``."""
+    return {name: ui_text(f"{prefix}.{name}", data_dir=data_dir) for name in names}
+
+
+def _sources_heading(data_dir: str | Path | None) -> str:
+    return ui_text("sources.heading", data_dir=data_dir)
+
+
 def footer_text(table: ComparisonTable) -> str:
     """The line every export ends with: content version, review date and disclaimer."""
     return table.content.footer
@@ -53,13 +62,13 @@ def comparison_to_markdown(table: ComparisonTable) -> str:
     """Render a comparison as a GitHub-flavoured Markdown table with numbered sources."""
     frame = table.labelled()
     lines = [
-        "| " + " | ".join(["Attribute", *map(_markdown_cell, frame.columns)]) + " |",
+        "| " + " | ".join([str(frame.index.name), *map(_markdown_cell, frame.columns)]) + " |",
         "|" + "---|" * (len(frame.columns) + 1),
     ]
     for label, row in frame.iterrows():
         cells = [f"**{_markdown_cell(str(label))}**", *(_markdown_cell(str(v)) for v in row)]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "**Sources**", ""]
+    lines += ["", f"**{ui_text('sources.heading', data_dir=table.data_dir)}**", ""]
     lines += [f"{s.number}. {s.citation}" for s in table.sources.itertuples(index=False)]
     lines += ["", f"_{footer_text(table)}_", ""]
     return "\n".join(lines)
@@ -72,6 +81,8 @@ def comparison_to_html(table: ComparisonTable, *, standalone: bool = False) -> s
         "comparison.html.j2",
         standalone=standalone,
         css=Markup(HTML_CSS),
+        words=_words(table.data_dir, "compare", "title", "caption")
+        | {"attribute": str(frame.index.name), "sources": _sources_heading(table.data_dir)},
         columns=[str(c) for c in frame.columns],
         rows=[(str(label), [str(v) for v in row]) for label, row in frame.iterrows()],
         sources=list(zip(table.sources["number"], table.sources["citation"], strict=True)),
@@ -134,6 +145,8 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
 
     return render(
         "overview.html.j2",
+        words=_words(data_dir, "overview", "decision", "condition", "options")
+        | {"sources": _sources_heading(data_dir)},
         decision=decision,
         facts=[(r.statement, marks(str(r.source_ids))) for r in first_per_topic.itertuples()],
         cards=[(r.label, r.summary, marks(str(r.source_ids))) for r in options.itertuples()],
@@ -161,7 +174,11 @@ def about_html(*, data_dir: str | Path | None = None) -> str:
     return render("about.html.j2", parts=parts)
 
 
-def risk_view_html(view: RiskView) -> str:
+#: The columns of the risk explorer's table of figures, as ``ui_text.csv`` names them.
+_RISK_COLUMNS = ("comparison", "figures", "better", "when", "sure", "evidence")
+
+
+def risk_view_html(view: RiskView, *, data_dir: str | Path | None = None) -> str:
     """What the risk explorer shows beside its chart, as escaped HTML.
 
     The ``words`` view is each finding's statement led by its comparison; the others a table
@@ -190,13 +207,33 @@ def risk_view_html(view: RiskView) -> str:
         if view.view == "icons" and view.finding is not None
         else None
     )
-    return render("risk_view.html.j2", words=words, rows=rows, lead=lead)
+    return render(
+        "risk_view.html.j2",
+        words=words,
+        none=ui_text("risk.none", data_dir=data_dir),
+        headers=[ui_text(f"risk.column_{name}", data_dir=data_dir) for name in _RISK_COLUMNS],
+        rows=rows,
+        lead=lead,
+    )
 
 
-def step_view_html(view: StepView) -> str:
+def step_view_html(view: StepView, *, data_dir: str | Path | None = None) -> str:
     """One step's title, description, drawing text and sources, as escaped HTML."""
     citations = [str(c) for c in view.sources["citation"]]
-    return render("step_view.html.j2", step=view, citations=citations)
+    heading = ui_text(
+        "step.heading",
+        option=view.option_label,
+        step=view.step,
+        total=view.total,
+        label=view.label,
+        data_dir=data_dir,
+    )
+    words = {
+        "heading": heading,
+        "shows": ui_text("step.shows", data_dir=data_dir),
+        "sources": _sources_heading(data_dir),
+    }
+    return render("step_view.html.j2", step=view, words=words, citations=citations)
 
 
 def option_grid_html(

@@ -211,7 +211,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             self.chart.value = ""
             self.chart.layout.display = "none"
             self.description.value = ""
-        self.summary.value = risk_view_html(view)
+        self.summary.value = risk_view_html(view, data_dir=self._data_dir)
         return view
 
 
@@ -283,4 +283,4 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
             alt=self.value.text.alt,
             width=STEP_IMAGE_WIDTH_PX,
         )
-        self.words.value = step_view_html(self.value)
+        self.words.value = step_view_html(self.value, data_dir=self._data_dir)
