@@ -14,12 +14,13 @@ can.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid.datasets import load_dataset, option_labels
+from kypho_aid.datasets import data_stamp, load_dataset, option_labels
 from kypho_aid.exceptions import DataValidationError
 from kypho_aid.model import Option, Problem
 from kypho_aid.profile import (
@@ -86,7 +87,18 @@ _DETAIL_COLUMNS = [
 
 
 def _load_rules(data_dir: str | Path | None) -> tuple[ScreeningRule, ...]:
-    """Read and parse every screening rule, or raise DataValidationError naming each bad row."""
+    """Read and parse every screening rule, or raise DataValidationError naming each bad row.
+
+    Parsed once per version of the data (the rules are frozen): every screen asks for them.
+    """
+    folder = str(data_dir) if data_dir is not None else None
+    return _parsed_rules(folder, data_stamp(data_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_rules(
+    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
+) -> tuple[ScreeningRule, ...]:
     frame = load_dataset("screening_rules", data_dir=data_dir)
     rules: list[ScreeningRule] = []
     problems: list[Problem] = []
@@ -261,7 +273,10 @@ def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd
     for option in Option:
         mine = details[[option.value in options for options in details["applies_to"]]]
         met = mine[mine["outcome"] == "met"]
-        worst_first = pd.concat([met[met["status"] == status] for status in RULE_STATUSES])
+        # met rules, most serious status first, in file order within one: one take of the rows
+        statuses = met["status"].tolist()
+        serious = [i for i, status in enumerate(statuses) if status in RULE_STATUSES]
+        worst_first = met.iloc[sorted(serious, key=lambda i: RULE_STATUSES.index(statuses[i]))]
         unknown = mine[mine["outcome"] == "unknown"]
         to_find_out = _unique(
             name for name in PROFILE_FIELDS for missing in unknown["missing"] if name in missing

@@ -6,7 +6,9 @@ Usage
     python -m kypho_aid compare [--format md|csv|html] [--options ID ...] [--topics ID ...]
     python -m kypho_aid datasets                list the datasets with their row counts
     python -m kypho_aid snapshot [DIR]          validate, then store the loaded tables so a new
-                                                kernel loads them fast (kypho_aid/snapshot.py)
+                                                kernel loads them fast (kypho_aid/snapshot.py),
+                                                and the syllable counts the readability report
+                                                needs (kypho_aid/readability.py)
     python -m kypho_aid handout --out FILE.html [--pdf] [--force] [--notes TEXT]
                         [--leaning ID|unsure] [--rate ID=N ...] [--sure S=yes U=no ...]
                                                 write the summary handout (and FILE.pdf)
@@ -44,6 +46,7 @@ from kypho_aid.handout import (
     handout_pdf,
     write_handout,
 )
+from kypho_aid.readability import write_syllable_table
 
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
@@ -109,7 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("datasets", help="list the datasets and how many rows each has")
 
     fast = commands.add_parser(
-        "snapshot", help="validate, then store the loaded tables so a new kernel loads them fast"
+        "snapshot",
+        help="validate, then store the loaded tables (and the readability report's syllable "
+        "counts) so a new kernel loads them fast",
     )
     fast.add_argument(
         "dir", nargs="?", type=Path, help="knowledge-base folder (default: the installed data/)"
@@ -235,6 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             written = write_snapshot(args.dir)
             count = len(list_datasets(args.dir))
             print(f"wrote {_printable(written)} ({count} datasets)")
+            try:
+                syllables = write_syllable_table(args.dir)
+            except ImportError:  # textstat comes with the test extra; the report needs it
+                print("no syllable table: textstat is not installed")
+            else:
+                print(f"wrote {_printable(syllables)} (syllable counts for the readability report)")
             return 0
         if args.command == "compare":
             table = compare(options=args.options, topics=args.topics)

@@ -18,7 +18,7 @@ import pandas as pd
 from kypho_aid._files import SCHEMA_SUFFIX, data_dir
 from kypho_aid.exceptions import DataValidationError, UnknownDatasetError
 from kypho_aid.model import ContentInfo, Problem
-from kypho_aid.snapshot import read_snapshot, store_snapshot
+from kypho_aid.snapshot import Snapshot, read_snapshot, store_snapshot
 
 __all__ = [
     "content_info",
@@ -126,17 +126,15 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None) -> pd.DataFra
     folder = _directory(data_dir)
     if isinstance(name, str):
         snapshot = _snapshot(str(folder), data_stamp(folder))
-        if snapshot is not None and name in snapshot:
-            return snapshot[name].copy()
+        if snapshot is not None and name in snapshot.tables:
+            return snapshot.tables[name].copy()
     from kypho_aid import loading  # the reader and its checks: imported only on a snapshot miss
 
     return loading.load_checked(_require_name(name, folder), folder)
 
 
 @functools.lru_cache(maxsize=8)
-def _snapshot(
-    folder_name: str, stamp: tuple[tuple[str, int, int], ...]
-) -> dict[str, pd.DataFrame] | None:
+def _snapshot(folder_name: str, stamp: tuple[tuple[str, int, int], ...]) -> Snapshot | None:
     """The folder's current snapshot; asked again whenever a file's time or size changes."""
     return read_snapshot(Path(folder_name))
 
@@ -146,10 +144,19 @@ def describe_dataset(name: str, *, data_dir: str | Path | None = None) -> pd.Dat
 
     Columns: ``column``, ``type``, ``required``, ``allowed`` (values or pattern or bounds),
     ``audience`` and ``description``. The table's own title and description are in
-    ``.attrs["title"]`` and ``.attrs["description"]``.
+    ``.attrs["title"]`` and ``.attrs["description"]``. Comes from the folder's snapshot when it
+    is current, like :func:`load_dataset`; each call returns a fresh copy.
     """
     folder = _directory(data_dir)
-    name = _require_name(name, folder)
+    if isinstance(name, str):
+        snapshot = _snapshot(str(folder), data_stamp(folder))
+        if snapshot is not None and name in snapshot.codebooks:
+            return snapshot.codebooks[name].copy()
+    return _codebook(_require_name(name, folder), folder)
+
+
+def _codebook(name: str, folder: Path) -> pd.DataFrame:
+    """The codebook of dataset ``name``, built from its schema file (the slow path)."""
     from kypho_aid import loading  # the reader and its checks: imported only when files are read
 
     schema = loading.load_schema_checked(name, folder)
@@ -211,8 +218,17 @@ def validate(data_dir: str | Path | None = None) -> list[Problem]:
 
 def option_labels(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Each option's id and its name as patients see it, in the order of ``options.csv``."""
-    options = load_dataset("options", data_dir=data_dir)
-    return dict(zip(options["option_id"].astype(str), options["label"].astype(str), strict=True))
+    folder = _directory(data_dir)
+    return dict(_option_labels(str(folder), data_stamp(folder)))
+
+
+@functools.lru_cache(maxsize=8)
+def _option_labels(
+    folder_name: str, stamp: tuple[tuple[str, int, int], ...]
+) -> tuple[tuple[str, str], ...]:
+    """:func:`option_labels`, read once per version of the data: nearly every view asks."""
+    options = load_dataset("options", data_dir=folder_name)
+    return tuple(zip(options["option_id"].astype(str), options["label"].astype(str), strict=True))
 
 
 def content_info(*, data_dir: str | Path | None = None) -> ContentInfo:
@@ -250,5 +266,6 @@ def write_snapshot(data_dir: str | Path | None = None) -> Path:
         raise DataValidationError(problems)
     from kypho_aid import loading  # the reader and its checks: imported only when files are read
 
-    tables = {name: loading.load_checked(name, folder) for name in list_datasets(folder)}
-    return store_snapshot(folder, tables)
+    names = list_datasets(folder)
+    tables = {name: loading.load_checked(name, folder) for name in names}
+    return store_snapshot(folder, tables, {name: _codebook(name, folder) for name in names})

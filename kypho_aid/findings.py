@@ -66,10 +66,18 @@ def expected_certainty(design: str, downgrades: int) -> str:
 
 def arm_labels(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Every arm's name: the three options, the sham procedure and both procedures together."""
+    return dict(_arm_labels(_folder_name(data_dir), data_stamp(data_dir)))
+
+
+@functools.lru_cache(maxsize=8)
+def _arm_labels(
+    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
+) -> tuple[tuple[str, str], ...]:
+    """:func:`arm_labels`, read once per version of the data."""
     arms = load_dataset("arms", data_dir=data_dir)
     labels = option_labels(data_dir=data_dir)
     labels.update(zip(arms["arm"].astype(str), arms["label"].astype(str), strict=True))
-    return labels
+    return tuple(labels.items())
 
 
 def comparison_label(first: str, second: str) -> str:
@@ -357,29 +365,57 @@ def summary_of_findings(
     UnknownTopicError
         If an outcome or comparison is not in the knowledge base.
     """
+    folder, stamp = _folder_name(data_dir), data_stamp(data_dir)
+    known_outcomes, known_comparisons = _known_ids(folder, stamp)
+    outcomes = choose_ids(outcome, list(known_outcomes), "outcome(s)", UnknownTopicError)
+    chosen = choose_ids(comparison, list(known_comparisons), "comparison(s)", UnknownTopicError)
+    return _selected(folder, stamp, tuple(outcomes), tuple(chosen)).copy()
+
+
+def _folder_name(data_dir: str | Path | None) -> str | None:
+    """The data folder as a cache key (None for the default folder)."""
+    return str(data_dir) if data_dir is not None else None
+
+
+@functools.lru_cache(maxsize=8)
+def _known_ids(
+    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every outcome and every comparison, in the order of their files; once per data version."""
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
     comparisons = load_dataset("comparisons", data_dir=data_dir)
-    outcomes = choose_ids(
-        outcome, definitions["outcome"].astype(str).tolist(), "outcome(s)", UnknownTopicError
+    return (
+        tuple(definitions["outcome"].astype(str)),
+        tuple(comparisons["comparison"].astype(str)),
     )
-    chosen = choose_ids(
-        comparison,
-        comparisons["comparison"].astype(str).tolist(),
-        "comparison(s)",
-        UnknownTopicError,
+
+
+@functools.lru_cache(maxsize=256)
+def _selected(
+    data_dir: str | None,
+    stamp: tuple[tuple[str, int, int], ...],
+    outcomes: tuple[str, ...],
+    comparisons: tuple[str, ...],
+) -> pd.DataFrame:
+    """The rows of the full table for these outcomes and comparisons; callers get a copy.
+
+    The views ask for the same few selections over and over (the risk explorer, its panels,
+    the readability report), so each is filtered once per version of the data.
+    """
+    full = _full_table(data_dir, stamp)
+    keep = full["outcome"].astype(str).isin(outcomes) & full["comparison"].astype(str).isin(
+        comparisons
     )
-    full = _full_table(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
-    keep = full["outcome"].astype(str).isin(outcomes) & full["comparison"].astype(str).isin(chosen)
-    return full[keep].reset_index(drop=True).copy()
+    return full[keep].reset_index(drop=True)
 
 
 def pick_lead(rows: pd.DataFrame) -> pd.Series | None:
     """The finding to lead with among ranked rows: the least biased one that can be shown as
     a picture (a randomised risk, difference or pair of means whose direction is known), else
     the least biased of all, else None."""
-    shown = rows[rows["drawable"] & (rows["better"] != "unknown")]
-    if len(shown):
-        return shown.iloc[0]
+    shown = (rows["drawable"] & (rows["better"] != "unknown")).to_numpy(dtype=bool)
+    if shown.any():  # the first such row itself: filtering the whole table first costs more
+        return rows.iloc[int(shown.argmax())]
     return None if rows.empty else rows.iloc[0]
 
 
@@ -400,6 +436,20 @@ def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.D
     ``comparison_label``, ``finding_id`` (empty where no study compared the two) and
     ``randomised`` (whether that finding comes from a randomised design).
     """
+    if not isinstance(outcome, str):  # several outcomes: a list is no cache key, so built anew
+        return _pairwise_panels(outcome, _folder_name(data_dir))
+    return _cached_panels(outcome, _folder_name(data_dir), data_stamp(data_dir)).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_panels(
+    outcome: str, data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
+) -> pd.DataFrame:
+    """:func:`pairwise_panels`, built once per outcome and version of the data."""
+    return _pairwise_panels(outcome, data_dir)
+
+
+def _pairwise_panels(outcome: str, data_dir: str | None) -> pd.DataFrame:
     comparisons = load_dataset("comparisons", data_dir=data_dir)
     labels = arm_labels(data_dir=data_dir)
     wide = summary_of_findings(outcome, data_dir=data_dir)

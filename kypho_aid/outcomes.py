@@ -9,15 +9,17 @@ comparison. Observational figures are told in words, never drawn. Nothing here m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from kypho_aid._values import choose_ids, display_value, present
 from kypho_aid.compare import bibliography
-from kypho_aid.datasets import load_dataset, option_labels
+from kypho_aid.datasets import data_stamp, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.findings import (
     finding_arms,
@@ -227,8 +229,45 @@ def risk_view(
         raise UnknownTopicError(
             f"unknown view {display_value(view)}; use one of: {', '.join(VIEWS)}"
         )
-    found = summary_of_findings(outcome, data_dir=data_dir)
+    found = summary_of_findings(outcome, data_dir=data_dir)  # an unknown outcome fails first
     chosen = _choose_options(options, data_dir)
+    if isinstance(outcome, str) and (comparison is None or isinstance(comparison, str)):
+        folder = str(data_dir) if data_dir is not None else None
+        figures = _cached_figures(outcome, tuple(chosen), comparison, folder, data_stamp(data_dir))
+    else:
+        figures = _figures(found, outcome, chosen, comparison, data_dir)
+    icons = view == "icons"
+    return RiskView(
+        outcome,
+        tuple(chosen),
+        view,
+        figures.rows.copy(),  # copies: the cached figures are shared by every later call
+        figures.chart if icons else None,
+        figures.text if icons else None,
+        None if figures.lead is None else figures.lead.copy(),
+        figures.panels.copy(),
+    )
+
+
+class _Figures(NamedTuple):
+    """What the views of one outcome share: the findings, lead first, the lead, the panels,
+    and the chart the icons view draws with its words."""
+
+    rows: pd.DataFrame
+    lead: pd.Series | None
+    panels: pd.DataFrame
+    chart: str | None
+    text: ChartText | None
+
+
+def _figures(
+    found: pd.DataFrame,
+    outcome: str,
+    chosen: list[str],
+    comparison: str | None,
+    data_dir: str | Path | None,
+) -> _Figures:
+    """What every view of the risk explorer shows (see :class:`_Figures`)."""
     rows = _within(found, chosen)
     if comparison is not None:
         rows = rows[rows["comparison"] == comparison].reset_index(drop=True)
@@ -236,30 +275,34 @@ def risk_view(
     panels = panels[panels["finding_id"].isin(rows["finding_id"]) | (panels["finding_id"] == "")]
     lead = pick_lead(rows)
     if lead is not None:
-        rows = pd.concat(
-            [
-                rows[rows["finding_id"] == lead["finding_id"]],
-                rows[rows["finding_id"] != lead["finding_id"]],
-            ]
-        ).reset_index(drop=True)
+        # the lead first, the rest in their order: one take, where a concat of the two parts
+        # would rebuild every column (the slowest step of a view)
+        is_lead = (rows["finding_id"] == lead["finding_id"]).tolist()
+        order = sorted(range(len(rows)), key=lambda position: not is_lead[position])
+        rows = rows.iloc[order].reset_index(drop=True)
     chart: str | None = None
     text: ChartText | None = None
-    if view == "icons" and lead is not None:
+    if lead is not None:
         chart = chart_kind(lead)
         if chart == "icons":
             text = icon_array_text(lead)
         elif chart == "comparison":
             text = comparison_text(lead.to_frame().T)
-    return RiskView(
-        outcome,
-        tuple(chosen),
-        view,
-        rows,
-        chart,
-        text,
-        lead,
-        panels.reset_index(drop=True),
-    )
+    return _Figures(rows, lead, panels.reset_index(drop=True), chart, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_figures(
+    outcome: str,
+    chosen: tuple[str, ...],
+    comparison: str | None,
+    data_dir: str | None,
+    stamp: tuple[tuple[str, int, int], ...],
+) -> _Figures:
+    """:func:`_figures`, once per outcome, options, comparison and version of the data: the
+    app and the readability report ask for the same outcome in several views."""
+    found = summary_of_findings(outcome, data_dir=data_dir)
+    return _figures(found, outcome, list(chosen), comparison, data_dir)
 
 
 def outcome_sentences(

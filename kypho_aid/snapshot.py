@@ -5,7 +5,7 @@ Every notebook and every app visitor starts a new Python process that needs all 
 across tables) costs about a tenth of a second each time; the result never changes until a
 file does. So ``python -m kypho_aid snapshot`` (run by ``make setup`` and by every make
 target that runs notebooks) validates the whole knowledge base and, only if it has no
-problem, stores the loaded tables in ``kypho_aid/_snapshot/``.
+problem, stores the loaded tables and their codebooks in ``kypho_aid/_snapshot/``.
 
 A snapshot is used only while it is exactly current, like Python's own bytecode cache: its
 key hashes the content of every data file and schema, the code that reads and checks them,
@@ -22,10 +22,18 @@ import pickle
 import platform
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-__all__ = ["SNAPSHOT_DIR", "read_snapshot", "snapshot_key", "snapshot_path", "store_snapshot"]
+__all__ = [
+    "SNAPSHOT_DIR",
+    "Snapshot",
+    "read_snapshot",
+    "snapshot_key",
+    "snapshot_path",
+    "store_snapshot",
+]
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Where snapshots are kept (ignored by git): one file per data folder.
@@ -46,7 +54,14 @@ _READERS = (
     "validation/checks.py",
     "validation/rules.py",
 )
-_MAGIC = b"kypho-aid snapshot 1\n"
+_MAGIC = b"kypho-aid snapshot 2\n"
+
+
+class Snapshot(NamedTuple):
+    """What a snapshot holds: each dataset's table and its codebook, both by dataset name."""
+
+    tables: dict[str, pd.DataFrame]
+    codebooks: dict[str, pd.DataFrame]
 
 
 def snapshot_path(folder: Path) -> Path:
@@ -68,24 +83,32 @@ def snapshot_key(folder: Path) -> bytes:
     return digest.hexdigest().encode()
 
 
-def read_snapshot(folder: Path) -> dict[str, pd.DataFrame] | None:
-    """The tables of ``folder`` from its snapshot, or None when there is none that is current."""
+def _frames(found: object) -> bool:
+    return isinstance(found, dict) and all(
+        isinstance(frame, pd.DataFrame) for frame in found.values()
+    )
+
+
+def read_snapshot(folder: Path) -> Snapshot | None:
+    """The tables and codebooks of ``folder`` from its snapshot, or None when none is current."""
     try:
         with snapshot_path(folder).open("rb") as stream:
             if stream.readline() != _MAGIC or stream.readline().rstrip() != snapshot_key(folder):
                 return None
-            tables = pickle.load(stream)
+            found = pickle.load(stream)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         return None
-    if not isinstance(tables, dict) or not all(
-        isinstance(frame, pd.DataFrame) for frame in tables.values()
-    ):
+    if not (isinstance(found, tuple) and len(found) == 2 and all(_frames(f) for f in found)):
         return None
-    return tables
+    return Snapshot(*found)
 
 
-def store_snapshot(folder: Path, tables: dict[str, pd.DataFrame]) -> Path:
-    """Store ``tables``, loaded and checked from ``folder``, as its snapshot; return the file.
+def store_snapshot(
+    folder: Path, tables: dict[str, pd.DataFrame], codebooks: dict[str, pd.DataFrame]
+) -> Path:
+    """Store ``tables`` and ``codebooks``, loaded and checked from ``folder``, as its snapshot.
+
+    Returns the file written.
 
     Only :func:`kypho_aid.datasets.write_snapshot` calls this, after a clean validation. The
     file is replaced atomically: a reader sees the old snapshot or the new one, never half.
@@ -94,7 +117,7 @@ def store_snapshot(folder: Path, tables: dict[str, pd.DataFrame]) -> Path:
     target = snapshot_path(folder)
     target.parent.mkdir(exist_ok=True)
     partial = target.with_suffix(".partial")
-    payload = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((tables, codebooks), protocol=pickle.HIGHEST_PROTOCOL)
     partial.write_bytes(_MAGIC + key + b"\n" + payload)
     partial.replace(target)
     return target

