@@ -207,6 +207,13 @@ def risk_view_html(view: RiskView, *, data_dir: str | Path | None = None) -> str
         if view.view == "icons" and view.finding is not None
         else None
     )
+    # the rows stay least biased first (rule 8); where that first one cannot be drawn, the
+    # picture is of a less fair test, and the reader is told so before its statement
+    not_fairest = (
+        lead is not None
+        and view.finding is not None
+        and view.figures.iloc[0]["finding_id"] != view.finding["finding_id"]
+    )
     return render(
         "risk_view.html.j2",
         words=words,
@@ -214,6 +221,7 @@ def risk_view_html(view: RiskView, *, data_dir: str | Path | None = None) -> str
         headers=[ui_text(f"risk.column_{name}", data_dir=data_dir) for name in _RISK_COLUMNS],
         rows=rows,
         lead=lead,
+        not_fairest=ui_text("risk.not_fairest", data_dir=data_dir) if not_fairest else "",
     )
 
 

@@ -146,8 +146,10 @@ class RiskView:
     """Everything the risk explorer shows for one choice of outcome, options and view.
 
     ``finding`` is the one finding drawn (or None): the least biased for the outcome among
-    the chosen options. ``figures`` holds every finding shown, lead first; ``panels`` the
-    pairwise comparisons with their lead finding id (empty where no study compared them).
+    the chosen options that a picture can show. ``figures`` holds every finding shown, least
+    biased first, so the drawn one is not first where a fairer test cannot be drawn;
+    ``panels`` the pairwise comparisons with their lead finding id (empty where no study
+    compared them).
     """
 
     outcome: str
@@ -250,8 +252,8 @@ def risk_view(
 
 
 class _Figures(NamedTuple):
-    """What the views of one outcome share: the findings, lead first, the lead, the panels,
-    and the chart the icons view draws with its words."""
+    """What the views of one outcome share: the findings, least biased first, the lead, the
+    panels, and the chart the icons view draws with its words."""
 
     rows: pd.DataFrame
     lead: pd.Series | None
@@ -273,13 +275,9 @@ def _figures(
         rows = rows[rows["comparison"] == comparison].reset_index(drop=True)
     panels = pairwise_panels(outcome, data_dir=data_dir)
     panels = panels[panels["finding_id"].isin(rows["finding_id"]) | (panels["finding_id"] == "")]
+    # the rows stay least biased first (rule 8), even where the one drawn is not the first:
+    # a sham-controlled count too small to draw keeps its place above an open trial's risk
     lead = pick_lead(rows)
-    if lead is not None:
-        # the lead first, the rest in their order: one take, where a concat of the two parts
-        # would rebuild every column (the slowest step of a view)
-        is_lead = (rows["finding_id"] == lead["finding_id"]).tolist()
-        order = sorted(range(len(rows)), key=lambda position: not is_lead[position])
-        rows = rows.iloc[order].reset_index(drop=True)
     chart: str | None = None
     text: ChartText | None = None
     if lead is not None:

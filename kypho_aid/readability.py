@@ -323,7 +323,7 @@ def _risk_text(data_dir: str | Path | None) -> str:
         if chart.text is not None:
             chunks += [chart.text.alt, chart.text.long]
         chunks += _html_chunks(
-            risk_view_html(risk_view(outcome, view="numbers", data_dir=data_dir))
+            risk_view_html(risk_view(outcome, view="numbers", data_dir=data_dir), data_dir=data_dir)
         )
     return _join(chunks)
 

@@ -230,7 +230,7 @@ def test_no_picture_or_sentence_compares_arms_from_different_rows() -> None:
             seen_charts += 1
             finding = view.finding
             assert finding is not None and view.text is not None
-            assert shown.iloc[0]["finding_id"] == finding["finding_id"]
+            assert finding["finding_id"] in set(shown["finding_id"])
             arms = {finding["intervention"], finding["comparator"]} - {"none"}
             others = set(labels) - arms - {"either_procedure"}
             for other in others:
@@ -494,3 +494,32 @@ def test_every_row_of_the_table_of_figures_says_which_did_better() -> None:
             }
             expected = winner.get(str(row["better"]))
             assert (expected is None) or cell.startswith(f"{expected} did better."), cell
+
+
+def test_the_figures_stay_least_biased_first_and_a_less_fair_picture_says_so() -> None:
+    """Rule 8: the table and the words lead with the least biased finding even where the
+    picture cannot (a sham-controlled count too small to draw); the view then says that the
+    picture shows the next fairest test, before that test's statement."""
+    from markupsafe import escape
+
+    from kypho_aid.texts import ui_text
+
+    note = str(escape(ui_text("risk.not_fairest")))
+    told = 0
+    for outcome in OUTCOMES:
+        view = kypho_aid.risk_view(outcome)
+        ranked = kypho_aid.summary_of_findings(outcome)["finding_id"].tolist()
+        shown = view.figures["finding_id"].tolist()
+        assert shown == [f for f in ranked if f in set(shown)], outcome
+        html = risk_view_html(view)
+        if view.finding is not None and shown[0] != view.finding["finding_id"]:
+            told += 1
+            statement = str(escape(view.finding["statement"]))
+            assert note in html and html.index(note) < html.index(statement), outcome
+        else:
+            assert note not in html, outcome
+    assert told >= 1
+    view = kypho_aid.risk_view("new_fracture")
+    assert view.figures.iloc[0]["design"] == "sham_controlled_rct"
+    assert view.finding is not None and view.finding["design"] == "open_rct"
+    assert note not in risk_view_html(kypho_aid.risk_view("new_fracture", view="numbers"))
