@@ -9,6 +9,8 @@ target) and appends a dated row with package versions to benchmarks/results.md.
 
 1. import kypho_aid + load every dataset, against import pandas alone (target ≤ 1.2×)
 2. strict nbval over the notebook suite, against as many trivial notebooks (target ≤ 1.5×)
+   (1 and 2 run each side turn about, 7 and 3 times, and compare medians: the machine's
+   speed drifts, and a side measured minutes after the other would carry that drift)
 3. widget update latency, value change → updated output: median and 95th percentile, in the
    kernel and in the browser (targets: text/table < 50 ms, chart <= 100 ms p95, issue 13)
 4. the app as ``make app`` serves it: time to the first interactive widget in headless
@@ -58,23 +60,30 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 RESULTS = ROOT / "benchmarks" / "results.md"
 
 
-def _median_run(args: list[str], runs: int, cwd: Path = ROOT) -> float:
-    times = []
+def _run(args: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _paired_medians(
+    ours: list[str], baseline: list[str], runs: int, baseline_cwd: Path = ROOT
+) -> tuple[float, float]:
+    """Median times of two commands run turn about, ``runs`` times each: the speed of this
+    machine drifts by a third over minutes, and turns cancel the drift a ratio would carry."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, cwd=cwd, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        times[0].append(_run(ours, ROOT))
+        times[1].append(_run(baseline, baseline_cwd))
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def bench_import(runs: int) -> tuple[float, float]:
     load = "import kypho_aid; [kypho_aid.load_dataset(n) for n in kypho_aid.list_datasets()]"
-    return _median_run([PYTHON, "-c", load], runs), _median_run(
-        [PYTHON, "-c", "import pandas"], runs
-    )
+    return _paired_medians([PYTHON, "-c", load], [PYTHON, "-c", "import pandas"], runs)
 
 
-def bench_nbval() -> tuple[float, float]:
+def bench_nbval(runs: int) -> tuple[float, float]:
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     args = [
         PYTHON,
@@ -88,7 +97,6 @@ def bench_nbval() -> tuple[float, float]:
         "--nbval-sanitize-with",
         str(ROOT / "tests" / "nbval_sanitize.cfg"),
     ]
-    suite = _median_run([*args, *map(str, notebooks)], 1)
     with tempfile.TemporaryDirectory() as folder:
         import nbformat
         from nbclient import NotebookClient
@@ -105,8 +113,9 @@ def bench_nbval() -> tuple[float, float]:
             path = Path(folder) / f"trivial-{index}.ipynb"
             nbformat.write(nb, path)
             trivial.append(str(path))
-        floor = _median_run([*args, *trivial], 1, cwd=Path(folder))
-    return suite, floor
+        return _paired_medians(
+            [*args, *map(str, notebooks)], [*args, *trivial], runs, baseline_cwd=Path(folder)
+        )
 
 
 def _timed(action: Callable[[int], None], runs: int) -> tuple[float, float]:
@@ -293,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
             f"1. import + load all datasets: {ours * 1000:.0f} ms vs import pandas {pandas_only * 1000:.0f} ms "
             f"= {ours / pandas_only:.2f}x (target <= 1.2x)"
         )
-        suite, floor = bench_nbval()
+        suite, floor = bench_nbval(1 if args.quick else 3)
         report(
             f"2. strict nbval, {len(list((ROOT / 'notebooks').glob('*.ipynb')))} notebooks: {suite:.1f} s vs trivial "
             f"notebooks {floor:.1f} s = {suite / floor:.2f}x (target <= 1.5x)"
