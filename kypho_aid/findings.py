@@ -162,6 +162,9 @@ def better_words(row: pd.Series) -> str:
     """Which arm did better, in words, with whether chance could explain the gap: the cell a
     table of figures shows beside the numbers (``better`` as :func:`which_did_better` says)."""
     better = str(row["better"])
+    if str(row["kind"]) == "counts":
+        # as its statement says: counts too small for a rate name no winner (3 of 38 vs 4 of 40)
+        return "Too few events to tell which did better."
     if better == "unknown":
         return "Our source does not say."
     if better == "neither":
