@@ -8,7 +8,7 @@ Usage
     python -m kypho_aid snapshot [DIR]          validate, then store the loaded tables so a new
                                                 kernel loads them fast (kypho_aid/snapshot.py),
                                                 and the syllable counts the readability report
-                                                needs (kypho_aid/readability.py)
+                                                needs (kypho_aid/grading.py)
     python -m kypho_aid handout --out FILE.html [--pdf] [--force] [--notes TEXT]
                         [--leaning ID|unsure] [--rate ID=N ...] [--sure S=yes U=no ...]
                                                 write the summary handout (and FILE.pdf)

