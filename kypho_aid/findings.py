@@ -271,7 +271,9 @@ def finding_statement(row: pd.Series, *, brief: bool = False, certainty: bool = 
     if str(row["design"]) not in DRAWABLE_DESIGNS:
         body += " " + CANNOT_SHOW_CAUSE
     text = body
-    if present(row["note"]) and str(row["note"]) and not brief:
+    # counts too small for a rate name no winner; their note says what they show, so a brief
+    # telling keeps it (a tile or the handout would otherwise end on the counts alone)
+    if present(row["note"]) and str(row["note"]) and (not brief or kind == "counts"):
         text += " " + str(row["note"])
     if not certainty:
         return text
@@ -425,8 +427,11 @@ def pick_lead(rows: pd.DataFrame) -> pd.Series | None:
 def lead_finding(
     outcome: str, comparison: str | None = None, *, data_dir: str | Path | None = None
 ) -> pd.Series | None:
-    """The finding an outcome leads with (in one comparison if given): see :func:`pick_lead`."""
-    return pick_lead(summary_of_findings(outcome, comparison, data_dir=data_dir))
+    """The finding an outcome leads with (in one comparison if given): its least biased one
+    (rule 8), whether or not a picture can show it, as a tile, the handout and the note tell
+    it in words. A picture takes the least biased one it can show (:func:`pick_lead`)."""
+    rows = summary_of_findings(outcome, comparison, data_dir=data_dir)
+    return None if rows.empty else rows.iloc[0]
 
 
 def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -172,7 +172,9 @@ def test_findings_section_tells_each_lead_finding_whole_with_its_comparison(full
         assert finding is not None
         assert str(finding["comparison_label"]) in section, outcome
         assert str(finding["brief"]) in section, outcome
-        assert "did better" in finding["brief"] or finding["kind"] == "single_group"
+        # a winner named, except where there is none to name: one group, or counts too small
+        # for a rate (new breaks against a sham: 3 of 38 vs 4 of 40)
+        assert "did better" in finding["brief"] or finding["kind"] in {"single_group", "counts"}
     # the table of options holds no numbers of outcomes: they live in whole findings only
     assert not re.search(r"\d+ out of \d+", options)
 

@@ -27,13 +27,17 @@ def test_explorer_shows_the_pure_functions_result() -> None:
 
 
 def test_the_comparison_control_leads_with_the_fairest_test_or_the_one_named() -> None:
-    from kypho_aid.findings import lead_finding
+    from kypho_aid.findings import lead_finding, pick_lead, summary_of_findings
 
     explorer = RiskExplorer(outcome="new_fracture")
     assert explorer.comparison.value == "" and explorer.comparison.label == "Fairest test first"
     lead = lead_finding("new_fracture")
-    assert lead is not None and explorer.value.finding is not None
-    assert explorer.value.finding["finding_id"] == lead["finding_id"]
+    drawn = pick_lead(summary_of_findings("new_fracture"))
+    assert lead is not None and drawn is not None and explorer.value.finding is not None
+    # the table leads with the fairest test; the picture with the fairest one it can show
+    assert explorer.value.figures.iloc[0]["finding_id"] == lead["finding_id"]
+    assert explorer.value.finding["finding_id"] == drawn["finding_id"]
+    assert lead["design"] == "sham_controlled_rct" and drawn["design"] == "open_rct"
     explorer.comparison.value = "kp_vs_vp"
     assert explorer.value.finding is not None
     assert explorer.value.finding["comparison"] == "kp_vs_vp"
