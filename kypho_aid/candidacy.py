@@ -40,6 +40,7 @@ from kypho_aid.profile import (
     parse_rule,
     screening_rule_problems,
 )
+from kypho_aid.texts import ui_text
 
 __all__ = [
     "CAUSES",
@@ -209,9 +210,9 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _find_out(name: str) -> str:
+def _find_out(name: str, data_dir: str | Path | None) -> str:
     """The reason shown for a field that is not known yet."""
-    return f"Not known yet: {PROFILE_FIELDS[name].question}."
+    return ui_text("screening.not_known", question=PROFILE_FIELDS[name].question, data_dir=data_dir)
 
 
 def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -287,7 +288,7 @@ def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd
             status = "more_information_needed"
         else:
             status = "no_contraindication_found"
-        found = [*worst_first["reason"], *(_find_out(name) for name in to_find_out)]
+        found = [*worst_first["reason"], *(_find_out(name, data_dir) for name in to_find_out)]
         kinds = [*worst_first["status"], *(["more_information_needed"] * len(to_find_out))]
         reasons = dict(zip(found, kinds, strict=True))  # the same reason twice is shown once
         rows.append(
@@ -314,7 +315,7 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def screening_sentences(result: pd.DataFrame) -> list[str]:
+def screening_sentences(result: pd.DataFrame, *, data_dir: str | Path | None = None) -> list[str]:
     """Word the result of :func:`screen` as one neutral paragraph per option.
 
     The wording states what the rules found and what is not known yet, a red flag first. It
@@ -325,6 +326,9 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
     ----------
     result : pandas.DataFrame
         The table :func:`screen` returns.
+    data_dir : str or Path, optional
+        Knowledge-base folder whose ``ui_text.csv`` holds the words (the ``screening.`` texts);
+        defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -337,6 +341,10 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
     >>> screening_sentences(screen(known))[2]
     'No reason found in these rules not to consider non-surgical care. Your doctor will check more.'
     """
+
+    def text(text_id: str, **fills: object) -> str:
+        return ui_text(f"screening.{text_id}", data_dir=data_dir, **fills)
+
     sentences = []
     for record in result.to_dict("records"):
         label = _lower_first(str(record["option_label"]))
@@ -345,27 +353,26 @@ def screening_sentences(result: pd.DataFrame) -> list[str]:
             by_status[str(status)].append(str(reason))
         parts = []
         if by_status["urgent_assessment"]:
-            reasons = " ".join(by_status["urgent_assessment"])
-            parts.append(
-                f"These rules found a warning sign to have checked the same day, whatever the choice: {reasons}"
-            )
+            parts.append(text("warning", reasons=" ".join(by_status["urgent_assessment"])))
         if by_status["not_suitable"]:
             reasons = " ".join(by_status["not_suitable"])
-            lead = "They also found" if parts else "These rules found"
-            parts.append(f"{lead} a reason that {label} is not usually done: {reasons}")
+            text_id = "not_suitable_also" if parts else "not_suitable"
+            parts.append(text(text_id, label=label, reasons=reasons))
         if by_status["caution"]:
-            lead = (
-                "Some points also need care:" if parts else f"Some points need care with {label}:"
+            reasons = " ".join(by_status["caution"])
+            parts.append(
+                text("caution_also", reasons=reasons)
+                if parts
+                else text("caution", label=label, reasons=reasons)
             )
-            parts.append(f"{lead} {' '.join(by_status['caution'])}")
         questions = [PROFILE_FIELDS[name].question for name in record["to_find_out"]]
         if questions:
-            lead = "Still to find out." if parts else f"More needs to be known to check {label}."
+            lead = text("to_find_out_also") if parts else text("to_find_out", label=label)
             # one short sentence per open question keeps the paragraph easy to read
             parts.append(" ".join([lead, *(f"{q[0].upper()}{q[1:]}." for q in questions)]))
         if not parts:
-            parts.append(f"No reason found in these rules not to consider {label}.")
-        sentences.append(" ".join([*parts, "Your doctor will check more."]))
+            parts.append(text("none_found", label=label))
+        sentences.append(" ".join([*parts, text("doctor_checks")]))
     return sentences
 
 

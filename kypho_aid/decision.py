@@ -26,6 +26,7 @@ from kypho_aid.datasets import data_stamp, load_dataset
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import summary_of_findings
 from kypho_aid.model import LIST_SEPARATOR
+from kypho_aid.texts import ui_text
 
 __all__ = [
     "RATING_LABELS",
@@ -327,6 +328,7 @@ def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd
     facts = compare(data_dir=data_dir).facts
     findings = summary_of_findings(data_dir=data_dir)
     gaps = load_dataset("outcome_gaps", data_dir=data_dir)
+    no_facts = ui_text("values.no_facts", data_dir=data_dir)
     rows = []
     for item in considerations.itertuples(index=False):
         for option, option_label in zip(
@@ -359,7 +361,7 @@ def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd
                     "label": str(item.label),
                     "option_id": option,
                     "option_label": str(option_label),
-                    "facts": text or "Our sources say nothing on this for this option.",
+                    "facts": text or no_facts,
                     "source_ids": sources,
                     "_order": item.order,
                 }
@@ -411,14 +413,10 @@ def sure_result(answers: Mapping[str, object], *, data_dir: str | Path | None = 
     score = sum(1 for key in items if answers.get(key) is True)
     answered = sum(1 for key in items if key in answers)
     if answered < len(items):
-        message = f"{answered} of {len(items)} questions answered so far."
+        message = ui_text("sure.answered", answered=answered, total=len(items), data_dir=data_dir)
         return SureResult(score, answered, False, message)
     conflict = score <= len(items) - 1
-    message = (
-        "You may not feel ready to decide yet. That is common. Talk with your care team about what is unclear."
-        if conflict
-        else "You answered yes to all four questions."
-    )
+    message = ui_text("sure.not_ready" if conflict else "sure.all_yes", data_dir=data_dir)
     return SureResult(score, answered, conflict, message)
 
 

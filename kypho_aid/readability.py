@@ -249,7 +249,7 @@ def _screening_text(data_dir: str | Path | None) -> str:
 
     sentences: list[str] = []
     for profile in _profiles():
-        sentences += screening_sentences(screen(profile, data_dir=data_dir))
+        sentences += screening_sentences(screen(profile, data_dir=data_dir), data_dir=data_dir)
     return _join(sentences)
 
 
