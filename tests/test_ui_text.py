@@ -188,6 +188,8 @@ def test_the_handout_shows_the_questions_from_data(data_copy: Path) -> None:
         (handout, "HANDOUT_QUESTIONS", "handout_items('question')", handout_items("question")),
         (exercises, "SHAM_CHOICES", "sham_choices()", sham_choices()),
         (exercises, "SHAM_ANSWER", "sham_answer()", "b"),
+        (handout, "TITLE", "ui_text('handout.title')", ui_text("handout.title")),
+        (handout.document, "TITLE", "ui_text('handout.title')", ui_text("handout.title")),
     ],
 )
 def test_old_constants_warn_and_name_their_replacement(
@@ -206,6 +208,8 @@ def test_old_constants_keep_their_values() -> None:
         # one row, beside the grid's risks row); the old name still answers with them
         assert handout.HANDOUT_ATTRIBUTES == handout_items("attribute") == ("sham_benefit",)
         assert exercises.SHAM_ANSWER == "b"
+        # the handout's title now comes from data/ui_text.csv (handout.title)
+        assert handout.TITLE == "Your decision: treating a painful spine fracture"
         assert exercises.SHAM_CHOICES["a"][0].startswith("It makes the trial bigger")
 
 
@@ -328,9 +332,14 @@ def test_a_hard_app_sentence_fails_the_gate(data_copy: Path) -> None:
         "Comprehensive individualised multidisciplinary consideration necessitates "
         "collaborative deliberation regarding interventional alternatives."
     )
-    # SMOG scores a source's sentences together (each distinct sentence once): three hard ones
+    # SMOG scores a source's sentences together (each distinct sentence once): four hard ones
     # among the app's many
-    easy = ("Your summary is ready.", "That's right.", "A warning sign was found.")
+    easy = (
+        "Your summary is ready.",
+        "That's right.",
+        "A warning sign was found.",
+        "Decisional conflict flagged.",
+    )
     for number, sentence in enumerate(easy):
         _edit(data_copy, "ui_text.csv", sentence, hard.replace(".", f" {number}."))
     report = readability.readability_report(data_copy).set_index("source")
