@@ -159,17 +159,24 @@ def about_html(*, data_dir: str | Path | None = None) -> str:
 
     about = load_dataset("about", data_dir=data_dir).iloc[0]
     info = content_info(data_dir=data_dir)
+    updates = ui_text(
+        "about.version",
+        version=info.version,
+        reviewed_on=info.reviewed_on.isoformat(),
+        policy=info.update_policy,
+        data_dir=data_dir,
+    )
     parts = [
-        ("Who made it", about["developers"]),
-        ("Who paid", about["funding"]),
-        ("Competing interests", about["competing_interests"]),
-        ("Where the facts come from", about["evidence_methods"]),
-        ("Limits", about["limitations"]),
-        (
-            "Updates",
-            f"Version {info.version}, reviewed {info.reviewed_on.isoformat()}. {info.update_policy}",
-        ),
-        ("Found a mistake?", about["report_an_error"]),
+        (ui_text(f"about.{name}", data_dir=data_dir), text)
+        for name, text in (
+            ("who_made", about["developers"]),
+            ("who_paid", about["funding"]),
+            ("interests", about["competing_interests"]),
+            ("methods", about["evidence_methods"]),
+            ("limits", about["limitations"]),
+            ("updates", updates),
+            ("report", about["report_an_error"]),
+        )
     ]
     return render("about.html.j2", parts=parts)
 

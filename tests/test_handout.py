@@ -24,7 +24,6 @@ from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import lead_finding, summary_of_findings
 from kypho_aid.handout import (
     MAX_NOTES_CHARS,
-    TITLE,
     build_handout,
     count_pdf_pages,
     find_chromium,
@@ -133,7 +132,8 @@ def test_the_page_is_one_self_contained_html_document(full: str) -> None:
     assert full.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert '<meta charset="utf-8">' in full
     assert full.count("<style>") == 1 and style.HANDOUT_CSS in full
-    assert f"<title>{TITLE}</title>" in full and f"<h1>{TITLE}</h1>" in full
+    title = ui_text("handout.title")
+    assert f"<title>{title}</title>" in full and f"<h1>{title}</h1>" in full
     full.encode("utf-8")  # all of it is valid UTF-8
 
 

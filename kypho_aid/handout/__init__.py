@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import warnings
 
-from kypho_aid.handout.document import TITLE, build_handout
+from kypho_aid.handout.document import build_handout
 from kypho_aid.handout.inputs import MAX_NOTES_CHARS, UNSURE, clean_notes
 from kypho_aid.handout.output import (
     CHROMIUM_ARGS,
@@ -35,12 +35,11 @@ from kypho_aid.handout.output import (
     handout_pdf,
     write_handout,
 )
-from kypho_aid.texts import handout_items
+from kypho_aid.texts import handout_items, ui_text
 
 __all__ = [
     "CHROMIUM_ARGS",
     "MAX_NOTES_CHARS",
-    "TITLE",
     "UNSURE",
     "build_handout",
     "clean_notes",
@@ -52,8 +51,9 @@ __all__ = [
 ]
 
 # What the handout shows (attributes side by side, outcomes in numbers, questions to ask)
-# lives in data/handout_items.csv: see :func:`kypho_aid.texts.handout_items`. The old
-# constants, by name and section, still work with a DeprecationWarning.
+# lives in data/handout_items.csv: see :func:`kypho_aid.texts.handout_items`; its title is
+# ui_text("handout.title") in data/ui_text.csv. The old constants, by name and section, and
+# TITLE still work with a DeprecationWarning.
 _DEPRECATED_ITEMS = {
     "HANDOUT_ATTRIBUTES": "attribute",
     "HANDOUT_OUTCOMES": "outcome",
@@ -61,7 +61,15 @@ _DEPRECATED_ITEMS = {
 }
 
 
-def __getattr__(name: str) -> tuple[str, ...]:
+def __getattr__(name: str) -> tuple[str, ...] | str:
+    if name == "TITLE":
+        warnings.warn(
+            "handout.TITLE is deprecated; use ui_text('handout.title'), which reads "
+            "data/ui_text.csv",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ui_text("handout.title")
     section = _DEPRECATED_ITEMS.get(name)
     if section is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,6 +4,7 @@ person's answers, then written by ``templates/handout.html.j2`` (which escapes t
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +42,8 @@ from kypho_aid.style import HANDOUT_CSS
 from kypho_aid.templating import render
 from kypho_aid.texts import handout_items, ui_text
 
-#: The handout's title.
-TITLE = "Your decision: treating a painful spine fracture"
+# The handout's title is ui_text("handout.title"); the old constant TITLE still works, with a
+# DeprecationWarning (see __getattr__ below).
 
 # What must never be in the document (a safety net behind the scrubbing above).
 _FORBIDDEN = re.compile(
@@ -54,12 +55,13 @@ _FORBIDDEN = re.compile(
 # --- sources --------------------------------------------------------------------------
 
 
-def _citation(record: Mapping[str, Any]) -> str:
+def _citation(record: Mapping[str, Any], data_dir: str | Path | None = None) -> str:
     """A source as a reader can look it up (:func:`kypho_aid.compare.short_citation`, without
     the journal when the year is known: the aid's own list gives it whole), with any web
-    address that a title carries turned into words."""
+    address that a title carries turned into words (``handout.website``)."""
     text = short_citation(record, journal=False) + "."
-    return re.sub(r"\s{2,}", " ", _DOMAIN.sub("a website", _no_web(text))).strip()
+    website = ui_text("handout.website", data_dir=data_dir)
+    return re.sub(r"\s{2,}", " ", _DOMAIN.sub(lambda _: website, _no_web(text))).strip()
 
 
 #: The handout's fixed words (``ui_text.csv``, ``handout.<key>``): headings, and the sentences
@@ -254,7 +256,7 @@ def _sure_section(
 
 
 def _notes_section(notes: str, data_dir: str | Path | None) -> _Notes:
-    text, remarks = clean_notes(notes)
+    text, remarks = clean_notes(notes, data_dir=data_dir)
     hint = _plain(ui_text("handout.notes_hint", data_dir=data_dir))
     if not text:
         return _Notes(lines=[], remarks=[], empty_hint=hint)
@@ -334,7 +336,9 @@ def _warning_section(
 def _sources_section(
     sources: SourceNumbering, data_dir: str | Path | None
 ) -> list[tuple[int, str]]:
-    cited = bibliography(sources.order, data_dir=data_dir, cite=_citation)
+    cited = bibliography(
+        sources.order, data_dir=data_dir, cite=lambda record: _citation(record, data_dir)
+    )
     return [(int(n), _plain(c)) for n, c in zip(cited["number"], cited["citation"], strict=True)]
 
 
@@ -393,7 +397,7 @@ def build_handout(
 
     document = render(
         "handout.html.j2",
-        title=TITLE,
+        title=_plain(ui_text("handout.title", data_dir=data_dir)),
         # Trusted markup, the one value not escaped: the handout's own stylesheet (a constant).
         css=Markup(HANDOUT_CSS),
         print_label=ui_text("handout.print", data_dir=data_dir) if print_button else "",
@@ -431,3 +435,15 @@ def build_handout(
     if found:  # a bug: the scrubbing above should have removed it
         raise KyphoAidError(f"the handout would contain {found.group(0)!r}; please report it")
     return document
+
+
+def __getattr__(name: str) -> str:
+    # TITLE: the handout's title, now ui_text("handout.title") (data/ui_text.csv)
+    if name != "TITLE":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        "handout.TITLE is deprecated; use ui_text('handout.title'), which reads data/ui_text.csv",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return ui_text("handout.title")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
 from kypho_aid.decision import InputError
+from kypho_aid.texts import ui_text
 
 #: Value of ``leaning`` for a person who is not sure yet.
 UNSURE = "unsure"
@@ -128,11 +130,13 @@ def _check_screening(screening: object, labels: Mapping[str, str]) -> pd.DataFra
     return screening
 
 
-def clean_notes(notes: str) -> tuple[str, list[str]]:
+def clean_notes(notes: str, *, data_dir: str | Path | None = None) -> tuple[str, list[str]]:
     """Make the notes printable: no web addresses, capped in length and lines; say what changed.
 
     Control characters and bidirectional overrides are removed, line and paragraph separators
     become line breaks. The handout and the note for the medical record both clean notes here.
+    The mark put where a web address was and the remarks are ``handout.notes_*`` texts of
+    ``ui_text.csv`` (``data_dir``: knowledge-base folder, :func:`kypho_aid.data_dir` by default).
     """
     text = notes.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
     for separator in ("\r\n", "\r", "\u2028", "\u2029"):
@@ -140,9 +144,10 @@ def clean_notes(notes: str) -> tuple[str, list[str]]:
     text = _CONTROL.sub("", text).replace("\t", " ")
     text = re.sub(r"\n\s*\n+", "\n\n", text).strip()
     remarks = []
-    scrubbed = _WEB_ADDRESS.sub("[web address left out]", text)
+    mark = ui_text("handout.notes_web_mark", data_dir=data_dir)
+    scrubbed = _WEB_ADDRESS.sub(lambda _: mark, text)  # the mark as written, no escapes
     if scrubbed != text:
-        remarks.append("Web addresses are left out of this handout.")
+        remarks.append(ui_text("handout.notes_web_left_out", data_dir=data_dir))
     # measured without a cut mark from an earlier cleaning, so cleaning twice changes nothing
     if len(scrubbed.removesuffix(" …")) > MAX_NOTES_CHARS:
         cut = scrubbed[:MAX_NOTES_CHARS]
@@ -151,8 +156,7 @@ def clean_notes(notes: str) -> tuple[str, list[str]]:
             cut = cut[:space]
         scrubbed = cut.rstrip() + " …"
         remarks.append(
-            f"Your notes were cut at {MAX_NOTES_CHARS:,} characters to fit the page. "
-            "Keep the full text with you."
+            ui_text("handout.notes_cut", count=f"{MAX_NOTES_CHARS:,}", data_dir=data_dir)
         )
     lines = scrubbed.split("\n")
     if len(lines) > MAX_NOTES_LINES:
@@ -160,5 +164,5 @@ def clean_notes(notes: str) -> tuple[str, list[str]]:
             *lines[: MAX_NOTES_LINES - 1],
             " ".join(x for x in lines[MAX_NOTES_LINES - 1 :] if x),
         ]
-        remarks.append("Some line breaks were joined to fit the page.")
+        remarks.append(ui_text("handout.notes_joined", data_dir=data_dir))
     return "\n".join(lines), remarks

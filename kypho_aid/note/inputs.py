@@ -137,7 +137,7 @@ def session_inputs(
         ),
         leaning=checked.leaning,
         sure_answers={str(k): bool(v) for k, v in answers.items()},
-        notes=clean_notes(checked.notes)[0],
+        notes=clean_notes(checked.notes, data_dir=data_dir)[0],
         authored=when,
     )
 

@@ -120,7 +120,7 @@ def build_note(**answers: Unpack[SessionAnswers]) -> str:
     inputs, data_dir, labels, info = session_context(answers)
     rated = rated_rows(values_table(inputs["ratings"], data_dir=data_dir))
     notes = answers.get("notes", "")
-    remarks = clean_notes(notes)[1] if isinstance(notes, str) else []
+    remarks = clean_notes(notes, data_dir=data_dir)[1] if isinstance(notes, str) else []
 
     def text(text_id: str, **fills: object) -> str:
         return ui_text(text_id, data_dir=data_dir, **fills)

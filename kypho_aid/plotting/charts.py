@@ -24,6 +24,7 @@ from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import finding_arms, format_number, one_finding
 from kypho_aid.outcomes import RiskView, risk_view
 from kypho_aid.plotting._base import axes_for, draw_figure, figure_png, fit_title, theme
+from kypho_aid.texts import ui_text
 
 __all__ = [
     "PERSON_MARKER",
@@ -308,7 +309,9 @@ def _short(text: str, limit: int = 52) -> str:
     return sentence[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def plot_timeline(items: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_timeline(
+    items: pd.DataFrame, *, ax: Axes | None = None, data_dir: str | Path | None = None
+) -> Axes:
     """Draw the stated times before and after the procedure on a shared hour scale.
 
     Parameters
@@ -316,6 +319,9 @@ def plot_timeline(items: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     items : pandas.DataFrame
         Rows of the ``preparation_recovery`` dataset with a ``time_low`` (others are skipped).
     ax : matplotlib.axes.Axes, optional
+    data_dir : str or Path, optional
+        Knowledge-base folder of the chart's words (``timeline.*`` in ``ui_text.csv``);
+        defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -364,9 +370,9 @@ def plot_timeline(items: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         168: "1 week\nafter",
     }
     ax.set_xticks(list(ticks), list(ticks.values()))
-    ax.set_xlabel("time before and after the procedure (hours, spaced more closely further out)")
+    ax.set_xlabel(ui_text("timeline.axis", data_dir=data_dir))
     ax.set_yticks(range(len(timed)), [_short(str(r.statement)) for r in timed.itertuples()][::-1])
-    ax.set_title("Before and after the procedure", loc="left")
+    ax.set_title(ui_text("timeline.title", data_dir=data_dir), loc="left")
     return ax
 
 

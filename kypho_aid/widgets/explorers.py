@@ -148,7 +148,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
             description=ui_text("risk.compare", data_dir=data_dir),
         )
         self.view = w.ToggleButtons(
-            options=[(v.capitalize(), v) for v in VIEWS],
+            options=[(ui_text(f"risk.view_{v}", data_dir=data_dir), v) for v in VIEWS],
             value=view,
             description=ui_text("risk.show", data_dir=data_dir),
         )
