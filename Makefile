@@ -81,7 +81,7 @@ validate: $(STAMP)  ## check data/ against its schemas
 	$(BIN)/python -m kypho_aid validate data
 
 unit: $(STAMP) $(SNAPSHOT)  ## the pytest suite in tests/
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests --doctest-modules kypho_aid
 
 nbval: $(STAMP) $(SNAPSHOT)  ## run every notebook and compare its outputs strictly
 	$(NBVAL) notebooks/

@@ -218,7 +218,7 @@ class PatientProfile:
     >>> PatientProfile(pain_score=11)
     Traceback (most recent call last):
     ...
-    kypho_aid.candidacy.ProfileError: pain_score must be a whole number from 0 to 10, got 11
+    kypho_aid.profile.ProfileError: pain_score must be a whole number from 0 to 10, got 11
     """
 
     fracture_age_weeks: float | None = _ask(

@@ -17,7 +17,7 @@ Examples
 >>> ui_text("sure.score", score=3)
 'SURE score: 3 of 4.'
 >>> handout_items("outcome")
-('new_fracture', 'leakage_any', 'natural_recovery')
+('new_fracture', 'leakage_any')
 """
 
 from __future__ import annotations
