@@ -4,7 +4,9 @@ Every function draws on the Axes it is given (or a new one), returns that Axes, 
 shows or saves (but :func:`show_risk_view`, for notebooks). Colours, markers and sizes come
 from :mod:`kypho_aid.style`. Each artist carries a ``gid`` (``filled-kyphoplasty``, ...) so
 that tests can count icons instead of comparing pixels. Alt text and long descriptions come
-from :func:`kypho_aid.outcomes.chart_text`.
+from :func:`kypho_aid.outcomes.chart_text`. The words drawn on the charts come from
+``data/ui_text.csv`` (``chart.*`` and ``timeline.*``), looked up in the knowledge base each
+function is given (``data_dir``, by default :func:`kypho_aid.data_dir`).
 """
 
 from __future__ import annotations
@@ -84,7 +86,12 @@ def _arm_color(arm: str) -> str:
     return style.ARM_COLORS[arm]
 
 
-def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_icon_array(
+    finding: pd.Series | pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    data_dir: str | Path | None = None,
+) -> Axes:
     """Draw the two arms of one randomised finding as icon arrays with one denominator.
 
     Parameters
@@ -93,6 +100,9 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
         A ``risk`` row of :func:`kypho_aid.summary_of_findings` from a randomised design.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is made otherwise.
+    data_dir : str or Path, optional
+        Knowledge-base folder of the chart's words (``chart.*`` in ``ui_text.csv``);
+        defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -156,7 +166,14 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
                 gid=f"{part}-{arm.arm}",
             )
         ax.annotate(
-            f"{arm.arm_label}\n{format_number(per)} out of {denominator} {arm.counted}",
+            ui_text(
+                "chart.icon_arm",
+                data_dir=data_dir,
+                arm=arm.arm_label,
+                count=format_number(per),
+                denominator=denominator,
+                counted=arm.counted,
+            ),
             (offset + (arm_width - 1) / 2, bottom - style.ICON_ROW_STEP / 2),
             xytext=(0, -4),
             textcoords="offset points",
@@ -171,8 +188,14 @@ def plot_icon_array(finding: pd.Series | pd.DataFrame, *, ax: Axes | None = None
     ax.set_axis_off()
     fit_title(
         ax,
-        f"{str(row['measure']).capitalize()}: {str(row['comparison_label']).lower()}, "
-        f"{row['timepoint']} ({row['study']})",
+        ui_text(
+            "chart.icon_title",
+            data_dir=data_dir,
+            measure=str(row["measure"]).capitalize(),
+            comparison=str(row["comparison_label"]).lower(),
+            timepoint=row["timepoint"],
+            study=row["study"],
+        ),
     )
     return ax
 
@@ -182,7 +205,9 @@ def _benefit(value: float, row: pd.Series) -> float:
     return -value if str(row["direction"]) == "lower_is_better" else value
 
 
-def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_outcome_comparison(
+    findings: pd.DataFrame, *, ax: Axes | None = None, data_dir: str | Path | None = None
+) -> Axes:
     """Draw randomised findings of one comparison: gaps with intervals, or one pair of means.
 
     Parameters
@@ -193,6 +218,9 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
         right favour the first arm, with both sides labelled), or a single ``means`` row
         (its two arms as bars).
     ax : matplotlib.axes.Axes, optional
+    data_dir : str or Path, optional
+        Knowledge-base folder of the chart's words (``chart.*`` in ``ui_text.csv``);
+        defaults to :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -226,12 +254,18 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
             )
         ax.set_yticks(range(2), [a[1] for a in arms[::-1]])
         ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1)
-        better = (
-            "lower is better" if str(row["direction"]) == "lower_is_better" else "higher is better"
-        )
-        ax.set_xlabel(f"{row['unit']} ({better})")
+        lower = str(row["direction"]) == "lower_is_better"
+        axis = "chart.means_axis_lower" if lower else "chart.means_axis_higher"
+        ax.set_xlabel(ui_text(axis, data_dir=data_dir, unit=row["unit"]))
         fit_title(
-            ax, f"{row['measure']}: {str(row['comparison_label']).lower()}, {row['timepoint']}"
+            ax,
+            ui_text(
+                "chart.means_title",
+                data_dir=data_dir,
+                measure=row["measure"],
+                comparison=str(row["comparison_label"]).lower(),
+                timepoint=row["timepoint"],
+            ),
         )
         return ax
     if (rows["better"] == "unknown").any():
@@ -262,7 +296,16 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
             markeredgecolor=style.TEXT_COLOR,
             gid=f"estimate-{row['finding_id']}",
         )
-    labels = [f"{r.study}, {r.timepoint}\n{r.measure}" for r in rows.itertuples()]
+    labels = [
+        ui_text(
+            "chart.gap_row",
+            data_dir=data_dir,
+            study=r.study,
+            timepoint=r.timepoint,
+            measure=r.measure,
+        )
+        for r in rows.itertuples()
+    ]
     ax.set_yticks(range(len(rows)), labels[::-1])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.axvline(0, color=style.MUTED_TEXT_COLOR, linewidth=1, gid="no-difference")
@@ -279,10 +322,18 @@ def plot_outcome_comparison(findings: pd.DataFrame, *, ax: Axes | None = None) -
         * 1.15
     )
     ax.set_xlim(-reach, reach)
-    ax.set_xlabel(f"gap in {first['unit']}")
+    ax.set_xlabel(ui_text("chart.gap_axis", data_dir=data_dir, unit=first["unit"]))
     for x, align, words in (
-        (0.0, "left", f"← {first['comparator_label']} did better"),
-        (1.0, "right", f"{first['intervention_label']} did better →"),
+        (
+            0.0,
+            "left",
+            ui_text("chart.left_better", data_dir=data_dir, option=first["comparator_label"]),
+        ),
+        (
+            1.0,
+            "right",
+            ui_text("chart.right_better", data_dir=data_dir, option=first["intervention_label"]),
+        ),
     ):
         ax.text(
             x,
@@ -360,16 +411,18 @@ def plot_timeline(
         )
     ax.axvline(0, color=style.TEXT_COLOR, linewidth=1.2, gid="procedure")
     ax.set_xscale("symlog", linthresh=1)
-    ticks = {
-        -8: "8 h\nbefore",
-        0: "procedure",
-        1: "1 h",
-        3: "3 h",
-        24: "1 day",
-        48: "\n2 days",
-        168: "1 week\nafter",
+    ticks = {  # hours -> the tick's words in ui_text.csv
+        -8: "timeline.tick_before_8h",
+        0: "timeline.tick_procedure",
+        1: "timeline.tick_after_1h",
+        3: "timeline.tick_after_3h",
+        24: "timeline.tick_after_1d",
+        48: "timeline.tick_after_2d",
+        168: "timeline.tick_after_1w",
     }
-    ax.set_xticks(list(ticks), list(ticks.values()))
+    words = {hours: ui_text(text_id, data_dir=data_dir) for hours, text_id in ticks.items()}
+    words[48] = "\n" + words[48]  # layout, not words: "2 days" drops a line to clear "1 day"
+    ax.set_xticks(list(words), list(words.values()))
     ax.set_xlabel(ui_text("timeline.axis", data_dir=data_dir))
     ax.set_yticks(range(len(timed)), [_short(str(r.statement)) for r in timed.itertuples()][::-1])
     ax.set_title(ui_text("timeline.title", data_dir=data_dir), loc="left")
@@ -381,13 +434,19 @@ def show_risk_view(outcome: str, *, data_dir: str | Path | None = None) -> None:
     picture's alt text, long description and the outcome's other findings in words."""
     view = risk_view(outcome, data_dir=data_dir)
     with theme():
-        plot_risk_view(view)
+        plot_risk_view(view, data_dir=data_dir)
         plt.show()
     print(view.text)
 
 
-def plot_risk_view(view: object, *, ax: Axes | None = None) -> Axes:
-    """Draw the chart a :class:`kypho_aid.outcomes.RiskView` calls for (icon array or comparison)."""
+def plot_risk_view(
+    view: object, *, ax: Axes | None = None, data_dir: str | Path | None = None
+) -> Axes:
+    """Draw the chart a :class:`kypho_aid.outcomes.RiskView` calls for (icon array or comparison).
+
+    ``data_dir`` is the knowledge-base folder of the chart's words (the view holds its
+    findings already); it defaults to :func:`kypho_aid.data_dir`.
+    """
 
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError(
@@ -396,11 +455,11 @@ def plot_risk_view(view: object, *, ax: Axes | None = None) -> Axes:
     if view.finding is None:
         raise KyphoAidError("this view has no finding to draw")
     if view.chart == "icons":
-        return plot_icon_array(view.finding, ax=ax)
-    return plot_outcome_comparison(view.finding.to_frame().T, ax=ax)
+        return plot_icon_array(view.finding, ax=ax, data_dir=data_dir)
+    return plot_outcome_comparison(view.finding.to_frame().T, ax=ax, data_dir=data_dir)
 
 
-def _risk_figure(view: object) -> Figure:
+def _risk_figure(view: object, *, data_dir: str | Path | None = None) -> Figure:
     """The standalone figure :func:`render_png` draws, laid out (tests measure it)."""
     if not isinstance(view, RiskView) or view.chart is None:
         raise KyphoAidError("this view has no chart to draw")
@@ -416,12 +475,13 @@ def _risk_figure(view: object) -> Figure:
         if rare
         else style.ICON_ARRAY_SIZE
     )
-    return draw_figure(size, lambda ax: plot_risk_view(view, ax=ax))
+    return draw_figure(size, lambda ax: plot_risk_view(view, ax=ax, data_dir=data_dir))
 
 
-def render_png(view: object) -> bytes:
+def render_png(view: object, *, data_dir: str | Path | None = None) -> bytes:
     """Draw the chart a :class:`kypho_aid.outcomes.RiskView` asks for and return PNG bytes.
 
-    Uses a standalone Figure (no pyplot state), so widgets can redraw in place.
+    Uses a standalone Figure (no pyplot state), so widgets can redraw in place. ``data_dir``
+    is the knowledge-base folder of the chart's words; it defaults to :func:`kypho_aid.data_dir`.
     """
-    return figure_png(_risk_figure(view))
+    return figure_png(_risk_figure(view, data_dir=data_dir))

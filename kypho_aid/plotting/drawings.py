@@ -1,7 +1,8 @@
 """Drawings of the procedures: a schematic spine, one function per element of a step.
 
 Every artist carries its element's name as a ``gid``, so tests check what is drawn without
-comparing pixels. Labels, order and elements come from ``data/steps.csv``; alt text from
+comparing pixels. Step labels, order and elements come from ``data/steps.csv``; the words
+drawn in the pictures (``drawing.*``) from ``data/ui_text.csv``; alt text from
 :func:`kypho_aid.procedure.drawing_text`.
 """
 
@@ -32,6 +33,7 @@ from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.plotting._base import axes_for, png_bytes, theme
 from kypho_aid.procedure import StepView, procedure_steps, step_row, step_view
+from kypho_aid.texts import ui_text
 
 __all__ = [
     "draw_elements",
@@ -57,6 +59,10 @@ _TIP = (3.1, 6.05)
 _HUB = (9.95, 7.45)
 _SPACE_XY, _SPACE_SIZE = (2.95, 6.0), (1.9, 1.05)
 _DIAL = (9.2, 9.05)
+
+
+#: A knowledge-base folder, or None for :func:`kypho_aid.data_dir`: where the words come from.
+_Folder = str | Path | None
 
 
 def _needle_y(x: float) -> float:
@@ -89,11 +95,18 @@ class _Edge(TypedDict):
 
 
 def _label(
-    ax: Axes, xy: tuple[float, float], text: str, gid: str, **kwargs: Unpack[_LabelOptions]
+    ax: Axes,
+    xy: tuple[float, float],
+    text_id: str,
+    gid: str,
+    data_dir: _Folder,
+    **kwargs: Unpack[_LabelOptions],
 ) -> None:
+    """Write the text ``drawing.<text_id>`` of ``ui_text.csv`` at ``xy`` (a line break in
+    the text is a line break in the drawing)."""
     ax.text(
         *xy,
-        text,
+        ui_text(f"drawing.{text_id}", data_dir=data_dir),
         fontsize=style.DRAWING_LABEL_SIZE,
         color=style.TEXT_COLOR,
         gid=f"label-{gid}",
@@ -142,7 +155,7 @@ def _middle_body(fractured: bool) -> list[tuple[float, float]]:
     ]
 
 
-def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_vertebra(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     edge: _Edge = {"edgecolor": style.OUTLINE_COLOR, "linewidth": 1.1, "joinstyle": "round"}
     for bottom, top in _DISCS:
@@ -179,8 +192,8 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
             (_BODY_RIGHT, middle - 0.45),
         ]
         _add(ax, Polygon(back, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
-    _label(ax, (_BODY_LEFT, 10.05), "front of body", "vertebra", ha="left", va="bottom")
-    _label(ax, (_SKIN_X, 10.05), "back", "vertebra", ha="center", va="bottom")
+    _label(ax, (_BODY_LEFT, 10.05), "front", "vertebra", data_dir, ha="left", va="bottom")
+    _label(ax, (_SKIN_X, 10.05), "back", "vertebra", data_dir, ha="center", va="bottom")
     # the skin of the back, a gentle curve
     y = np.linspace(1.9, 10.0, 40)
     ax.plot(
@@ -192,7 +205,7 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str]) -> None:
     )
 
 
-def _draw_fracture(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_fracture(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
     cracks = (
         [(1.6, 5.95), (2.1, 5.7), (2.5, 6.05), (3.0, 5.75), (3.5, 6.0)],
         [(1.6, 5.35), (2.0, 5.5), (2.3, 5.3)],
@@ -201,10 +214,10 @@ def _draw_fracture(ax: Axes, elements: frozenset[str]) -> None:
     for crack in cracks:
         xs, ys = zip(*crack, strict=True)
         ax.plot(xs, ys, color=style.TEXT_COLOR, linewidth=1.0, gid="fracture")
-    _label(ax, (0.1, 7.1), "broken\nbone", "fracture", ha="left", va="center")
+    _label(ax, (0.1, 7.1), "fracture", "fracture", data_dir, ha="left", va="center")
 
 
-def _draw_patient_prone(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_patient_prone(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     ax.plot([0.2, 4.4], [0.55, 0.55], color=style.OUTLINE_COLOR, linewidth=3, gid="patient_prone")
     _rounded_box(ax, (1.0, 0.72), 3.1, 0.5, 0.25, style.UNAFFECTED_COLOR, "patient_prone")
@@ -218,19 +231,19 @@ def _draw_patient_prone(ax: Axes, elements: frozenset[str]) -> None:
             gid="patient_prone",
         ),
     )
-    _label(ax, (0.2, 0.3), "lying face down", "patient_prone", ha="left", va="top")
+    _label(ax, (0.2, 0.3), "patient_prone", "patient_prone", data_dir, ha="left", va="top")
 
 
-def _draw_monitoring(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_monitoring(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     _rounded_box(ax, (6.0, 0.45), 3.8, 1.1, 0.15, style.BACKGROUND_COLOR, "monitoring")
     x = [6.2, 7.0, 7.2, 7.4, 7.6, 7.8, 8.6, 8.8, 9.0, 9.2, 9.6]
     y = [1.0, 1.0, 1.4, 0.6, 1.0, 1.0, 1.0, 1.4, 0.6, 1.0, 1.0]
     ax.plot(x, y, color=style.TEXT_COLOR, linewidth=1.0, gid="monitoring")
-    _label(ax, (7.9, 0.3), "heart and blood pressure", "monitoring", ha="center", va="top")
+    _label(ax, (7.9, 0.3), "monitoring", "monitoring", data_dir, ha="center", va="top")
 
 
-def _draw_skin_numbing(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_skin_numbing(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     y = _needle_y(_SKIN_X) + 0.9
     _add(
@@ -245,10 +258,10 @@ def _draw_skin_numbing(ax: Axes, elements: frozenset[str]) -> None:
         ),
     )
     ax.plot([_SKIN_X + 0.05, 9.0], [y - 0.25, y], color=style.NEEDLE_COLOR, gid="skin_numbing")
-    _label(ax, (9.5, y + 0.3), "numbing\nshot", "skin_numbing", ha="center", va="bottom")
+    _label(ax, (9.5, y + 0.3), "skin_numbing", "skin_numbing", data_dir, ha="center", va="bottom")
 
 
-def _draw_incision(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_incision(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
     y = _needle_y(_SKIN_X)
     ax.plot(
         [_SKIN_X + 0.05, _SKIN_X + 0.05],
@@ -257,10 +270,12 @@ def _draw_incision(ax: Axes, elements: frozenset[str]) -> None:
         linewidth=2.2,
         gid="incision",
     )
-    _label(ax, (_SKIN_X + 0.3, y), "tiny cut", "incision", ha="left", va="center")
+    _label(ax, (_SKIN_X + 0.3, y), "incision", "incision", data_dir, ha="left", va="center")
 
 
-def _draw_xray(ax: Axes, elements: frozenset[str], *, check: bool = False) -> None:
+def _draw_xray(
+    ax: Axes, elements: frozenset[str], data_dir: _Folder, *, check: bool = False
+) -> None:
 
     gid = "xray_check" if check else "xray"
     bottom, top = _BODIES["middle"]
@@ -279,17 +294,17 @@ def _draw_xray(ax: Axes, elements: frozenset[str], *, check: bool = False) -> No
         ax.plot(
             [0.25, 0.45, 0.85], [5.65, 5.4, 5.95], color=style.TEXT_COLOR, linewidth=1.8, gid=gid
         )
-    _label(ax, (0.52, 5.05), "X-ray\ncheck" if check else "X-ray", gid, ha="center", va="top")
+    _label(ax, (0.52, 5.05), gid, gid, data_dir, ha="center", va="top")
 
 
-def _draw_contrast(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_contrast(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
     rng = np.random.default_rng(7)  # fixed: the same dots every time
     points = rng.normal(loc=_TIP, scale=(0.3, 0.18), size=(14, 2))
     ax.scatter(points[:, 0], points[:, 1], s=5, color=style.DYE_COLOR, gid="contrast", zorder=4)
-    _label(ax, (_TIP[0], 6.95), "dye", "contrast", ha="center", va="bottom")
+    _label(ax, (_TIP[0], 6.95), "contrast", "contrast", data_dir, ha="center", va="bottom")
 
 
-def _draw_needle(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_needle(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     ax.plot(
         [_TIP[0], _HUB[0] - 0.35],
@@ -318,6 +333,7 @@ def _draw_needle(ax: Axes, elements: frozenset[str]) -> None:
         (6.6, _needle_y(6.6) + 0.12),
         "needle",
         "needle",
+        data_dir,
         ha="center",
         va="bottom",
         rotation=_needle_angle(),
@@ -331,7 +347,7 @@ def _space(**kwargs: Any) -> Ellipse:
     return Ellipse(_SPACE_XY, *_SPACE_SIZE, angle=_needle_angle(), **kwargs)
 
 
-def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_cavity(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
     _add(
         ax,
         _space(
@@ -344,10 +360,10 @@ def _draw_cavity(ax: Axes, elements: frozenset[str]) -> None:
         ),
     )
     if not elements & {"balloon", "cement"}:
-        _label(ax, (2.95, 5.3), "space", "cavity", ha="center", va="top", zorder=6)
+        _label(ax, (2.95, 5.3), "cavity", "cavity", data_dir, ha="center", va="top", zorder=6)
 
 
-def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_balloon(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     _add(
         ax,
@@ -373,10 +389,10 @@ def _draw_balloon(ax: Axes, elements: frozenset[str]) -> None:
                 zorder=6,
             ),
         )
-    _label(ax, (2.95, 4.85), "balloon", "balloon", ha="center", va="top", zorder=6)
+    _label(ax, (2.95, 4.85), "balloon", "balloon", data_dir, ha="center", va="top", zorder=6)
 
 
-def _draw_balloon_deflated(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_balloon_deflated(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     _add(
         ax,
@@ -403,7 +419,15 @@ def _draw_balloon_deflated(ax: Axes, elements: frozenset[str]) -> None:
             zorder=6,
         ),
     )
-    _label(ax, (6.5, _needle_y(6.5) - 0.55), "balloon out", "balloon_deflated", ha="left", va="top")
+    _label(
+        ax,
+        (6.5, _needle_y(6.5) - 0.55),
+        "balloon_deflated",
+        "balloon_deflated",
+        data_dir,
+        ha="left",
+        va="top",
+    )
 
 
 def _blob(center: tuple[float, float], rx: float, ry: float, wobble: float) -> np.ndarray:
@@ -424,7 +448,7 @@ def _cement_shape(elements: frozenset[str], **kwargs: Any) -> Patch:
     return Polygon(outline, closed=True, **kwargs)
 
 
-def _draw_cement(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_cement(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     shape = _cement_shape(
         elements,
@@ -438,10 +462,10 @@ def _draw_cement(ax: Axes, elements: frozenset[str]) -> None:
     _add(ax, shape)
     body = Polygon(_middle_body("fracture" in elements), transform=ax.transData)
     shape.set_clip_path(body)
-    _label(ax, (2.95, 4.85), "cement", "cement", ha="center", va="top")
+    _label(ax, (2.95, 4.85), "cement", "cement", data_dir, ha="center", va="top")
 
 
-def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
+def _draw_cement_hardening(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
 
     _add(
         ax,
@@ -469,10 +493,12 @@ def _draw_cement_hardening(ax: Axes, elements: frozenset[str]) -> None:
     )
     ax.plot([x, x], [y, y + 0.38], color=style.TEXT_COLOR, gid="cement_hardening")
     ax.plot([x, x + 0.28], [y, y - 0.1], color=style.TEXT_COLOR, gid="cement_hardening")
-    _label(ax, (x, y - 0.6), "setting\nhard", "cement_hardening", ha="center", va="top")
+    _label(
+        ax, (x, y - 0.6), "cement_hardening", "cement_hardening", data_dir, ha="center", va="top"
+    )
 
 
-def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
+def _draw_pressure(ax: Axes, elements: frozenset[str], data_dir: _Folder, *, high: bool) -> None:
 
     gid = "high_pressure" if high else "low_pressure"
     x, y = _DIAL
@@ -500,15 +526,16 @@ def _draw_pressure(ax: Axes, elements: frozenset[str], *, high: bool) -> None:
     _label(
         ax,
         (x, y - 0.4),
-        "high\npressure" if high else "low\npressure",
         gid,
+        gid,
+        data_dir,
         ha="center",
         va="top",
     )
 
 
 #: One drawing function per element, in drawing order (later ones on top).
-_DRAW_ELEMENT: dict[str, Callable[[Axes, frozenset[str]], None]] = {
+_DRAW_ELEMENT: dict[str, Callable[[Axes, frozenset[str], _Folder], None]] = {
     "vertebra": _draw_vertebra,
     "fracture": _draw_fracture,
     "patient_prone": _draw_patient_prone,
@@ -529,7 +556,13 @@ _DRAW_ELEMENT: dict[str, Callable[[Axes, frozenset[str]], None]] = {
 }
 
 
-def draw_elements(elements: Iterable[str], *, ax: Axes | None = None, title: str = "") -> Axes:
+def draw_elements(
+    elements: Iterable[str],
+    *,
+    ax: Axes | None = None,
+    title: str = "",
+    data_dir: str | Path | None = None,
+) -> Axes:
     """Draw a schematic side view of the spine showing exactly the named elements.
 
     Parameters
@@ -538,6 +571,9 @@ def draw_elements(elements: Iterable[str], *, ax: Axes | None = None, title: str
         Names from the ``elements`` column of the ``steps`` dataset.
     ax : matplotlib.axes.Axes, optional
     title : str, optional
+    data_dir : str or Path, optional
+        Knowledge-base folder of the labels (``drawing.*`` in ``ui_text.csv``); defaults to
+        :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -553,7 +589,7 @@ def draw_elements(elements: Iterable[str], *, ax: Axes | None = None, title: str
     ax = axes_for(ax, style.STEP_SIZE)
     for name, draw in _DRAW_ELEMENT.items():
         if name in chosen:
-            draw(ax, chosen)
+            draw(ax, chosen, data_dir)
     ax.set_xlim(-0.1, 10.3)
     ax.set_ylim(-0.35, 10.6)
     ax.set_aspect("equal")
@@ -576,6 +612,9 @@ def plot_procedure_step(
     step : int
         The step number, from 1.
     ax : matplotlib.axes.Axes, optional
+    data_dir : str or Path, optional
+        Knowledge-base folder of the step and the drawing's words; defaults to
+        :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -584,7 +623,8 @@ def plot_procedure_step(
     """
 
     row = step_row(option, step, data_dir=data_dir)
-    return draw_elements(row["elements"], ax=ax, title=f"Step {step}: {row['label']}")
+    title = ui_text("drawing.step_title", data_dir=data_dir, step=step, label=row["label"])
+    return draw_elements(row["elements"], ax=ax, title=title, data_dir=data_dir)
 
 
 def _panels(count: int, columns: int | None) -> tuple[Figure, np.ndarray]:
@@ -612,6 +652,9 @@ def plot_procedure_strip(
     option : {"kyphoplasty", "vertebroplasty"}
     columns : int, optional
         Panels per row; :data:`kypho_aid.style.STRIP_COLUMNS` unless given (slides suit more).
+    data_dir : str or Path, optional
+        Knowledge-base folder of the steps and the drawings' words; defaults to
+        :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -626,11 +669,13 @@ def plot_procedure_strip(
             draw_elements(
                 cast("tuple[str, ...]", row.elements),
                 ax=ax,
-                title=f"Step {row.step_number}: {row.label}",
+                title=ui_text(
+                    "drawing.step_title", data_dir=data_dir, step=row.step_number, label=row.label
+                ),
+                data_dir=data_dir,
             )
         figure.suptitle(
-            f"{steps.attrs['option_label']}, step by step "
-            "(side view of the spine; the front of the body is on the left)",
+            ui_text("drawing.strip_title", data_dir=data_dir, option=steps.attrs["option_label"]),
             x=0.01,
             ha="left",
             fontsize=style.STEP_TITLE_SIZE + 2,
@@ -647,6 +692,9 @@ def plot_step_comparison(
     Parameters
     ----------
     steps : iterable of (option, step number)
+    data_dir : str or Path, optional
+        Knowledge-base folder of the steps and the drawings' words; defaults to
+        :func:`kypho_aid.data_dir`.
 
     Returns
     -------
@@ -660,16 +708,29 @@ def plot_step_comparison(
     with theme():
         figure, axes = _panels(len(views), len(views))
         for ax, view in zip(axes, views, strict=True):
-            title = f"{view.option_label}, step {view.step}:\n{view.label}"
-            draw_elements(view.elements, ax=ax, title=title)
+            title = ui_text(
+                "drawing.compare_title",
+                data_dir=data_dir,
+                option=view.option_label,
+                step=view.step,
+                label=view.label,
+            )
+            draw_elements(view.elements, ax=ax, title=title, data_dir=data_dir)
         figure.tight_layout()
     return figure
 
 
-def render_step_png(view: object) -> bytes:
-    """The drawing of a :class:`kypho_aid.procedure.StepView` as PNG bytes, for widgets."""
+def render_step_png(view: object, *, data_dir: str | Path | None = None) -> bytes:
+    """The drawing of a :class:`kypho_aid.procedure.StepView` as PNG bytes, for widgets.
+
+    ``data_dir`` is the knowledge-base folder of the drawing's words (the view holds the
+    step's own words already); it defaults to :func:`kypho_aid.data_dir`.
+    """
 
     if not isinstance(view, StepView):
         raise KyphoAidError("render_step_png draws a StepView from kypho_aid.procedure.step_view")
-    title = f"Step {view.step}: {view.label}"
-    return png_bytes(style.STEP_SIZE, lambda ax: draw_elements(view.elements, ax=ax, title=title))
+    title = ui_text("drawing.step_title", data_dir=data_dir, step=view.step, label=view.label)
+    return png_bytes(
+        style.STEP_SIZE,
+        lambda ax: draw_elements(view.elements, ax=ax, title=title, data_dir=data_dir),
+    )

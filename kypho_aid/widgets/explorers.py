@@ -192,7 +192,7 @@ class RiskExplorer(w.VBox):  # type: ignore[misc]
         if view.chart is not None and view.text is not None:
             from kypho_aid.plotting import render_png  # matplotlib only once a chart is shown
 
-            self.png = render_png(view)
+            self.png = render_png(view, data_dir=self._data_dir)
             encoded = base64.b64encode(self.png).decode("ascii")
             self.chart.value = _html(
                 "chart_image",
@@ -275,7 +275,7 @@ class StepExplorer(w.VBox):  # type: ignore[misc]
         from kypho_aid.plotting import render_step_png  # matplotlib only once a drawing is shown
 
         self.value = step_view(self.option.value, self.step.value, data_dir=self._data_dir)
-        self.png = render_step_png(self.value)
+        self.png = render_step_png(self.value, data_dir=self._data_dir)
         encoded = base64.b64encode(self.png).decode("ascii")
         self.drawing.value = _html(
             "step_drawing",
