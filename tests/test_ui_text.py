@@ -3,6 +3,7 @@ items and the sham exercise's choices; their checks; and the deprecated constant
 
 from __future__ import annotations
 
+import ast
 import re
 import warnings
 from pathlib import Path
@@ -350,3 +351,91 @@ def test_a_hard_app_sentence_fails_the_gate(data_copy: Path) -> None:
     # and the real sentences pass the same gate
     real = readability.readability_report().set_index("source")
     assert real.loc["ui_text.patient", "verdict"] == "ok"
+
+
+# --- no words people read in the rendering code --------------------------------------------
+
+#: The modules that build what a person sees; what they show comes from data/ (ui_text.csv).
+_RENDERING = sorted(
+    [
+        *(ROOT / "kypho_aid").glob("export.py"),
+        *(ROOT / "kypho_aid").glob("templating.py"),
+        *(ROOT / "kypho_aid" / "widgets").glob("*.py"),
+        *(ROOT / "kypho_aid" / "handout").glob("*.py"),
+        *(ROOT / "kypho_aid" / "note").glob("*.py"),
+        *(ROOT / "kypho_aid" / "plotting").glob("*.py"),
+    ]
+)
+
+#: Two words with a space between them: the shape of text a person reads.
+_PHRASE = re.compile(r"[A-Za-z]{2,} +[A-Za-z]{2,}")
+
+#: (module, literal) -> why it may stay in code.
+_ALLOWED_PHRASES = {
+    ("deliberation", "row wrap"): "a CSS flex-flow value",
+    ("charts", "offset points"): "matplotlib's name for a coordinate system",
+    ("document", "not answered"): "the state of a SURE answer, kept beside yes and no; the "
+    "handout's template prints the question, not this word",
+    ("inputs", "consideration to rating (0 to 4)"): "what a wrong argument should have been, "
+    "for the programmer who passed it (InputError)",
+    ("inputs", "S, U, R, E to True or False"): "the same, for SURE answers",
+    ("output", "install it with `apt-get install chromium` (Debian) or set KYPHO_AID_CHROMIUM"): (
+        "how to install chromium, for the person running the command"
+    ),
+    ("output", "the chromium argument"): "names an argument in an error message",
+    ("fhir", "at the top level"): "part of an error message about a FHIR item's place",
+    ("fhir", "in the group "): "the same",
+    ("templating", '{} <span class="kypho-aid-cite">[{}</span>'): "the cite-mark filter's "
+    "markup: a tag and its class, no words",
+}
+
+
+def _phrases(source: str) -> list[tuple[int, str]]:
+    """String literals shaped like text a person reads, leaving out docstrings and the
+    arguments of raise and warnings.warn (messages for programmers)."""
+    tree = ast.parse(source)
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
+            skip.add(id(body[0].value))
+        called = isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "warn"
+        if isinstance(node, ast.Raise) or called:
+            skip.update(id(inner) for inner in ast.walk(node))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and _PHRASE.search(node.value)
+    ]
+
+
+def test_the_rendering_code_holds_no_words_people_read() -> None:
+    assert len(_RENDERING) >= 15
+    found = {
+        (path.stem, text): f"{path.relative_to(ROOT)}:{line}"
+        for path in _RENDERING
+        for line, text in _phrases(path.read_text(encoding="utf-8"))
+    }
+    assert {key: where for key, where in found.items() if key not in _ALLOWED_PHRASES} == {}
+    # an allowance whose text is gone is stale
+    assert set(_ALLOWED_PHRASES) <= set(found)
+
+
+def test_the_phrase_finder_sees_words_and_skips_messages_for_programmers() -> None:
+    source = (
+        '"""A docstring of many words."""\n'
+        'label = "Your summary is ready"\n'
+        'key = "app.summary_ready"\n'
+        'raise ValueError("a message for the programmer")\n'
+        'warnings.warn("another message", stacklevel=2)\n'
+        'title = f"Step {n}: {label} of the procedure"\n'
+    )
+    assert {text for _, text in _phrases(source)} == {"Your summary is ready", " of the procedure"}
