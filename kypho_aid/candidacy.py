@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid.datasets import data_stamp, load_dataset, option_labels
+from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
 from kypho_aid.exceptions import DataValidationError
 from kypho_aid.model import Option, Problem
 from kypho_aid.profile import (
@@ -92,14 +92,11 @@ def _load_rules(data_dir: str | Path | None) -> tuple[ScreeningRule, ...]:
 
     Parsed once per version of the data (the rules are frozen): every screen asks for them.
     """
-    folder = str(data_dir) if data_dir is not None else None
-    return _parsed_rules(folder, data_stamp(data_dir))
+    return _parsed_rules(*data_key(data_dir))
 
 
 @functools.lru_cache(maxsize=8)
-def _parsed_rules(
-    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
-) -> tuple[ScreeningRule, ...]:
+def _parsed_rules(data_dir: str | None, stamp: Stamp) -> tuple[ScreeningRule, ...]:
     frame = load_dataset("screening_rules", data_dir=data_dir)
     rules: list[ScreeningRule] = []
     problems: list[Problem] = []

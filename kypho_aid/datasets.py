@@ -38,7 +38,17 @@ def _directory(directory: str | Path | None) -> Path:
     return data_dir() if directory is None else Path(directory)
 
 
-def data_stamp(data_dir: str | Path | None = None) -> tuple[tuple[str, int, int], ...]:
+#: A knowledge base's fingerprint: each data file's name, modification time and size.
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def data_key(data_dir: str | Path | None = None) -> tuple[str | None, Stamp]:
+    """What a cache built on the knowledge base is keyed on: the folder as given (None for
+    the default one) and its :func:`data_stamp`, so an edited file is read again."""
+    return (None if data_dir is None else str(data_dir)), data_stamp(data_dir)
+
+
+def data_stamp(data_dir: str | Path | None = None) -> Stamp:
     """A cheap fingerprint of the knowledge base (names, mtimes, sizes), for caches built on it."""
     folder = _directory(data_dir)
     found = []

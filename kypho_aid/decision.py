@@ -22,7 +22,7 @@ import pandas as pd
 
 from kypho_aid._values import display_value
 from kypho_aid.compare import compare
-from kypho_aid.datasets import data_stamp, load_dataset
+from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import summary_of_findings
 from kypho_aid.model import LIST_SEPARATOR
@@ -148,7 +148,7 @@ def values_table(
     InputError
         If a key is not a consideration or a rating is not a whole number from 0 to 4.
     """
-    lineup = _lineup(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
+    lineup = _lineup(*data_key(data_dir))
     checked = _check_ratings(
         {} if ratings is None else ratings, list(dict.fromkeys(lineup["consideration_id"]))
     )
@@ -321,7 +321,7 @@ def tradeoff_lineup(
 
 
 @functools.lru_cache(maxsize=8)
-def _lineup(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+def _lineup(data_dir: str | None, stamp: Stamp) -> pd.DataFrame:
     """What the sources say for every consideration and option; cached per version of the data."""
     considerations = load_dataset("considerations", data_dir=data_dir).sort_values("order")
     options = load_dataset("options", data_dir=data_dir)

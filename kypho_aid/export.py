@@ -23,7 +23,7 @@ from kypho_aid.style import (
     UNAFFECTED_COLOR,
 )
 from kypho_aid.templating import render
-from kypho_aid.texts import ui_text
+from kypho_aid.texts import ui_text, ui_texts
 from kypho_aid.validation import GRADE_LEVELS
 
 __all__ = [
@@ -38,11 +38,6 @@ __all__ = [
     "risk_view_html",
     "step_view_html",
 ]
-
-
-def _words(data_dir: str | Path | None, prefix: str, *names: str) -> dict[str, str]:
-    """The ``ui_text.csv`` texts ``prefix.name`` for a template, by ``name``."""
-    return {name: ui_text(f"{prefix}.{name}", data_dir=data_dir) for name in names}
 
 
 def _sources_heading(data_dir: str | Path | None) -> str:
@@ -68,7 +63,7 @@ def comparison_to_markdown(table: ComparisonTable) -> str:
     for label, row in frame.iterrows():
         cells = [f"**{_markdown_cell(str(label))}**", *(_markdown_cell(str(v)) for v in row)]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"**{ui_text('sources.heading', data_dir=table.data_dir)}**", ""]
+    lines += ["", f"**{_sources_heading(table.data_dir)}**", ""]
     lines += [f"{s.number}. {s.citation}" for s in table.sources.itertuples(index=False)]
     lines += ["", f"_{footer_text(table)}_", ""]
     return "\n".join(lines)
@@ -81,7 +76,7 @@ def comparison_to_html(table: ComparisonTable, *, standalone: bool = False) -> s
         "comparison.html.j2",
         standalone=standalone,
         css=Markup(HTML_CSS),
-        words=_words(table.data_dir, "compare", "title", "caption")
+        words=ui_texts("compare", ("title", "caption"), data_dir=table.data_dir)
         | {"attribute": str(frame.index.name), "sources": _sources_heading(table.data_dir)},
         columns=[str(c) for c in frame.columns],
         rows=[(str(label), [str(v) for v in row]) for label, row in frame.iterrows()],
@@ -145,7 +140,7 @@ def overview_html(*, data_dir: str | Path | None = None) -> str:
 
     return render(
         "overview.html.j2",
-        words=_words(data_dir, "overview", "decision", "condition", "options")
+        words=ui_texts("overview", ("decision", "condition", "options"), data_dir=data_dir)
         | {"sources": _sources_heading(data_dir)},
         decision=decision,
         facts=[(r.statement, marks(str(r.source_ids))) for r in first_per_topic.itertuples()],
@@ -182,7 +177,9 @@ def about_html(*, data_dir: str | Path | None = None) -> str:
 
 
 #: The columns of the risk explorer's table of figures, as ``ui_text.csv`` names them.
-_RISK_COLUMNS = ("comparison", "figures", "better", "when", "sure", "evidence")
+_RISK_COLUMNS = tuple(
+    f"column_{name}" for name in ("comparison", "figures", "better", "when", "sure", "evidence")
+)
 
 
 def risk_view_html(view: RiskView, *, data_dir: str | Path | None = None) -> str:
@@ -216,16 +213,12 @@ def risk_view_html(view: RiskView, *, data_dir: str | Path | None = None) -> str
     )
     # the rows stay least biased first (rule 8); where that first one cannot be drawn, the
     # picture is of a less fair test, and the reader is told so before its statement
-    not_fairest = (
-        lead is not None
-        and view.finding is not None
-        and view.figures.iloc[0]["finding_id"] != view.finding["finding_id"]
-    )
+    not_fairest = lead is not None and not view.finding_is_fairest
     return render(
         "risk_view.html.j2",
         words=words,
         none=ui_text("risk.none", data_dir=data_dir),
-        headers=[ui_text(f"risk.column_{name}", data_dir=data_dir) for name in _RISK_COLUMNS],
+        headers=list(ui_texts("risk", _RISK_COLUMNS, data_dir=data_dir).values()),
         rows=rows,
         lead=lead,
         not_fairest=ui_text("risk.not_fairest", data_dir=data_dir) if not_fairest else "",

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from kypho_aid._values import choose_ids, format_number, present
-from kypho_aid.datasets import data_stamp, load_dataset, option_labels
+from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownTopicError
 from kypho_aid.validation import GRADE_LEVELS, GRADE_START
 
@@ -66,13 +66,11 @@ def expected_certainty(design: str, downgrades: int) -> str:
 
 def arm_labels(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Every arm's name: the three options, the sham procedure and both procedures together."""
-    return dict(_arm_labels(_folder_name(data_dir), data_stamp(data_dir)))
+    return dict(_arm_labels(*data_key(data_dir)))
 
 
 @functools.lru_cache(maxsize=8)
-def _arm_labels(
-    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
-) -> tuple[tuple[str, str], ...]:
+def _arm_labels(data_dir: str | None, stamp: Stamp) -> tuple[tuple[str, str], ...]:
     """:func:`arm_labels`, read once per version of the data."""
     arms = load_dataset("arms", data_dir=data_dir)
     labels = option_labels(data_dir=data_dir)
@@ -283,7 +281,7 @@ def finding_statement(row: pd.Series, *, brief: bool = False, certainty: bool = 
 
 
 @functools.lru_cache(maxsize=8)
-def _full_table(data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+def _full_table(data_dir: str | None, stamp: Stamp) -> pd.DataFrame:
     """Every finding, labelled, ranked and worded; built once per version of the data."""
     findings = load_dataset("findings", data_dir=data_dir)
     comparisons = load_dataset("comparisons", data_dir=data_dir)
@@ -370,22 +368,15 @@ def summary_of_findings(
     UnknownTopicError
         If an outcome or comparison is not in the knowledge base.
     """
-    folder, stamp = _folder_name(data_dir), data_stamp(data_dir)
+    folder, stamp = data_key(data_dir)
     known_outcomes, known_comparisons = _known_ids(folder, stamp)
     outcomes = choose_ids(outcome, list(known_outcomes), "outcome(s)", UnknownTopicError)
     chosen = choose_ids(comparison, list(known_comparisons), "comparison(s)", UnknownTopicError)
     return _selected(folder, stamp, tuple(outcomes), tuple(chosen)).copy()
 
 
-def _folder_name(data_dir: str | Path | None) -> str | None:
-    """The data folder as a cache key (None for the default folder)."""
-    return str(data_dir) if data_dir is not None else None
-
-
 @functools.lru_cache(maxsize=8)
-def _known_ids(
-    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _known_ids(data_dir: str | None, stamp: Stamp) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every outcome and every comparison, in the order of their files; once per data version."""
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
     comparisons = load_dataset("comparisons", data_dir=data_dir)
@@ -398,7 +389,7 @@ def _known_ids(
 @functools.lru_cache(maxsize=256)
 def _selected(
     data_dir: str | None,
-    stamp: tuple[tuple[str, int, int], ...],
+    stamp: Stamp,
     outcomes: tuple[str, ...],
     comparisons: tuple[str, ...],
 ) -> pd.DataFrame:
@@ -445,14 +436,12 @@ def pairwise_panels(outcome: str, *, data_dir: str | Path | None = None) -> pd.D
     ``randomised`` (whether that finding comes from a randomised design).
     """
     if not isinstance(outcome, str):  # several outcomes: a list is no cache key, so built anew
-        return _pairwise_panels(outcome, _folder_name(data_dir))
-    return _cached_panels(outcome, _folder_name(data_dir), data_stamp(data_dir)).copy()
+        return _pairwise_panels(outcome, data_key(data_dir)[0])
+    return _cached_panels(outcome, *data_key(data_dir)).copy()
 
 
 @functools.lru_cache(maxsize=64)
-def _cached_panels(
-    outcome: str, data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
-) -> pd.DataFrame:
+def _cached_panels(outcome: str, data_dir: str | None, stamp: Stamp) -> pd.DataFrame:
     """:func:`pairwise_panels`, built once per outcome and version of the data."""
     return _pairwise_panels(outcome, data_dir)
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from kypho_aid._values import choose_ids, display_value, present
 from kypho_aid.compare import bibliography
-from kypho_aid.datasets import data_stamp, load_dataset, option_labels
+from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.findings import (
     finding_arms,
@@ -162,6 +162,16 @@ class RiskView:
     panels: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
+    def finding_is_fairest(self) -> bool:
+        """Whether the drawn finding is the least biased one shown (False where a fairer test
+        cannot be drawn, so the picture is of the next fairest; True with nothing drawn)."""
+        return (
+            self.finding is None
+            or self.figures.empty
+            or self.figures.iloc[0]["finding_id"] == self.finding["finding_id"]
+        )
+
+    @property
     def html(self) -> str:
         """Gone: HTML is written by the rendering layer, which this layer may not import."""
         raise AttributeError(
@@ -234,8 +244,7 @@ def risk_view(
     found = summary_of_findings(outcome, data_dir=data_dir)  # an unknown outcome fails first
     chosen = _choose_options(options, data_dir)
     if isinstance(outcome, str) and (comparison is None or isinstance(comparison, str)):
-        folder = str(data_dir) if data_dir is not None else None
-        figures = _cached_figures(outcome, tuple(chosen), comparison, folder, data_stamp(data_dir))
+        figures = _cached_figures(outcome, tuple(chosen), comparison, *data_key(data_dir))
     else:
         figures = _figures(found, outcome, chosen, comparison, data_dir)
     icons = view == "icons"
@@ -295,7 +304,7 @@ def _cached_figures(
     chosen: tuple[str, ...],
     comparison: str | None,
     data_dir: str | None,
-    stamp: tuple[tuple[str, int, int], ...],
+    stamp: Stamp,
 ) -> _Figures:
     """:func:`_figures`, once per outcome, options, comparison and version of the data: the
     app and the readability report ask for the same outcome in several views."""

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from kypho_aid.datasets import data_stamp, load_dataset
+from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.exceptions import TextFillError, UnknownTextError
 from kypho_aid.model import LIST_SEPARATOR
 
@@ -40,6 +40,7 @@ __all__ = [
     "sham_answer",
     "sham_choices",
     "ui_text",
+    "ui_texts",
 ]
 
 #: The sections of ``handout_items.csv``.
@@ -65,9 +66,7 @@ def fill_names(text: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _texts(
-    data_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
-) -> Mapping[str, tuple[str, frozenset[str]]]:
+def _texts(data_dir: str | None, stamp: Stamp) -> Mapping[str, tuple[str, frozenset[str]]]:
     """Every text of ``ui_text.csv`` by id, with the names it fills; read once per version
     of the data (``stamp``), as the app asks for texts on every step it builds."""
     table = load_dataset("ui_text", data_dir=data_dir)
@@ -113,7 +112,7 @@ def ui_text(text_id: str, /, *, data_dir: str | Path | None = None, **fills: obj
     >>> ui_text("quiz.wrong", answer="Vertebroplasty")
     'Not quite: the answer is Vertebroplasty.'
     """
-    texts = _texts(str(data_dir) if data_dir is not None else None, data_stamp(data_dir))
+    texts = _texts(*data_key(data_dir))
     if text_id not in texts:
         raise UnknownTextError(f"no text {text_id!r} in ui_text.csv; add a row for it")
     text, expected = texts[text_id]
@@ -123,6 +122,20 @@ def ui_text(text_id: str, /, *, data_dir: str | Path | None = None, **fills: obj
         parts.append(f"does not use {', '.join(sorted(unknown))}" if unknown else "")
         raise TextFillError(f"text {text_id!r} {' and '.join(p for p in parts if p)}")
     return text.format_map({name: str(value) for name, value in fills.items()})
+
+
+def ui_texts(
+    prefix: str, names: Iterable[str] | None = None, *, data_dir: str | Path | None = None
+) -> dict[str, str]:
+    """The texts ``prefix.name`` of ``ui_text.csv`` by ``name``: a template's or a picture's
+    fixed words, looked up once. Without ``names``, every text of ``prefix`` that has no
+    fills (``ui_texts("drawing")``: the labels drawn in the procedure pictures)."""
+    if names is None:
+        start = f"{prefix}."
+        texts = _texts(*data_key(data_dir))
+        names = [k.removeprefix(start) for k, (_, fills) in texts.items() if k.startswith(start)]
+        names = [name for name in names if not texts[start + name][1]]
+    return {name: ui_text(f"{prefix}.{name}", data_dir=data_dir) for name in names}
 
 
 def session_steps(*, data_dir: str | Path | None = None) -> tuple[str, ...]:

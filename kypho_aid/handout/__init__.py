@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import warnings
 
-from kypho_aid.handout.document import build_handout
+from kypho_aid.handout.document import build_handout, deprecated_title
 from kypho_aid.handout.inputs import MAX_NOTES_CHARS, UNSURE, clean_notes
 from kypho_aid.handout.output import (
     CHROMIUM_ARGS,
@@ -35,7 +35,7 @@ from kypho_aid.handout.output import (
     handout_pdf,
     write_handout,
 )
-from kypho_aid.texts import handout_items, ui_text
+from kypho_aid.texts import handout_items
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -63,13 +63,7 @@ _DEPRECATED_ITEMS = {
 
 def __getattr__(name: str) -> tuple[str, ...] | str:
     if name == "TITLE":
-        warnings.warn(
-            "handout.TITLE is deprecated; use ui_text('handout.title'), which reads "
-            "data/ui_text.csv",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return ui_text("handout.title")
+        return deprecated_title()
     section = _DEPRECATED_ITEMS.get(name)
     if section is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,7 +40,7 @@ from kypho_aid.handout.inputs import (
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.style import HANDOUT_CSS
 from kypho_aid.templating import render
-from kypho_aid.texts import handout_items, ui_text
+from kypho_aid.texts import handout_items, ui_text, ui_texts
 
 # The handout's title is ui_text("handout.title"); the old constant TITLE still works, with a
 # DeprecationWarning (see __getattr__ below).
@@ -428,7 +428,10 @@ def build_handout(
         sources=_sources_section(sources, data_dir),
         ask=_plain(ui_text("handout.ask", data_dir=data_dir)),
         sources_heading=_plain(ui_text("handout.sources", data_dir=data_dir)),
-        words={key: _plain(ui_text(f"handout.{key}", data_dir=data_dir)) for key in _WORDS},
+        words={
+            key: _plain(text)
+            for key, text in ui_texts("handout", _WORDS, data_dir=data_dir).items()
+        },
     )
     document += "\n"
     found = _FORBIDDEN.search(document)
@@ -437,13 +440,18 @@ def build_handout(
     return document
 
 
-def __getattr__(name: str) -> str:
-    # TITLE: the handout's title, now ui_text("handout.title") (data/ui_text.csv)
-    if name != "TITLE":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def deprecated_title() -> str:
+    """The old constant ``TITLE`` (of this module and of :mod:`kypho_aid.handout`), with a
+    DeprecationWarning at the line that asked for it; the title is ui_text("handout.title")."""
     warnings.warn(
         "handout.TITLE is deprecated; use ui_text('handout.title'), which reads data/ui_text.csv",
         DeprecationWarning,
-        stacklevel=2,
+        stacklevel=3,  # past this function and the module's __getattr__
     )
     return ui_text("handout.title")
+
+
+def __getattr__(name: str) -> str:
+    if name != "TITLE":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return deprecated_title()

@@ -9,7 +9,7 @@ drawn in the pictures (``drawing.*``) from ``data/ui_text.csv``; alt text from
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypedDict, Unpack, cast
 
@@ -33,7 +33,7 @@ from kypho_aid import style
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.plotting._base import axes_for, png_bytes, theme
 from kypho_aid.procedure import StepView, procedure_steps, step_row, step_view
-from kypho_aid.texts import ui_text
+from kypho_aid.texts import ui_text, ui_texts
 
 __all__ = [
     "draw_elements",
@@ -61,8 +61,9 @@ _SPACE_XY, _SPACE_SIZE = (2.95, 6.0), (1.9, 1.05)
 _DIAL = (9.2, 9.05)
 
 
-#: A knowledge-base folder, or None for :func:`kypho_aid.data_dir`: where the words come from.
-_Folder = str | Path | None
+#: The words drawn in the pictures by id (``drawing.<id>`` in ``ui_text.csv``), looked up once
+#: per drawing and handed to each element.
+_Words = Mapping[str, str]
 
 
 def _needle_y(x: float) -> float:
@@ -99,14 +100,14 @@ def _label(
     xy: tuple[float, float],
     text_id: str,
     gid: str,
-    data_dir: _Folder,
+    words: _Words,
     **kwargs: Unpack[_LabelOptions],
 ) -> None:
     """Write the text ``drawing.<text_id>`` of ``ui_text.csv`` at ``xy`` (a line break in
     the text is a line break in the drawing)."""
     ax.text(
         *xy,
-        ui_text(f"drawing.{text_id}", data_dir=data_dir),
+        words[text_id],
         fontsize=style.DRAWING_LABEL_SIZE,
         color=style.TEXT_COLOR,
         gid=f"label-{gid}",
@@ -155,7 +156,7 @@ def _middle_body(fractured: bool) -> list[tuple[float, float]]:
     ]
 
 
-def _draw_vertebra(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_vertebra(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     edge: _Edge = {"edgecolor": style.OUTLINE_COLOR, "linewidth": 1.1, "joinstyle": "round"}
     for bottom, top in _DISCS:
@@ -192,8 +193,8 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> Non
             (_BODY_RIGHT, middle - 0.45),
         ]
         _add(ax, Polygon(back, facecolor=style.BONE_COLOR, gid="vertebra", **edge))
-    _label(ax, (_BODY_LEFT, 10.05), "front", "vertebra", data_dir, ha="left", va="bottom")
-    _label(ax, (_SKIN_X, 10.05), "back", "vertebra", data_dir, ha="center", va="bottom")
+    _label(ax, (_BODY_LEFT, 10.05), "front", "vertebra", words, ha="left", va="bottom")
+    _label(ax, (_SKIN_X, 10.05), "back", "vertebra", words, ha="center", va="bottom")
     # the skin of the back, a gentle curve
     y = np.linspace(1.9, 10.0, 40)
     ax.plot(
@@ -205,7 +206,7 @@ def _draw_vertebra(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> Non
     )
 
 
-def _draw_fracture(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_fracture(ax: Axes, elements: frozenset[str], words: _Words) -> None:
     cracks = (
         [(1.6, 5.95), (2.1, 5.7), (2.5, 6.05), (3.0, 5.75), (3.5, 6.0)],
         [(1.6, 5.35), (2.0, 5.5), (2.3, 5.3)],
@@ -214,10 +215,10 @@ def _draw_fracture(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> Non
     for crack in cracks:
         xs, ys = zip(*crack, strict=True)
         ax.plot(xs, ys, color=style.TEXT_COLOR, linewidth=1.0, gid="fracture")
-    _label(ax, (0.1, 7.1), "fracture", "fracture", data_dir, ha="left", va="center")
+    _label(ax, (0.1, 7.1), "fracture", "fracture", words, ha="left", va="center")
 
 
-def _draw_patient_prone(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_patient_prone(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     ax.plot([0.2, 4.4], [0.55, 0.55], color=style.OUTLINE_COLOR, linewidth=3, gid="patient_prone")
     _rounded_box(ax, (1.0, 0.72), 3.1, 0.5, 0.25, style.UNAFFECTED_COLOR, "patient_prone")
@@ -231,19 +232,19 @@ def _draw_patient_prone(ax: Axes, elements: frozenset[str], data_dir: _Folder) -
             gid="patient_prone",
         ),
     )
-    _label(ax, (0.2, 0.3), "patient_prone", "patient_prone", data_dir, ha="left", va="top")
+    _label(ax, (0.2, 0.3), "patient_prone", "patient_prone", words, ha="left", va="top")
 
 
-def _draw_monitoring(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_monitoring(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     _rounded_box(ax, (6.0, 0.45), 3.8, 1.1, 0.15, style.BACKGROUND_COLOR, "monitoring")
     x = [6.2, 7.0, 7.2, 7.4, 7.6, 7.8, 8.6, 8.8, 9.0, 9.2, 9.6]
     y = [1.0, 1.0, 1.4, 0.6, 1.0, 1.0, 1.0, 1.4, 0.6, 1.0, 1.0]
     ax.plot(x, y, color=style.TEXT_COLOR, linewidth=1.0, gid="monitoring")
-    _label(ax, (7.9, 0.3), "monitoring", "monitoring", data_dir, ha="center", va="top")
+    _label(ax, (7.9, 0.3), "monitoring", "monitoring", words, ha="center", va="top")
 
 
-def _draw_skin_numbing(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_skin_numbing(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     y = _needle_y(_SKIN_X) + 0.9
     _add(
@@ -258,10 +259,10 @@ def _draw_skin_numbing(ax: Axes, elements: frozenset[str], data_dir: _Folder) ->
         ),
     )
     ax.plot([_SKIN_X + 0.05, 9.0], [y - 0.25, y], color=style.NEEDLE_COLOR, gid="skin_numbing")
-    _label(ax, (9.5, y + 0.3), "skin_numbing", "skin_numbing", data_dir, ha="center", va="bottom")
+    _label(ax, (9.5, y + 0.3), "skin_numbing", "skin_numbing", words, ha="center", va="bottom")
 
 
-def _draw_incision(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_incision(ax: Axes, elements: frozenset[str], words: _Words) -> None:
     y = _needle_y(_SKIN_X)
     ax.plot(
         [_SKIN_X + 0.05, _SKIN_X + 0.05],
@@ -270,12 +271,10 @@ def _draw_incision(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> Non
         linewidth=2.2,
         gid="incision",
     )
-    _label(ax, (_SKIN_X + 0.3, y), "incision", "incision", data_dir, ha="left", va="center")
+    _label(ax, (_SKIN_X + 0.3, y), "incision", "incision", words, ha="left", va="center")
 
 
-def _draw_xray(
-    ax: Axes, elements: frozenset[str], data_dir: _Folder, *, check: bool = False
-) -> None:
+def _draw_xray(ax: Axes, elements: frozenset[str], words: _Words, *, check: bool = False) -> None:
 
     gid = "xray_check" if check else "xray"
     bottom, top = _BODIES["middle"]
@@ -294,17 +293,17 @@ def _draw_xray(
         ax.plot(
             [0.25, 0.45, 0.85], [5.65, 5.4, 5.95], color=style.TEXT_COLOR, linewidth=1.8, gid=gid
         )
-    _label(ax, (0.52, 5.05), gid, gid, data_dir, ha="center", va="top")
+    _label(ax, (0.52, 5.05), gid, gid, words, ha="center", va="top")
 
 
-def _draw_contrast(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_contrast(ax: Axes, elements: frozenset[str], words: _Words) -> None:
     rng = np.random.default_rng(7)  # fixed: the same dots every time
     points = rng.normal(loc=_TIP, scale=(0.3, 0.18), size=(14, 2))
     ax.scatter(points[:, 0], points[:, 1], s=5, color=style.DYE_COLOR, gid="contrast", zorder=4)
-    _label(ax, (_TIP[0], 6.95), "contrast", "contrast", data_dir, ha="center", va="bottom")
+    _label(ax, (_TIP[0], 6.95), "contrast", "contrast", words, ha="center", va="bottom")
 
 
-def _draw_needle(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_needle(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     ax.plot(
         [_TIP[0], _HUB[0] - 0.35],
@@ -333,7 +332,7 @@ def _draw_needle(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
         (6.6, _needle_y(6.6) + 0.12),
         "needle",
         "needle",
-        data_dir,
+        words,
         ha="center",
         va="bottom",
         rotation=_needle_angle(),
@@ -347,7 +346,7 @@ def _space(**kwargs: Any) -> Ellipse:
     return Ellipse(_SPACE_XY, *_SPACE_SIZE, angle=_needle_angle(), **kwargs)
 
 
-def _draw_cavity(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_cavity(ax: Axes, elements: frozenset[str], words: _Words) -> None:
     _add(
         ax,
         _space(
@@ -360,10 +359,10 @@ def _draw_cavity(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
         ),
     )
     if not elements & {"balloon", "cement"}:
-        _label(ax, (2.95, 5.3), "cavity", "cavity", data_dir, ha="center", va="top", zorder=6)
+        _label(ax, (2.95, 5.3), "cavity", "cavity", words, ha="center", va="top", zorder=6)
 
 
-def _draw_balloon(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_balloon(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     _add(
         ax,
@@ -389,10 +388,10 @@ def _draw_balloon(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None
                 zorder=6,
             ),
         )
-    _label(ax, (2.95, 4.85), "balloon", "balloon", data_dir, ha="center", va="top", zorder=6)
+    _label(ax, (2.95, 4.85), "balloon", "balloon", words, ha="center", va="top", zorder=6)
 
 
-def _draw_balloon_deflated(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_balloon_deflated(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     _add(
         ax,
@@ -424,7 +423,7 @@ def _draw_balloon_deflated(ax: Axes, elements: frozenset[str], data_dir: _Folder
         (6.5, _needle_y(6.5) - 0.55),
         "balloon_deflated",
         "balloon_deflated",
-        data_dir,
+        words,
         ha="left",
         va="top",
     )
@@ -448,7 +447,7 @@ def _cement_shape(elements: frozenset[str], **kwargs: Any) -> Patch:
     return Polygon(outline, closed=True, **kwargs)
 
 
-def _draw_cement(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_cement(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     shape = _cement_shape(
         elements,
@@ -462,10 +461,10 @@ def _draw_cement(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
     _add(ax, shape)
     body = Polygon(_middle_body("fracture" in elements), transform=ax.transData)
     shape.set_clip_path(body)
-    _label(ax, (2.95, 4.85), "cement", "cement", data_dir, ha="center", va="top")
+    _label(ax, (2.95, 4.85), "cement", "cement", words, ha="center", va="top")
 
 
-def _draw_cement_hardening(ax: Axes, elements: frozenset[str], data_dir: _Folder) -> None:
+def _draw_cement_hardening(ax: Axes, elements: frozenset[str], words: _Words) -> None:
 
     _add(
         ax,
@@ -493,12 +492,10 @@ def _draw_cement_hardening(ax: Axes, elements: frozenset[str], data_dir: _Folder
     )
     ax.plot([x, x], [y, y + 0.38], color=style.TEXT_COLOR, gid="cement_hardening")
     ax.plot([x, x + 0.28], [y, y - 0.1], color=style.TEXT_COLOR, gid="cement_hardening")
-    _label(
-        ax, (x, y - 0.6), "cement_hardening", "cement_hardening", data_dir, ha="center", va="top"
-    )
+    _label(ax, (x, y - 0.6), "cement_hardening", "cement_hardening", words, ha="center", va="top")
 
 
-def _draw_pressure(ax: Axes, elements: frozenset[str], data_dir: _Folder, *, high: bool) -> None:
+def _draw_pressure(ax: Axes, elements: frozenset[str], words: _Words, *, high: bool) -> None:
 
     gid = "high_pressure" if high else "low_pressure"
     x, y = _DIAL
@@ -528,14 +525,14 @@ def _draw_pressure(ax: Axes, elements: frozenset[str], data_dir: _Folder, *, hig
         (x, y - 0.4),
         gid,
         gid,
-        data_dir,
+        words,
         ha="center",
         va="top",
     )
 
 
 #: One drawing function per element, in drawing order (later ones on top).
-_DRAW_ELEMENT: dict[str, Callable[[Axes, frozenset[str], _Folder], None]] = {
+_DRAW_ELEMENT: dict[str, Callable[[Axes, frozenset[str], _Words], None]] = {
     "vertebra": _draw_vertebra,
     "fracture": _draw_fracture,
     "patient_prone": _draw_patient_prone,
@@ -587,9 +584,10 @@ def draw_elements(
             f"no drawing for {', '.join(sorted(unknown))}; known: {', '.join(_DRAW_ELEMENT)}"
         )
     ax = axes_for(ax, style.STEP_SIZE)
+    words = ui_texts("drawing", data_dir=data_dir)
     for name, draw in _DRAW_ELEMENT.items():
         if name in chosen:
-            draw(ax, chosen, data_dir)
+            draw(ax, chosen, words)
     ax.set_xlim(-0.1, 10.3)
     ax.set_ylim(-0.35, 10.6)
     ax.set_aspect("equal")
