@@ -22,6 +22,7 @@ from kypho_aid.plotting import (
     render_png,
 )
 from kypho_aid.plotting.charts import _risk_figure
+from kypho_aid.texts import ui_text
 
 OUTCOMES = kypho_aid.load_dataset("outcome_definitions")["outcome"].astype(str).tolist()
 
@@ -235,4 +236,17 @@ def test_show_risk_view_draws_the_lead_finding_then_prints_its_words(
     show_risk_view("new_fracture")
     view = kypho_aid.risk_view("new_fracture")
     assert shown and shown[0] > 0  # the icon arrays were drawn when the figure was shown
+    # rule 8: the sham-controlled counts, too few to draw, are told first, in words
+    fairest = view.figures.iloc[0]
+    assert not view.finding_is_fairest and fairest["design"] == "sham_controlled_rct"
+    told = ui_text(
+        "risk.fairest_in_words",
+        comparison=fairest["comparison_label"],
+        statement=fairest["statement"],
+    )
+    assert capsys.readouterr().out == f"{told}\n{view.text}\n"
+    # where the picture is of the fairest test, only its words follow
+    show_risk_view("cement_embolism")
+    view = kypho_aid.risk_view("cement_embolism")
+    assert view.finding_is_fairest
     assert capsys.readouterr().out == f"{view.text}\n"

@@ -430,12 +430,23 @@ def plot_timeline(
 
 
 def show_risk_view(outcome: str, *, data_dir: str | Path | None = None) -> None:
-    """In a notebook: draw an outcome's lead finding in the house theme, then print the
-    picture's alt text, long description and the outcome's other findings in words."""
+    """In a notebook: draw the least biased finding of an outcome that a picture can show, in
+    the house theme, then print the picture's alt text and long description. Where a fairer
+    test cannot be drawn (rule 8), that test is printed first, in words."""
     view = risk_view(outcome, data_dir=data_dir)
     with theme():
         plot_risk_view(view, data_dir=data_dir)
         plt.show()
+    if not view.finding_is_fairest:
+        fairest = view.figures.iloc[0]
+        print(
+            ui_text(
+                "risk.fairest_in_words",
+                comparison=fairest["comparison_label"],
+                statement=fairest["statement"],
+                data_dir=data_dir,
+            )
+        )
     print(view.text)
 
 
