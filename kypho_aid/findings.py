@@ -161,7 +161,7 @@ def better_words(row: pd.Series) -> str:
     table of figures shows beside the numbers (``better`` as :func:`which_did_better` says)."""
     better = str(row["better"])
     if str(row["kind"]) == "counts":
-        # as its statement says: counts too small for a rate name no winner (3 of 38 vs 4 of 40)
+        # as its statement says: counts too small for a rate name no winner (e.g. SF021)
         return "Too few events to tell which did better."
     if better == "unknown":
         return "Our source does not say."

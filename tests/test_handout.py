@@ -173,7 +173,7 @@ def test_findings_section_tells_each_lead_finding_whole_with_its_comparison(full
         assert str(finding["comparison_label"]) in section, outcome
         assert str(finding["brief"]) in section, outcome
         # a winner named, except where there is none to name: one group, or counts too small
-        # for a rate (new breaks against a sham: 3 of 38 vs 4 of 40)
+        # for a rate (new breaks against a sham, SF021)
         assert "did better" in finding["brief"] or finding["kind"] in {"single_group", "counts"}
     # the table of options holds no numbers of outcomes: they live in whole findings only
     assert not re.search(r"\d+ out of \d+", options)
