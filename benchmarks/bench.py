@@ -8,7 +8,9 @@ Prints each result as a ratio to its named baseline (or in milliseconds against 
 target) and appends a dated row with package versions to benchmarks/results.md.
 
 1. import kypho_aid + load every dataset, against import pandas alone (target ≤ 1.2×)
-2. strict nbval over the notebook suite, against as many trivial notebooks (target ≤ 1.5×)
+2. strict nbval over the notebook suite, against as many trivial notebooks (target ≤ 1.5×),
+   and the notebooks' twins (the same import cell and number of cells, each cell else 1 + 1):
+   the least any speed-up of the library could reach
    (1 and 2 run each side turn about, 7 and 3 times, and compare medians: the machine's
    speed drifts, and a side measured minutes after the other would carry that drift)
 3. widget update latency, value change → updated output: median and 95th percentile, in the
@@ -66,24 +68,47 @@ def _run(args: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def _paired_medians(
-    ours: list[str], baseline: list[str], runs: int, baseline_cwd: Path = ROOT
-) -> tuple[float, float]:
-    """Median times of two commands run turn about, ``runs`` times each: the speed of this
-    machine drifts by a third over minutes, and turns cancel the drift a ratio would carry."""
-    times: tuple[list[float], list[float]] = ([], [])
+def _medians_in_turns(commands: list[tuple[list[str], Path]], runs: int) -> list[float]:
+    """Median time of each (command, folder), the commands run turn about ``runs`` times: the
+    speed of this machine drifts by a third over minutes, and turns cancel the drift that a
+    ratio of two sides measured minutes apart would carry."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        times[0].append(_run(ours, ROOT))
-        times[1].append(_run(baseline, baseline_cwd))
-    return statistics.median(times[0]), statistics.median(times[1])
+        for samples, (args, cwd) in zip(times, commands, strict=True):
+            samples.append(_run(args, cwd))
+    return [statistics.median(samples) for samples in times]
 
 
 def bench_import(runs: int) -> tuple[float, float]:
     load = "import kypho_aid; [kypho_aid.load_dataset(n) for n in kypho_aid.list_datasets()]"
-    return _paired_medians([PYTHON, "-c", load], [PYTHON, "-c", "import pandas"], runs)
+    ours, pandas_only = _medians_in_turns(
+        [([PYTHON, "-c", load], ROOT), ([PYTHON, "-c", "import pandas"], ROOT)], runs
+    )
+    return ours, pandas_only
 
 
-def bench_nbval(runs: int) -> tuple[float, float]:
+def _executed_notebook(sources: list[str], path: Path) -> None:
+    """Write a notebook of these code cells, run once so that nbval has outputs to compare."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    NotebookClient(nb, kernel_name="python3").execute()
+    nbformat.write(nb, path)
+
+
+def bench_nbval(runs: int) -> tuple[float, float, float]:
+    """Strict nbval over the notebooks, over as many trivial notebooks (one cell, ``1 + 1``),
+    and over the notebooks' "twins": each notebook's import cell followed by as many ``1 + 1``
+    cells as it has code cells. The twins run everything but the library's work, so their
+    ratio is the least that any speed-up of the library could reach."""
+    import nbformat
+
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     args = [
         PYTHON,
@@ -98,24 +123,26 @@ def bench_nbval(runs: int) -> tuple[float, float]:
         str(ROOT / "tests" / "nbval_sanitize.cfg"),
     ]
     with tempfile.TemporaryDirectory() as folder:
-        import nbformat
-        from nbclient import NotebookClient
-
-        trivial = []
-        for index in range(len(notebooks)):
-            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
-            nb.metadata["kernelspec"] = {
-                "name": "python3",
-                "display_name": "Python 3",
-                "language": "python",
-            }
-            NotebookClient(nb, kernel_name="python3").execute()
-            path = Path(folder) / f"trivial-{index}.ipynb"
-            nbformat.write(nb, path)
-            trivial.append(str(path))
-        return _paired_medians(
-            [*args, *map(str, notebooks)], [*args, *trivial], runs, baseline_cwd=Path(folder)
+        trivial, twins = Path(folder) / "trivial", Path(folder) / "twins"
+        trivial.mkdir()
+        twins.mkdir()
+        for index, notebook in enumerate(notebooks):
+            _executed_notebook(["1 + 1"], trivial / f"trivial-{index}.ipynb")
+            code = [
+                c.source
+                for c in nbformat.read(notebook, as_version=4).cells
+                if c.cell_type == "code"
+            ]
+            _executed_notebook([code[0]] + ["1 + 1"] * (len(code) - 1), twins / notebook.name)
+        suite, floor, shape = _medians_in_turns(
+            [
+                ([*args, *map(str, notebooks)], ROOT),
+                ([*args, *map(str, sorted(trivial.glob("*.ipynb")))], trivial),
+                ([*args, *map(str, sorted(twins.glob("*.ipynb")))], twins),
+            ],
+            runs,
         )
+        return suite, floor, shape
 
 
 def _timed(action: Callable[[int], None], runs: int) -> tuple[float, float]:
@@ -302,10 +329,12 @@ def main(argv: list[str] | None = None) -> int:
             f"1. import + load all datasets: {ours * 1000:.0f} ms vs import pandas {pandas_only * 1000:.0f} ms "
             f"= {ours / pandas_only:.2f}x (target <= 1.2x)"
         )
-        suite, floor = bench_nbval(1 if args.quick else 3)
+        suite, floor, shape = bench_nbval(1 if args.quick else 3)
         report(
             f"2. strict nbval, {len(list((ROOT / 'notebooks').glob('*.ipynb')))} notebooks: {suite:.1f} s vs trivial "
-            f"notebooks {floor:.1f} s = {suite / floor:.2f}x (target <= 1.5x)"
+            f"notebooks {floor:.1f} s = {suite / floor:.2f}x (target <= 1.5x); their twins (imports and "
+            f"as many cells, each 1 + 1) {shape:.1f} s = {shape / floor:.2f}x, the least a faster "
+            "library could reach"
         )
         for name, (median, p95) in bench_kernel_widgets(runs * 2).items():
             target = 100 if name.startswith("chart") else 50
