@@ -8,9 +8,12 @@ order from the schema, so no loader has per-name special cases. Reading never wr
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +29,7 @@ __all__ = [
     "describe_dataset",
     "list_datasets",
     "load_dataset",
+    "one_reading",
     "option_labels",
     "validate",
     "write_snapshot",
@@ -49,8 +53,20 @@ def data_key(data_dir: str | Path | None = None) -> tuple[str | None, Stamp]:
 
 
 def data_stamp(data_dir: str | Path | None = None) -> Stamp:
-    """A cheap fingerprint of the knowledge base (names, mtimes, sizes), for caches built on it."""
+    """A cheap fingerprint of the knowledge base (names, mtimes, sizes), for caches built on it.
+
+    Inside :func:`one_reading`, each folder is fingerprinted once."""
     folder = _directory(data_dir)
+    pinned = _PINNED.get()
+    if pinned is None:
+        return _scan(folder)
+    key = str(folder)
+    if key not in pinned:
+        pinned[key] = _scan(folder)
+    return pinned[key]
+
+
+def _scan(folder: Path) -> Stamp:
     found = []
     with os.scandir(folder) as entries:  # one pass, no Path per file: asked on every load
         for entry in entries:
@@ -62,6 +78,37 @@ def data_stamp(data_dir: str | Path | None = None) -> Stamp:
                 else:
                     found.append((entry.name, status.st_mtime_ns, status.st_size))
     return tuple(sorted(found))
+
+
+#: The folders fingerprinted in the current :func:`one_reading`, or None outside one.
+_PINNED: contextvars.ContextVar[dict[str, Stamp] | None] = contextvars.ContextVar(
+    "kypho_aid_one_reading", default=None
+)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block, every lookup reads one version of each data folder.
+
+    Each text, table and cached result is keyed on the folder's fingerprint
+    (:func:`data_stamp`), which scans the folder: a report or handout that looks up hundreds
+    of texts takes the fingerprint once, and a file edited halfway through cannot mix two
+    versions into one document. Blocks nest; the outermost one decides.
+
+    Examples
+    --------
+    >>> with one_reading():
+    ...     data_stamp() is data_stamp()
+    True
+    """
+    if _PINNED.get() is not None:
+        yield
+        return
+    token = _PINNED.set({})
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
 
 
 def list_datasets(data_dir: str | Path | None = None) -> list[str]:

@@ -32,7 +32,7 @@ import pandas as pd
 from kypho_aid._values import format_number
 from kypho_aid.candidacy import EXAMPLE_PROFILE, PatientProfile, screen, screening_sentences
 from kypho_aid.compare import compare
-from kypho_aid.datasets import describe_dataset, list_datasets, load_dataset
+from kypho_aid.datasets import describe_dataset, list_datasets, load_dataset, one_reading
 from kypho_aid.decision import RATING_LABELS, sure_result, values_table
 from kypho_aid.export import overview_html, risk_view_html
 from kypho_aid.findings import summary_of_findings
@@ -417,8 +417,10 @@ def exempt_texts(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def _all_texts(data_dir: str | Path | None) -> pd.DataFrame:
-    """The texts the report scores: the patient texts, then the exempt ones."""
-    return pd.concat([patient_texts(data_dir), exempt_texts(data_dir)])
+    """The texts the report scores: the patient texts, then the exempt ones, all from one
+    version of the data (each screen it rebuilds looks up dozens of texts)."""
+    with one_reading():
+        return pd.concat([patient_texts(data_dir), exempt_texts(data_dir)])
 
 
 def write_syllable_table(data_dir: str | Path | None = None) -> Path:

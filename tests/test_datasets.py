@@ -193,3 +193,40 @@ def test_content_info_carries_version_review_and_disclaimer() -> None:
         "review at least every two years"
     )
     assert "not medical advice" in info.disclaimer
+
+
+def test_one_reading_reads_one_version_and_edits_show_after_it(data_copy: Path) -> None:
+    from kypho_aid.datasets import one_reading
+    from kypho_aid.texts import ui_text
+
+    path = data_copy / "ui_text.csv"
+    with one_reading():
+        before = ui_text("quiz.right", data_dir=data_copy)
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("That's right.", "That is right.", 1),
+            encoding="utf-8",
+        )
+        with one_reading():  # a nested block keeps the outer block's version
+            assert ui_text("quiz.right", data_dir=data_copy) == before == "That's right."
+        assert ui_text("quiz.right", data_dir=data_copy) == "That's right."
+    assert ui_text("quiz.right", data_dir=data_copy) == "That is right."
+
+
+def test_a_handout_and_the_readability_report_scan_the_data_folder_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kypho_aid import datasets, handout, readability
+    from kypho_aid.texts import ui_text
+
+    scans: list[Path] = []
+    scan = datasets._scan
+    monkeypatch.setattr(datasets, "_scan", lambda folder: scans.append(folder) or scan(folder))
+    handout.build_handout(leaning="unsure")
+    assert scans == [kypho_aid.data_dir()]
+    scans.clear()
+    readability.readability_report()
+    assert scans == [kypho_aid.data_dir()]
+    scans.clear()
+    ui_text("quiz.right")
+    ui_text("quiz.right")
+    assert len(scans) == 2  # outside a reading, every lookup sees edits

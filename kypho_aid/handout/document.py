@@ -23,7 +23,7 @@ from kypho_aid.compare import (
     option_grid,
     short_citation,
 )
-from kypho_aid.datasets import content_info, load_dataset, option_labels
+from kypho_aid.datasets import content_info, load_dataset, one_reading, option_labels
 from kypho_aid.decision import RATING_LABELS, rated_rows, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import lead_finding
@@ -345,6 +345,7 @@ def _sources_section(
 # --- the document ---------------------------------------------------------------------
 
 
+@one_reading()  # one version of the data for the whole page, fingerprinted once
 def build_handout(
     *,
     ratings: Mapping[str, object] | None = None,
