@@ -1,5 +1,6 @@
 """Small helpers on single values, each idea written once: is a value there, how a number
-is printed, how a value is shown in a message, and which of the known ids were asked for.
+is printed, how a value is shown in a message, which names a text fills in braces, and
+which of the known ids were asked for.
 
 This module imports nothing of the package, so that every other module may use it.
 """
@@ -7,11 +8,12 @@ This module imports nothing of the package, so that every other module may use i
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["choose_ids", "display_value", "format_number", "present", "shorten"]
+__all__ = ["choose_ids", "display_value", "fill_names", "format_number", "present", "shorten"]
 
 
 def present(value: object) -> bool:
@@ -122,3 +124,21 @@ def choose_ids(
             f"unknown {what} {display_value(unknown or chosen)}; use any of: {', '.join(known)}"
         )
     return [k for k in known if k in chosen]
+
+
+def fill_names(text: str) -> tuple[str, ...]:
+    """The names in braces in ``text``, in order of first use (``"{a} and {b}"`` -> a, b).
+
+    Raises
+    ------
+    ValueError
+        If a brace is not closed or opened (``"{a"``), or a fill has a format spec.
+    """
+    names: dict[str, None] = {}
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"{{{name}}} is not a plain name in braces")
+        names[name] = None
+    return tuple(names)

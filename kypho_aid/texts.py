@@ -23,13 +23,13 @@ Examples
 from __future__ import annotations
 
 import functools
-import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from kypho_aid._values import fill_names
 from kypho_aid.datasets import Stamp, data_key, load_dataset
-from kypho_aid.exceptions import TextFillError, UnknownTextError
+from kypho_aid.exceptions import TextFillError, UnknownTextError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR
 
 __all__ = [
@@ -45,24 +45,6 @@ __all__ = [
 
 #: The sections of ``handout_items.csv``.
 HANDOUT_SECTIONS = ("attribute", "grid", "outcome", "question")
-
-
-def fill_names(text: str) -> tuple[str, ...]:
-    """The names in braces in ``text``, in order of first use (``"{a} and {b}"`` -> a, b).
-
-    Raises
-    ------
-    ValueError
-        If a brace is not closed or opened (``"{a"``), or a fill has a format spec.
-    """
-    names: dict[str, None] = {}
-    for _, name, spec, conversion in string.Formatter().parse(text):
-        if name is None:
-            continue
-        if not name.isidentifier() or spec or conversion:
-            raise ValueError(f"{{{name}}} is not a plain name in braces")
-        names[name] = None
-    return tuple(names)
 
 
 @functools.lru_cache(maxsize=8)
@@ -161,8 +143,6 @@ def handout_items(section: str, *, data_dir: str | Path | None = None) -> tuple[
     UnknownTopicError
         If ``section`` is not one of :data:`HANDOUT_SECTIONS`.
     """
-    from kypho_aid.exceptions import UnknownTopicError
-
     if section not in HANDOUT_SECTIONS:
         raise UnknownTopicError(
             f"unknown handout section {section!r}; use one of {', '.join(HANDOUT_SECTIONS)}"

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kypho_aid._values import fill_names
 from kypho_aid.model import Option, Problem
 from kypho_aid.profile import PROFILE_FIELDS, screening_rule_problems
 from kypho_aid.validation.checks import (
@@ -484,8 +485,6 @@ def check_outcome_coverage(tables: Mapping[str, ParsedTable]) -> list[Problem]:
 def check_ui_text_fills(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     """Check that every ``{name}`` in a text of ``ui_text.csv`` is listed in its ``fills``,
     and every name listed there is used in the text."""
-    from kypho_aid.texts import fill_names  # late: texts loads through datasets
-
     texts = tables.get("ui_text")
     if texts is None:
         return []
