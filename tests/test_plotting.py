@@ -250,3 +250,19 @@ def test_show_risk_view_draws_the_lead_finding_then_prints_its_words(
     view = kypho_aid.risk_view("cement_embolism")
     assert view.finding_is_fairest
     assert capsys.readouterr().out == f"{view.text}\n"
+
+
+def test_a_png_laid_out_once_is_the_png_matplotlib_saves() -> None:
+    from io import BytesIO
+
+    from kypho_aid.plotting._base import figure_png, theme
+
+    view = kypho_aid.risk_view("new_fracture", view="icons")
+    ours = _risk_figure(view)
+    engine = ours.get_layout_engine()
+    png = figure_png(ours)
+    assert ours.get_layout_engine() is engine  # the figure keeps laying out at each draw
+    plain = BytesIO()
+    with theme():
+        _risk_figure(view).savefig(plain, format="png", metadata={"Software": None})
+    assert png == plain.getvalue()

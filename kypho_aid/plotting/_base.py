@@ -135,10 +135,23 @@ def draw_figure(size: tuple[float, float], draw: Callable[[Axes], object]) -> Fi
 
 
 def figure_png(figure: Figure) -> bytes:
-    """PNG bytes of a drawn figure, in the house theme, with no software stamp."""
+    """PNG bytes of a drawn figure, in the house theme, with no software stamp.
+
+    A figure with a layout engine is laid out here once and then saved as it stands:
+    matplotlib's ``savefig`` would otherwise draw it twice (a silent pass to lay it out, then
+    the real one), which cost a risk chart about a third of its redraw time.
+    """
     with theme():
+        engine = figure.get_layout_engine()
+        if engine is not None:
+            engine.execute(figure)
+            figure.set_layout_engine(None)  # None, not "none": "none" leaves a placeholder
         buffer = BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None})
+        try:
+            figure.savefig(buffer, format="png", metadata={"Software": None})
+        finally:
+            if engine is not None:
+                figure.set_layout_engine(engine)
     return buffer.getvalue()
 
 
