@@ -1,5 +1,8 @@
 """What every exercise shares: the question and feedback types, reading answers without
-ever raising, and the findings an exercise is about."""
+ever raising, and the findings an exercise is about.
+
+The words a student reads (questions, hints, feedback) are the ``exercise.*`` texts of
+``data/ui_text.csv``, looked up with :func:`_say`."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from kypho_aid.findings import (
 )
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.texts import ui_text
 
 #: How far a difference may be from the exact one and still count: rounding, not a new figure.
 DIFFERENCE_TOLERANCE = 0.5
@@ -34,6 +38,11 @@ _SHOWN_LIMIT = 60
 _SHAM_ARM = "sham"
 # Answers that mean "it was not rated down".
 _NO_REASONS = frozenset({"", "none", "no", "nothing", "-", "nan", "n/a"})
+
+
+def _say(name: str, data_dir: str | Path | None, /, **fills: object) -> str:
+    """The text ``exercise.<name>`` of ``ui_text.csv``, with its fills put in."""
+    return ui_text(f"exercise.{name}", data_dir=data_dir, **fills)
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,9 @@ class Feedback:
     message: str
 
     def __str__(self) -> str:
-        """The mark as a student reads it: ``Right: ...`` or ``Not yet: ...``."""
-        return f"{'Right' if self.correct else 'Not yet'}: {self.message}"
+        """The mark as a student reads it: ``Right: ...`` or ``Not yet: ...`` (the texts
+        ``exercise.right`` and ``exercise.not_yet`` of the default data folder)."""
+        return _say("right" if self.correct else "not_yet", None, message=self.message)
 
 
 @dataclass(frozen=True)
@@ -105,10 +115,10 @@ def _listed(names: Sequence[str], most: int = 5) -> str:
     return ", ".join(shown) + (", …" if len(names) > most else "")
 
 
-def _kind(value: object) -> str:
+def _kind(value: object, data_dir: str | Path | None) -> str:
     """The type of an answer in words: ``a Series``, ``an int``."""
     name = type(value).__name__
-    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+    return _say("kind_an" if name[:1].lower() in "aeiou" else "kind_a", data_dir, name=name)
 
 
 def _as_number(answer: object) -> float | None:
@@ -127,25 +137,19 @@ def _as_number(answer: object) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _not_a_number(answer: object) -> str:
+def _not_a_number(answer: object, data_dir: str | Path | None) -> str:
     """Why an answer that should be a number is not one, in words."""
     if answer is None:
-        return "no answer yet."
+        return _say("no_answer", data_dir)
     if isinstance(answer, pd.Series | pd.DataFrame | pd.Index):
-        return (
-            f"got {_kind(answer)}, which holds many values. Take the single number out of it, "
-            "for example with .iloc[0] or .item()."
-        )
+        return _say("number_many", data_dir, kind=_kind(answer, data_dir))
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
-        return f"{_shown(answer)} is a complex number; expected a plain number."
+        return _say("number_complex", data_dir, answer=_shown(answer))
     if isinstance(answer, numbers.Real | Decimal) and not isinstance(answer, bool):
-        return (
-            f"{_shown(answer)} is not a number that can be the difference: it is missing (NaN), "
-            "endless or far too large. Check that both counts went into the sum."
-        )
+        return _say("number_not_finite", data_dir, answer=_shown(answer))
     if answer is pd.NA or answer is pd.NaT:
-        return "the answer is missing (NA). Check that both counts went into the sum."
-    return f"{_shown(answer)} is not a number."
+        return _say("number_na", data_dir)
+    return _say("not_a_number", data_dir, answer=_shown(answer))
 
 
 def _as_text(value: object) -> str | None:
@@ -254,24 +258,29 @@ def _sources_of(row: pd.Series) -> tuple[str, ...]:
     return tuple(_items(row["source_ids"]))
 
 
-def _about(row: pd.Series) -> str:
+def _about(row: pd.Series, data_dir: str | Path | None) -> str:
     """A finding in a few words: "SF022 (vertebroplasty vs non-surgical care, ...)"."""
-    return (
-        f"finding {row['finding_id']} ({_lower_first(str(row['comparison_label']))}, "
-        f"{row['measure']}, {row['timepoint']}: {row['figure']})"
+    return _say(
+        "about_finding",
+        data_dir,
+        finding=row["finding_id"],
+        comparison=_lower_first(str(row["comparison_label"])),
+        measure=row["measure"],
+        timepoint=row["timepoint"],
+        figure=row["figure"],
     )
 
 
-def _design(row: pd.Series) -> str:
+def _design(row: pd.Series, data_dir: str | Path | None) -> str:
     """Where a finding comes from, in words, with the caveat every non-randomised one has."""
-    words = f"This comes from {DESIGN_WORDS[str(row['design'])]}."
-    if str(row["design"]) not in DRAWABLE_DESIGNS:
-        words += " " + CANNOT_SHOW_CAUSE
-    return words
+    design = DESIGN_WORDS[str(row["design"])]
+    if str(row["design"]) in DRAWABLE_DESIGNS:
+        return _say("design", data_dir, design=design)
+    return _say("design_not_cause", data_dir, design=design, caveat=CANNOT_SHOW_CAUSE)
 
 
-def _sure(row: pd.Series) -> str:
-    return f"How sure we can be: {CERTAINTY_WORDS[str(row['certainty'])]}."
+def _sure(row: pd.Series, data_dir: str | Path | None) -> str:
+    return _say("sure", data_dir, certainty=CERTAINTY_WORDS[str(row["certainty"])])
 
 
 def _unpack_pair(

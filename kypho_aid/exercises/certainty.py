@@ -19,6 +19,7 @@ from kypho_aid.exercises._common import (
     _as_text,
     _finding,
     _items,
+    _say,
     _shown,
     _sources_of,
     _unpack_pair,
@@ -119,14 +120,12 @@ def certainty_question(
     """
     row = _certainty_finding(finding_id, outcome, data_dir)
     levels, reasons = _vocabulary(data_dir)
-    text = (
-        "Exercise: how sure can we be?\n"
-        f"Look at {_about(row)} in the summary of findings. How sure can we be about it, "
-        "and why was it rated down? GRADE starts trials where chance decided the care at "
-        "high and other studies at low, then takes off one level per problem.\n"
-        "Answer with a pair: (certainty level, reasons). The level is one of: "
-        f"{', '.join(_words(x) for x in levels)}. The reasons are a list drawn from: "
-        f"{', '.join(_words(x) for x in reasons)}; give an empty list if there are none."
+    text = _say(
+        "certainty_question",
+        data_dir,
+        finding=_about(row, data_dir),
+        levels=", ".join(_words(x) for x in levels),
+        reasons=", ".join(_words(x) for x in reasons),
     )
     return Question("check_certainty", text, (str(row["finding_id"]),), _sources_of(row))
 
@@ -161,53 +160,67 @@ def check_certainty(
     row = _certainty_finding(finding_id, outcome, data_dir)
     levels, known_reasons = _vocabulary(data_dir)
     this = str(row["finding_id"])
-    where = f"Look at the certainty and downgrades columns of finding {this}."
-    named = ", ".join(_words(x) for x in levels)
-    expected = (
-        f"Expected a pair: (certainty level, reasons), the level one of: {named}; the reasons "
-        "a list, empty if there are none."
-    )
+    where = _say("certainty_where", data_dir, finding=this)
     pair = None if isinstance(answer, str) else _certainty_pair(answer)
     given_level, given_reasons = (answer, None) if pair is None else pair
     text = _as_text(given_level)
     level = None if text is None else _key(text)
     if level not in levels:
         if answer is None:
-            start = "no answer yet."
+            start = _say("no_answer", data_dir)
         elif pair is None and not isinstance(answer, str):
-            start = f"{_shown(answer)} is not a pair."
+            start = _say("not_a_pair", data_dir, answer=_shown(answer))
         else:
-            start = f"{_shown(given_level)} is not a certainty level."
+            start = _say("certainty_not_level", data_dir, answer=_shown(given_level))
+        named = ", ".join(_words(x) for x in levels)
+        expected = _say("certainty_expected", data_dir, levels=named)
         return Feedback(False, f"{start} {expected} {where}")
     truth = str(row["certainty"])
     rated = _items(row["downgrades"])
     start_level = expected_certainty(str(row["design"]), 0)
+    design = DESIGN_WORDS[str(row["design"])]
     if level != truth:
         return Feedback(
             False,
-            f"{_words(level)} is a certainty level, but not this finding's. It comes from "
-            f"{DESIGN_WORDS[str(row['design'])]}, which starts at {_words(start_level)}; "
-            f"count the levels taken off. {where}",
+            _say(
+                "certainty_wrong_level",
+                data_dir,
+                level=_words(level),
+                design=design,
+                start=_words(start_level),
+                where=where,
+            ),
         )
     if pair is None:
         return Feedback(
             False,
-            f"{_words(level)} is right; now give the reasons it was rated down with it, as a "
-            f"pair: ({_words(level)!r}, [reasons]). {where}",
+            _say(
+                "certainty_level_only",
+                data_dir,
+                level=_words(level),
+                quoted=repr(_words(level)),
+                where=where,
+            ),
         )
     reasons = _reasons(given_reasons)
     if reasons is None:
         return Feedback(
             False,
-            f"the level is right, but the reasons should be a list of texts; got "
-            f"{_shown(given_reasons)}. {where}",
+            _say(
+                "certainty_reasons_not_texts", data_dir, answer=_shown(given_reasons), where=where
+            ),
         )
     unknown = [r for r in reasons if r not in known_reasons]
     if unknown:
         return Feedback(
             False,
-            f"the level is right, but {_shown(_words(unknown[0]))} is not one of GRADE's "
-            f"reasons: {', '.join(_words(x) for x in known_reasons)}. {where}",
+            _say(
+                "certainty_unknown_reason",
+                data_dir,
+                reason=_shown(_words(unknown[0])),
+                reasons=", ".join(_words(x) for x in known_reasons),
+                where=where,
+            ),
         )
     missing = [r for r in dict.fromkeys(rated) if r not in reasons]
     extra = [r for r in dict.fromkeys(reasons) if r not in rated]
@@ -215,27 +228,50 @@ def check_certainty(
         parts = []
         if missing:
             parts.append(
-                "one reason is missing"
+                _say("certainty_one_missing", data_dir)
                 if len(missing) == 1
-                else f"{len(missing)} reasons are missing"
+                else _say("certainty_some_missing", data_dir, count=len(missing))
             )
         if extra:
-            parts.append(f"{', '.join(_words(x) for x in extra)} was not a reason here")
-        return Feedback(False, f"the level is right, but {' and '.join(parts)}. {where}")
+            named = ", ".join(_words(x) for x in extra)
+            parts.append(_say("certainty_not_a_reason", data_dir, reasons=named))
+        if len(parts) > 1:
+            message = _say(
+                "certainty_wrong_reasons_both",
+                data_dir,
+                missing=parts[0],
+                extra=parts[1],
+                where=where,
+            )
+        else:
+            message = _say("certainty_wrong_reasons", data_dir, problem=parts[0], where=where)
+        return Feedback(False, message)
     if rated:
         counted = ", ".join(
-            _words(r) + (f" ({rated.count(r)} levels)" if rated.count(r) > 1 else "")
+            _say("certainty_reason_levels", data_dir, reason=_words(r), count=rated.count(r))
+            if rated.count(r) > 1
+            else _words(r)
             for r in dict.fromkeys(rated)
         )
-        steps = (
-            f"it starts at {_words(start_level)} and was rated down {len(rated)} "
-            f"level{'s' if len(rated) > 1 else ''} for {counted}, to {_words(truth)}"
+        steps = _say(
+            "certainty_steps_many" if len(rated) > 1 else "certainty_steps_one",
+            data_dir,
+            start=_words(start_level),
+            count=len(rated),
+            reasons=counted,
+            level=_words(truth),
         )
     else:
-        steps = f"it starts at {_words(start_level)} and was not rated down"
+        steps = _say("certainty_steps_none", data_dir, start=_words(start_level))
     return Feedback(
         True,
-        f"{CERTAINTY_WORDS[truth]}. Finding {this} comes from "
-        f"{DESIGN_WORDS[str(row['design'])]}: {steps}. The aid's statement for it: "
-        f"{row['statement']}",
+        _say(
+            "certainty_right",
+            data_dir,
+            certainty=CERTAINTY_WORDS[truth],
+            finding=this,
+            design=design,
+            steps=steps,
+            statement=row["statement"],
+        ),
     )

@@ -16,6 +16,7 @@ from kypho_aid.exercises._common import (
     _kind,
     _listed,
     _lower_first,
+    _say,
     _shown,
     _str,
 )
@@ -70,11 +71,12 @@ def comparison_question(
         f"{topic}: {', '.join(attributes.loc[attributes['topic'] == topic, 'label'])}"
         for topic in chosen
     )
-    text = (
-        "Exercise: build a comparison.\n"
-        f"Use kypho_aid.compare to lay the options side by side for the topics "
-        f"{' and '.join(chosen)} only ({rows}). "
-        f"Keep every option: {', '.join(labels.values())}."
+    text = _say(
+        "comparison_question",
+        data_dir,
+        topics=" and ".join(chosen),
+        rows=rows,
+        options=", ".join(labels.values()),
     )
     sources = compare(topics=chosen, data_dir=data_dir).sources["source_id"]
     return Question("check_comparison", text, tuple(chosen), tuple(sources))
@@ -104,13 +106,14 @@ def check_comparison(
     chosen, attributes = _topics(topics, data_dir)
     labels = option_labels(data_dir=data_dir)
     asked = " and ".join(chosen)
-    expected = (
-        f"Expected what kypho_aid.compare returns (or its .data table) for the topics {asked}, "
-        "with every option."
-    )
+    expected = _say("comparison_expected", data_dir, topics=asked)
     frame = answer.data if isinstance(answer, ComparisonTable) else answer
     if not isinstance(frame, pd.DataFrame):
-        start = "no answer yet." if answer is None else f"got {_kind(answer)}, not a table."
+        start = (
+            _say("no_answer", data_dir)
+            if answer is None
+            else _say("comparison_not_table", data_dir, kind=_kind(answer, data_dir))
+        )
         return Feedback(False, f"{start} {expected}")
     option_ids = {**{v: k for k, v in labels.items()}, **{k: k for k in labels}}
     all_attributes = load_dataset("attributes", data_dir=data_dir)
@@ -123,18 +126,25 @@ def check_comparison(
     missing_options = [o for o in labels if o not in columns]
     if missing_options:
         names = ", ".join(_lower_first(labels[o]) for o in missing_options)
-        why = (
-            " A fair comparison shows care without a procedure too: leave options out of "
-            "compare (or list all three)."
-            if "non_surgical" in missing_options
-            else " Leave options out of compare to get all three."
+        fair = "non_surgical" in missing_options
+        return Feedback(
+            False,
+            _say(
+                "comparison_no_column_fair" if fair else "comparison_no_column",
+                data_dir,
+                options=names,
+            ),
         )
-        return Feedback(False, f"the table has no column for {names}.{why}")
     extra_columns = [c for c in columns if c not in labels]
     if extra_columns:
         return Feedback(
             False,
-            f"the table has columns that are not options: {_listed(extra_columns)}. {expected}",
+            _say(
+                "comparison_extra_columns",
+                data_dir,
+                columns=_listed(extra_columns),
+                expected=expected,
+            ),
         )
     wanted = attributes["attribute_id"].tolist()
     label_of = dict(zip(all_attributes["attribute_id"], all_attributes["label"], strict=True))
@@ -143,14 +153,27 @@ def check_comparison(
     if missing or extra:
         parts = []
         if missing:
-            parts.append(f"rows are missing: {', '.join(missing)}")
+            parts.append(_say("comparison_rows_missing", data_dir, rows=", ".join(missing)))
         if extra:
-            parts.append(f"it has rows from other topics: {_listed(extra)}")
+            parts.append(_say("comparison_rows_extra", data_dir, rows=_listed(extra)))
         return Feedback(
-            False, f"{'; '.join(parts)}. Pass topics={list(chosen)!r} to compare. {expected}"
+            False,
+            _say(
+                "comparison_wrong_rows",
+                data_dir,
+                problems="; ".join(parts),
+                topics=repr(list(chosen)),
+                expected=expected,
+            ),
         )
     return Feedback(
         True,
-        f"{len(wanted)} rows, the topics {asked}, for all {len(labels)} options "
-        f"({', '.join(labels.values())}). Each cell gives the facts with their source numbers.",
+        _say(
+            "comparison_right",
+            data_dir,
+            rows=len(wanted),
+            topics=asked,
+            count=len(labels),
+            options=", ".join(labels.values()),
+        ),
     )

@@ -17,6 +17,7 @@ from kypho_aid.exercises._common import (
     _not_a_number,
     _number,
     _risk_finding,
+    _say,
     _sources_of,
     _sure,
 )
@@ -86,16 +87,18 @@ def difference_question(
     """
     arms = _arms(finding_id, outcome, data_dir)
     row, den = arms.row, arms.denominator
-    who = "treated bones" if str(row["counted"]) == "treated_bones" else "people"
-    text = (
-        f"Exercise: a difference out of {den}.\n"
-        f"Finding {row['finding_id']} of the summary of findings compares "
-        f"{arms.mine} with {arms.theirs} in one study ({', '.join(_sources_of(row))}). "
-        f"It counts how many {who} out of {den} had {row['measure']}, {row['timepoint']}, "
-        "in each of the two groups: intervention_per for the first and comparator_per for "
-        "the second.\n"
-        f"What is the difference out of {den}: {arms.mine} minus {arms.theirs}? "
-        f"A negative answer means fewer with {arms.mine}. Use only this finding's two figures."
+    counted = "treated_bones" if str(row["counted"]) == "treated_bones" else "people"
+    text = _say(
+        "difference_question",
+        data_dir,
+        denominator=den,
+        finding=row["finding_id"],
+        mine=arms.mine,
+        theirs=arms.theirs,
+        sources=", ".join(_sources_of(row)),
+        who=_say(f"counted_{counted}", data_dir),
+        measure=row["measure"],
+        timepoint=row["timepoint"],
     )
     return Question("check_difference", text, (str(row["finding_id"]),), _sources_of(row))
 
@@ -150,64 +153,73 @@ def check_difference(
     arms = _arms(finding_id, outcome, data_dir)
     row, den, expected = arms.row, arms.denominator, arms.expected
     mine, theirs, this = arms.mine, arms.theirs, str(row["finding_id"])
-    where = (
-        f"Look at the intervention_per ({mine}) and comparator_per ({theirs}) columns of "
-        f"finding {this} in summary_of_findings(), and take the second from the first."
-    )
+    where = _say("difference_where", data_dir, mine=mine, theirs=theirs, finding=this)
     value = _as_number(answer)
     if value is None:
-        return Feedback(False, f"{_not_a_number(answer)} Expected one number out of {den}. {where}")
+        problem = _not_a_number(answer, data_dir)
+        return Feedback(
+            False,
+            _say("difference_not_number", data_dir, problem=problem, denominator=den, where=where),
+        )
 
     def near(target: float, tolerance: float = DIFFERENCE_TOLERANCE) -> bool:
         return abs(value - target) <= tolerance
 
     if near(expected):
         if expected == 0:
-            words = f"the same number out of {den} had {row['measure']}"
+            words = _say("difference_same", data_dir, denominator=den, measure=row["measure"])
         else:
-            more = "more" if expected > 0 else "fewer"
-            words = (
-                f"about {_number(abs(expected))} {more} out of {den} had {row['measure']} "
-                f"with {mine} than with {theirs}"
+            words = _say(
+                "difference_more" if expected > 0 else "difference_fewer",
+                data_dir,
+                gap=_number(abs(expected)),
+                denominator=den,
+                measure=row["measure"],
+                mine=mine,
+                theirs=theirs,
             )
-        interval = ""
+        notes = []
         if pd.notna(row["low"]) and pd.notna(row["high"]):
-            interval = (
-                f" The true gap is likely between {format_number(row['low'])} and "
-                f"{format_number(row['high'])} out of {den}."
+            notes.append(
+                _say(
+                    "difference_interval",
+                    data_dir,
+                    low=format_number(row["low"]),
+                    high=format_number(row["high"]),
+                    denominator=den,
+                )
             )
-        chance = {
-            "could_be_chance": " The gap could be due to chance.",
-            "unlikely_chance": " The study's test says the gap is not likely to be chance alone.",
-        }.get(str(row["chance"]), "")
+        if str(row["chance"]) in ("could_be_chance", "unlikely_chance"):
+            notes.append(_say(f"difference_{row['chance']}", data_dir))
+        notes += [_design(row, data_dir), _sure(row, data_dir)]
         return Feedback(
             True,
-            f"{_number(arms.per)} out of {den} ({mine}) minus {_number(arms.other)} out of "
-            f"{den} ({theirs}) is {_number(expected)} out of {den}: {words}, "
-            f"{row['timepoint']}. Both figures come from one finding, {this}, so like is "
-            f"compared with like.{interval}{chance} {_design(row)} {_sure(row)}",
+            _say(
+                "difference_right",
+                data_dir,
+                mine_per=_number(arms.per),
+                denominator=den,
+                mine=mine,
+                theirs_per=_number(arms.other),
+                theirs=theirs,
+                difference=_number(expected),
+                words=words,
+                timepoint=row["timepoint"],
+                finding=this,
+                notes=" ".join(notes),
+            ),
         )
     if expected != 0 and near(-expected):
-        return Feedback(
-            False,
-            f"the size is right but the sign is turned round. The question asks for {mine} "
-            f"minus {theirs}, so a negative answer means fewer with {mine}.",
-        )
+        return Feedback(False, _say("difference_sign", data_dir, mine=mine, theirs=theirs))
+    shown = _number(value)
     if expected != 0 and (near(expected / den, 0.005) or near(-expected / den, 0.005)):
         return Feedback(
-            False,
-            f"{_number(value)} looks like a proportion of one person. Give the difference out "
-            f"of {den}: how many in {den}, not a share of one.",
+            False, _say("difference_proportion", data_dir, answer=shown, denominator=den)
         )
     pers = (arms.per, arms.other)
     ratios = [a / b for a, b in (pers, pers[::-1]) if b]
     if any(near(r, 0.05) for r in ratios):
-        return Feedback(
-            False,
-            f"{_number(value)} looks like one figure divided by the other. That is a ratio, "
-            "a relative comparison. The question asks for the difference: take one figure from "
-            "the other.",
-        )
+        return Feedback(False, _say("difference_ratio", data_dir, answer=shown))
     events = (row["intervention_events"], row["comparator_events"])
     totals = (row["intervention_total"], row["comparator_total"])
     if all(pd.notna(x) for x in (*events, *totals)):
@@ -215,21 +227,33 @@ def check_difference(
         if raw != expected and near(raw):
             return Feedback(
                 False,
-                f"{_number(value)} is the difference between the raw counts "
-                f"({int(events[0])} of {int(totals[0])} and {int(events[1])} of "
-                f"{int(totals[1])}). The groups were not the same size, so first put both "
-                f"out of {den}. {where}",
+                _say(
+                    "difference_raw_counts",
+                    data_dir,
+                    answer=shown,
+                    mine_events=int(events[0]),
+                    mine_total=int(totals[0]),
+                    theirs_events=int(events[1]),
+                    theirs_total=int(totals[1]),
+                    denominator=den,
+                    where=where,
+                ),
             )
     if any(near(p) for p in pers):
-        return Feedback(
-            False, f"{_number(value)} is one group's figure on its own, not the difference. {where}"
-        )
+        return Feedback(False, _say("difference_one_figure", data_dir, answer=shown, where=where))
     crossed = [other for gap, other in _mixed_rows(arms, data_dir) if near(gap)]
     if crossed:
         return Feedback(
             False,
-            f"{_number(value)} looks like it takes one figure from another finding "
-            f"({crossed[0]}). Findings from other studies or times are not like with like: "
-            f"use both figures of finding {this}. {where}",
+            _say(
+                "difference_other_finding",
+                data_dir,
+                answer=shown,
+                other=crossed[0],
+                finding=this,
+                where=where,
+            ),
         )
-    return Feedback(False, f"{_number(value)} is not the difference out of {den}. {where}")
+    return Feedback(
+        False, _say("difference_wrong", data_dir, answer=shown, denominator=den, where=where)
+    )

@@ -17,6 +17,7 @@ from kypho_aid.exercises._common import (
     _about,
     _as_text,
     _items,
+    _say,
     _shown,
     _sources_of,
 )
@@ -84,24 +85,18 @@ def sham_question(
     found = _sham_findings(outcome, data_dir)
     lead = found.sham.iloc[0]
     shown = [lead] if found.open is None else [lead, found.open]
-    lines = "\n".join(f"  - {_about(row)}: {DESIGN_WORDS[str(row['design'])]}." for row in shown)
+    lines = "\n".join(
+        f"  - {_about(row, data_dir)}: {DESIGN_WORDS[str(row['design'])]}." for row in shown
+    )
     offered = sham_choices(data_dir=data_dir)
     choices = "\n".join(f"  {letter}) {text}" for letter, (text, _) in offered.items())
-    text = (
-        "Exercise: why a sham matters.\n"
-        f"{'Two findings' if len(shown) > 1 else 'A finding'} on "
-        f"{str(lead['outcome_label']).lower()} from the summary of findings:\n"
-        f"{lines}\n"
-        + (
-            "They come from different trials, times and people, so do not set their numbers "
-            "against each other. "
-            if len(shown) > 1
-            else ""
-        )
-        + "Look at what the people in each trial knew. "
-        "Why does a sham (fake) procedure matter when the outcome is pain?\n"
-        f"{choices}\n"
-        f"Answer with one letter, {', '.join(offered)}."
+    text = _say(
+        "sham_question_two" if len(shown) > 1 else "sham_question_one",
+        data_dir,
+        outcome=str(lead["outcome_label"]).lower(),
+        findings=lines,
+        choices=choices,
+        letters=", ".join(offered),
     )
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
     cited = dict.fromkeys(
@@ -143,11 +138,13 @@ def check_sham(
         letter = bare if bare in offered else texts.get(text.rstrip("."))
     if letter is None:
         start = (
-            "no answer yet." if answer is None else f"{_shown(answer)} is not one of the choices."
+            _say("no_answer", data_dir)
+            if answer is None
+            else _say("sham_not_choice", data_dir, answer=_shown(answer))
         )
-        return Feedback(False, f"{start} Expected one letter: {letters}.")
+        return Feedback(False, _say("sham_expected", data_dir, problem=start, letters=letters))
     if letter != sham_answer(data_dir=data_dir):
-        return Feedback(False, f"({letter}) is not the reason: {offered[letter][1]}")
+        return Feedback(False, _say("sham_wrong", data_dir, letter=letter, why=offered[letter][1]))
     tested = ", ".join(dict.fromkeys(found.tested["intervention_label"].astype(str)))
     studies = ", ".join(dict.fromkeys(found.tested["source_ids"].map(_items).explode()))
     sham = found.sham
@@ -156,11 +153,18 @@ def check_sham(
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
     return Feedback(
         True,
-        f"that is the point of {DESIGN_WORDS['sham_controlled_rct']}. Pain is something each "
-        f"person rates, so in {DESIGN_WORDS['open_rct']}, what they expect can colour the "
-        f"answer. In the summary of findings, trials against a sham tested: {tested} "
-        f"({studies}). For {str(lead['outcome_label']).lower()} there are {len(sham)} "
-        f"findings against a sham; in {chance} of them the gap could be due to chance. "
-        f"The least biased, {lead['finding_id']}: {lead['statement']} "
-        f"{quiz.loc[_SHAM_QUIZ_ID, 'explanation']!s}",
+        _say(
+            "sham_right",
+            data_dir,
+            sham_design=DESIGN_WORDS["sham_controlled_rct"],
+            open_design=DESIGN_WORDS["open_rct"],
+            tested=tested,
+            studies=studies,
+            outcome=str(lead["outcome_label"]).lower(),
+            count=len(sham),
+            chance=chance,
+            finding=lead["finding_id"],
+            statement=lead["statement"],
+            explanation=quiz.loc[_SHAM_QUIZ_ID, "explanation"],
+        ),
     )

@@ -15,6 +15,7 @@ from kypho_aid.exercises._common import (
     _about,
     _as_text,
     _items,
+    _say,
     _shown,
     _unpack_pair,
     lead_risk_finding,
@@ -74,17 +75,12 @@ def source_question(*, row_id: str | None = None, data_dir: str | Path | None = 
     row_id = _source_row_id(row_id, data_dir)
     table, row = _cited_row(row_id, data_dir)
     if table == "findings":
-        about = _about(row)
-        where = "in the summary of findings (the findings table)"
+        about = _about(row, data_dir)
+        place = _say("source_in_findings", data_dir)
     else:
-        about = f"evidence row {row_id} ({row['measure']})"
-        where = "in the outcomes table, which holds the evidence rows"
-    text = (
-        "Exercise: find the source.\n"
-        f"Every fact in the aid names its source and where in it. Look up {about} {where}. "
-        "Which source is it from, and where in that source?\n"
-        "Answer with a pair: (source id, locator), for example as a tuple of two texts."
-    )
+        about = _say("source_evidence_row", data_dir, row=row_id, measure=row["measure"])
+        place = _say("source_in_outcomes", data_dir)
+    text = _say("source_question", data_dir, about=about, place=place)
     return Question("check_source", text, (row_id,), tuple(_items(row["source_ids"])))
 
 
@@ -100,14 +96,13 @@ def _source_found(
     row_id: str, row: pd.Series, pairs: list[tuple[str, str]], data_dir: str | Path | None
 ) -> Feedback:
     citations = bibliography([s for s, _ in pairs], data_dir=data_dir)["citation"]
-    found = "; ".join(f"{s}, at {p!r}" for s, p in pairs)
+    found = "; ".join(_say("source_at", data_dir, source=s, locator=repr(p)) for s, p in pairs)
     evidence = _items(row.get("evidence_ids"))
-    rows = (
-        f" It was worked out from evidence row {', '.join(evidence)} of the outcomes table."
-        if evidence
-        else ""
-    )
-    return Feedback(True, f"{row_id} comes from {found}. The source: {' '.join(citations)}{rows}")
+    fills = {"row": row_id, "found": found, "citations": " ".join(citations)}
+    if evidence:
+        fills["evidence"] = ", ".join(evidence)
+    name = "source_right_worked" if evidence else "source_right"
+    return Feedback(True, _say(name, data_dir, **fills))
 
 
 def check_source(
@@ -132,21 +127,27 @@ def check_source(
     row_id = _source_row_id(row_id, data_dir)
     table, row = _cited_row(row_id, data_dir)
     pairs = list(zip(_items(row["source_ids"]), _items(row["locators"]), strict=True))
-    where = f"Look at the source_ids and locators columns of {row_id} in the {table} table."
+    where = _say("source_where", data_dir, row=row_id, table=table)
     given = _source_pair(answer)
     if given is None:
-        start = "no answer yet." if answer is None else f"{_shown(answer)} is not a pair."
         if isinstance(answer, str) and _as_text(answer) in {_as_text(s) for s, _ in pairs}:
-            start = "that source id is right; now give the locator with it, as a pair."
-        return Feedback(
-            False, f"{start} Expected two texts: (source id, locator), e.g. a tuple. {where}"
-        )
+            start = _say("source_id_only", data_dir)
+        elif answer is None:
+            start = _say("no_answer", data_dir)
+        else:
+            start = _say("not_a_pair", data_dir, answer=_shown(answer))
+        return Feedback(False, _say("source_not_pair", data_dir, problem=start, where=where))
     source, locator = _as_text(given[0]), _as_text(given[1])
     if source is None or locator is None:
         return Feedback(
             False,
-            f"both parts of the pair should be text; got {_shown(given[0])} and "
-            f"{_shown(given[1])}. {where}",
+            _say(
+                "source_not_text",
+                data_dir,
+                source=_shown(given[0]),
+                locator=_shown(given[1]),
+                where=where,
+            ),
         )
     whole = [(_as_text(s), _as_text(p)) for s, p in pairs]
     if LIST_SEPARATOR in source or LIST_SEPARATOR in locator:
@@ -160,11 +161,7 @@ def check_source(
         )
         if source.count(LIST_SEPARATOR) == locator.count(LIST_SEPARATOR) and listed == whole:
             return _source_found(row_id, row, pairs, data_dir)
-        return Feedback(
-            False,
-            "give one source id and its own locator. The two lists are paired in order, "
-            f"one locator per source. {where}",
-        )
+        return Feedback(False, _say("source_lists", data_dir, where=where))
     for pair, key in zip(pairs, whole, strict=True):
         if key == (source, locator):
             return _source_found(row_id, row, [pair], data_dir)
@@ -173,21 +170,19 @@ def check_source(
     if source in ids:
         return Feedback(
             False,
-            f"the source {ids[source]} is right, but {_shown(given[1])} is not where this "
-            "row's fact is in it. The locator is the entry of locators in the same place as "
-            "the source id.",
+            _say("source_wrong_locator", data_dir, source=ids[source], locator=_shown(given[1])),
         )
     if locator in places:
         return Feedback(
-            False, f"the locator is right, but {_shown(given[0])} is not its source id. {where}"
+            False, _say("source_wrong_source", data_dir, source=_shown(given[0]), where=where)
         )
     sources = load_dataset("sources", data_dir=data_dir)
     titles = {_as_text(t): s for s, t in zip(sources["source_id"], sources["title"], strict=True)}
     known = {_as_text(s) for s in sources["source_id"]}
     if source in titles and _as_text(titles[source]) in ids:
-        hint = "that is the title of the source; give its id (the source_id column) instead."
+        hint = _say("source_title", data_dir)
     elif source in known:
-        hint = f"{_shown(given[0])} is a source in the aid, but not the one this row cites."
+        hint = _say("source_other", data_dir, source=_shown(given[0]))
     else:
-        hint = f"{_shown(given[0])} is not a source id of the aid."
+        hint = _say("source_unknown", data_dir, source=_shown(given[0]))
     return Feedback(False, f"{hint} {where}")
