@@ -364,6 +364,7 @@ _RENDERING = sorted(
         *(ROOT / "kypho_aid" / "handout").glob("*.py"),
         *(ROOT / "kypho_aid" / "note").glob("*.py"),
         *(ROOT / "kypho_aid" / "plotting").glob("*.py"),
+        *(ROOT / "kypho_aid" / "exercises").glob("*.py"),
     ]
 )
 
