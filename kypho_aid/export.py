@@ -13,7 +13,7 @@ from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography, sh
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.findings import better_words
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.outcomes import DESIGN_WORDS, RiskView, Tile
+from kypho_aid.outcomes import RiskView, Tile, design_words
 from kypho_aid.procedure import StepView
 from kypho_aid.style import (
     ARM_COLORS,
@@ -191,6 +191,7 @@ def risk_view_html(view: RiskView, *, data_dir: str | Path | None = None) -> str
     """
     figures = [row for _, row in view.figures.iterrows()]
     words = view.view == "words"
+    designs = design_words(data_dir=data_dir)
     rows: list[tuple[str, ...]] = (
         [(str(r["comparison_label"]), str(r["statement"])) for r in figures]
         if words
@@ -201,7 +202,7 @@ def risk_view_html(view: RiskView, *, data_dir: str | Path | None = None) -> str
                 better_words(r),
                 str(r["timepoint"]),
                 str(r["certainty"]).replace("_", " "),
-                DESIGN_WORDS[str(r["design"])],
+                designs[str(r["design"])],
             )
             for r in figures
         ]

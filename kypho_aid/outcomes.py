@@ -10,9 +10,10 @@ comparison. Observational figures are told in words, never drawn. Nothing here m
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 import pandas as pd
@@ -30,15 +31,16 @@ from kypho_aid.findings import (
     pick_lead,
     summary_of_findings,
 )
+from kypho_aid.texts import ui_text, ui_texts
 
 __all__ = [
-    "DESIGN_WORDS",
     "VIEWS",
     "ChartText",
     "RiskView",
     "Tile",
     "chartable_gaps",
     "comparison_text",
+    "design_words",
     "icon_array_text",
     "outcome_sentences",
     "outcome_tiles",
@@ -48,24 +50,51 @@ __all__ = [
     "timeline_text",
 ]
 
-#: How each study design is named to patients; sham-controlled and unblinded trials differ.
-DESIGN_WORDS = {
-    "sham_controlled_rct": "a trial against a sham (fake) procedure, so people did not know which they had",
-    "pooled_rcts": "pooled data from trials against a sham (fake) procedure",
-    "open_rct": "a trial where people knew which care they got",
-    "unblinded_rct": "a trial where people knew which care they got",
-    "pooled_mixed": "a review that pooled many studies, many of them not fair tests",
-    "meta_analysis": "a review that pooled many studies",
-    "systematic_review": "a review of many studies",
-    "review": "a review that gives only a range",
-    "observational": "a study of records, where chance did not decide who got which care",
-    "single_arm": "a study with no group to compare with",
-    "guideline": "a guideline",
-    "payer_policy": "an insurer's policy",
-    "patient_info": "an information page",
-    "trial_registry": "a trial registry",
-    "none": "no study",
-}
+#: The study designs named to patients (``design.<id>`` in ``ui_text.csv``), in this order.
+_DESIGNS = (
+    "sham_controlled_rct",
+    "pooled_rcts",
+    "open_rct",
+    "unblinded_rct",
+    "pooled_mixed",
+    "meta_analysis",
+    "systematic_review",
+    "review",
+    "observational",
+    "single_arm",
+    "guideline",
+    "payer_policy",
+    "patient_info",
+    "trial_registry",
+    "none",
+)
+
+
+def design_words(*, data_dir: str | Path | None = None) -> dict[str, str]:
+    """How each study design is named to patients (``design.*`` in ``ui_text.csv``), by
+    design: sham-controlled and unblinded trials differ."""
+    return dict(_design_words(*data_key(data_dir)))
+
+
+@functools.lru_cache(maxsize=8)
+def _design_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, str]:
+    """:func:`design_words`, looked up once per version of the data (``stamp``): tables name
+    the design of every row."""
+    return MappingProxyType(ui_texts("design", _DESIGNS, data_dir=data_dir))
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    # DESIGN_WORDS: how each study design is named to patients, read from data/ui_text.csv
+    # (design.*) when asked for; kept for the notebooks and exercises that import it.
+    if name == "DESIGN_WORDS":
+        return design_words()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _template(text_id: str, names: Iterable[str], data_dir: str | Path | None) -> str:
+    """The text ``text_id`` of ``ui_text.csv`` with its fills ``names`` left in braces: looked
+    up once, then filled per item with ``str.format``."""
+    return ui_text(text_id, data_dir=data_dir, **{name: f"{{{name}}}" for name in names})
 
 
 @dataclass(frozen=True)
@@ -77,63 +106,101 @@ class ChartText:
 
     def __str__(self) -> str:
         """Both texts, labelled, as a notebook prints them beside the chart."""
-        return f"Alt text: {self.alt}\nIn words: {self.long}"
+        return ui_text("alt.chart_text", alt=self.alt, long=self.long)
 
 
-def icon_array_text(finding: pd.Series | pd.DataFrame) -> ChartText:
-    """Alt text and long description of :func:`kypho_aid.plotting.plot_icon_array`."""
+def icon_array_text(
+    finding: pd.Series | pd.DataFrame, *, data_dir: str | Path | None = None
+) -> ChartText:
+    """Alt text and long description of :func:`kypho_aid.plotting.plot_icon_array`
+    (``alt.icon_*`` in ``ui_text.csv``; ``data_dir`` is the folder of those words)."""
     row = one_finding(finding)
     arms = finding_arms(row)
     who = str(arms["counted"].iloc[0])
     per = int(row["denominator"])
+    arm = _template("alt.icon_arm", ("arm", "count", "denominator", "counted"), data_dir)
     parts = "; ".join(
-        f"{label}: {format_number(float(value))} out of {per} {who}"
+        arm.format(arm=label, count=format_number(float(value)), denominator=per, counted=who)
         for label, value in zip(arms["arm_label"], arms["per"], strict=True)
     )
-    alt = (
-        f"Two pictures of {int(arms['denominator'].iloc[0])} {who}, {str(row['comparison_label']).lower()}, "
-        f"{row['timepoint']}, for {row['measure']}. {parts}."
+    count = int(arms["denominator"].iloc[0])
+    alt = ui_text(
+        "alt.icon_array",
+        data_dir=data_dir,
+        count=count,
+        counted=who,
+        comparison=str(row["comparison_label"]).lower(),
+        timepoint=row["timepoint"],
+        measure=row["measure"],
+        arms=parts,
     )
-    long = (
-        f"{row['statement']} Each picture shows {int(arms['denominator'].iloc[0])} {who}; the coloured "
-        f"ones had {row['measure']}. Study: {row['study']}."
+    long = ui_text(
+        "alt.icon_array_long",
+        data_dir=data_dir,
+        statement=row["statement"],
+        count=count,
+        counted=who,
+        measure=row["measure"],
+        study=row["study"],
     )
     return ChartText(alt, long)
 
 
-def comparison_text(findings: pd.DataFrame) -> ChartText:
-    """Alt text and long description of :func:`kypho_aid.plotting.plot_outcome_comparison`."""
+def comparison_text(findings: pd.DataFrame, *, data_dir: str | Path | None = None) -> ChartText:
+    """Alt text and long description of :func:`kypho_aid.plotting.plot_outcome_comparison`
+    (``alt.means_chart``, ``alt.gap_*`` in ``ui_text.csv``; ``data_dir`` is their folder)."""
     first = findings.iloc[0]
     if str(first["kind"]) == "means":
-        alt = (
-            f"Chart of {first['measure']}, {str(first['comparison_label']).lower()}, "
-            f"{first['timepoint']}: {first['intervention_label']} {format_number(first['intervention_value'])}, "
-            f"{first['comparator_label']} {format_number(first['comparator_value'])} {first['unit']}."
+        alt = ui_text(
+            "alt.means_chart",
+            data_dir=data_dir,
+            measure=first["measure"],
+            comparison=str(first["comparison_label"]).lower(),
+            timepoint=first["timepoint"],
+            intervention=first["intervention_label"],
+            intervention_value=format_number(first["intervention_value"]),
+            comparator=first["comparator_label"],
+            comparator_value=format_number(first["comparator_value"]),
+            unit=first["unit"],
         )
         return ChartText(alt, str(first["statement"]))
+    mark = _template("alt.gap_mark", ("study", "timepoint", "figure"), data_dir)
     marks = "; ".join(
-        f"{row.study}, {row.timepoint}: {row.figure}" for row in findings.itertuples()
+        mark.format(study=row.study, timepoint=row.timepoint, figure=row.figure)
+        for row in findings.itertuples()
     )
-    alt = (
-        f"Chart of the gap in {first['measure']}, "
-        f"{str(first['comparison_label']).lower()}, one line per study and time: {marks}. "
-        f"Marks to the right favour {str(first['intervention_label']).lower()}; to the left, "
-        f"{str(first['comparator_label']).lower()}."
+    alt = ui_text(
+        "alt.gap_chart",
+        data_dir=data_dir,
+        measure=first["measure"],
+        comparison=str(first["comparison_label"]).lower(),
+        marks=marks,
+        intervention=str(first["intervention_label"]).lower(),
+        comparator=str(first["comparator_label"]).lower(),
     )
     return ChartText(alt, " ".join(str(s) for s in findings["statement"]))
 
 
-def timeline_text(items: pd.DataFrame) -> ChartText:
-    """Alt text and long description of :func:`kypho_aid.plotting.plot_timeline`."""
+def timeline_text(items: pd.DataFrame, *, data_dir: str | Path | None = None) -> ChartText:
+    """Alt text and long description of :func:`kypho_aid.plotting.plot_timeline`
+    (``alt.timeline*`` in ``ui_text.csv``; ``data_dir`` is their folder)."""
     timed = items[items["time_low"].notna()]
+    fills = ("span", "unit", "statement")
+    words = {
+        "range": _template("alt.timeline_range", ("low", "high"), data_dir),
+        "before": _template("alt.timeline_before", fills, data_dir),
+        "after": _template("alt.timeline_after", fills, data_dir),
+    }
     steps = []
     for _, row in timed.iterrows():
         span = format_number(float(row["time_low"]))
         if pd.notna(row["time_high"]):
-            span += f" to {format_number(float(row['time_high']))}"
+            span = words["range"].format(low=span, high=format_number(float(row["time_high"])))
         when = "before" if row["time_reference"] == "before_procedure" else "after"
-        steps.append(f"{span} {row['time_unit']} {when}: {row['statement']}")
-    alt = f"Timeline of {len(steps)} steps before and after the procedure, on an hour scale."
+        steps.append(
+            words[when].format(span=span, unit=row["time_unit"], statement=row["statement"])
+        )
+    alt = ui_text("alt.timeline", data_dir=data_dir, count=len(steps))
     return ChartText(alt, " ".join(f"{s}" for s in steps))
 
 
@@ -292,9 +359,9 @@ def _figures(
     if lead is not None:
         chart = chart_kind(lead)
         if chart == "icons":
-            text = icon_array_text(lead)
+            text = icon_array_text(lead, data_dir=data_dir)
         elif chart == "comparison":
-            text = comparison_text(lead.to_frame().T)
+            text = comparison_text(lead.to_frame().T, data_dir=data_dir)
     return _Figures(rows, lead, panels.reset_index(drop=True), chart, text)
 
 
@@ -378,6 +445,9 @@ def study_table(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     by_source = findings.assign(source_id=findings["source_ids"].str.split(";")).explode(
         "source_id"
     )
+    funding_words = ui_texts(
+        "study", ("funding_industry", "funding_not_recorded"), data_dir=data_dir
+    )
     rows = []
     for source_id, citation, kind in zip(
         cited["source_id"], cited["citation"], cited["kind"], strict=True
@@ -395,7 +465,9 @@ def study_table(*, data_dir: str | Path | None = None) -> pd.DataFrame:
                 "sham_controlled": "sham_controlled_rct" in designs or "pooled_rcts" in designs,
                 "patients": own["participants"].max(),
                 "certainty": str(own["certainty"].min()).replace("_", " "),
-                "funding": "industry" if "industry" in funding else "not recorded in our sources",
+                "funding": funding_words[
+                    "funding_industry" if "industry" in funding else "funding_not_recorded"
+                ],
                 "notes": "" if pd.isna(notes) else str(notes),
             }
         )

@@ -8,23 +8,26 @@ else; :func:`drawing_text` says in words what each drawing shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 import pandas as pd
 
 from kypho_aid.compare import bibliography
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.exceptions import KyphoAidError, UnknownOptionError
-from kypho_aid.outcomes import ChartText
+from kypho_aid.outcomes import ChartText, _template
+from kypho_aid.texts import ui_text, ui_texts
 
 __all__ = [
     "DRAWN_OPTIONS",
-    "ELEMENT_WORDS",
     "StepView",
     "drawing_text",
+    "element_words",
     "first_step_with",
     "procedure_steps",
     "step_comparison_text",
@@ -35,26 +38,48 @@ __all__ = [
 #: The options that are procedures with steps to draw; non-surgical care has none.
 DRAWN_OPTIONS: Final = ("kyphoplasty", "vertebroplasty")
 
-#: What each drawing element shows, in plain words (used for alt text).
-ELEMENT_WORDS: Final = {
-    "vertebra": "three spine bones seen from the side, the front of the body on the left",
-    "fracture": "the middle bone squashed lower at the front, with cracks",
-    "patient_prone": "the person lying face down on a table",
-    "monitoring": "a screen that tracks the heart and blood pressure",
-    "skin_numbing": "a small shot that numbs the skin",
-    "incision": "a tiny cut in the skin of the back",
-    "xray": "the X-ray machine that guides the doctor",
-    "contrast": "dye near the tip of the needle that shows on X-ray",
-    "needle": "a hollow needle from the back into the broken bone",
-    "balloon": "a balloon blown up inside the bone, making a space",
-    "balloon_deflated": "the balloon let down and pulled back out through the needle",
-    "cavity": "the space the balloon made inside the bone (filled once the cement is in)",
-    "cement": "bone cement inside the bone",
-    "low_pressure": "a gauge on low: the cement goes into the space with a gentle push",
-    "high_pressure": "a gauge on high: the cement is pushed hard and spreads through the bone",
-    "cement_hardening": "a clock: the cement is setting hard",
-    "xray_check": "an X-ray check of where the cement went",
-}
+#: The drawing elements described in words (``element.<name>`` in ``ui_text.csv``), in the
+#: order a description names them (the bone first).
+_ELEMENTS: Final = (
+    "vertebra",
+    "fracture",
+    "patient_prone",
+    "monitoring",
+    "skin_numbing",
+    "incision",
+    "xray",
+    "contrast",
+    "needle",
+    "balloon",
+    "balloon_deflated",
+    "cavity",
+    "cement",
+    "low_pressure",
+    "high_pressure",
+    "cement_hardening",
+    "xray_check",
+)
+
+
+def element_words(*, data_dir: str | Path | None = None) -> dict[str, str]:
+    """What each drawing element shows, in plain words (``element.*`` in ``ui_text.csv``),
+    in the order a description names them: the alt texts of the drawings are built from them."""
+    return dict(_element_words(*data_key(data_dir)))
+
+
+@functools.lru_cache(maxsize=8)
+def _element_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, str]:
+    """:func:`element_words`, looked up once per version of the data (``stamp``): every
+    drawing's text names its elements."""
+    return MappingProxyType(ui_texts("element", _ELEMENTS, data_dir=data_dir))
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    # ELEMENT_WORDS: what each drawing element shows, read from data/ui_text.csv (element.*)
+    # when asked for; kept for the code and tests that import it.
+    if name == "ELEMENT_WORDS":
+        return element_words()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def procedure_steps(option: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -140,27 +165,44 @@ def first_step_with(option: str, element: str, *, data_dir: str | Path | None = 
     return int(found["step_number"].iloc[0])
 
 
-def _shows(elements: tuple[str, ...] | set[str]) -> str:
-    """The elements in words, in the order of :data:`ELEMENT_WORDS` (the bone first)."""
-    return "; ".join(words for element, words in ELEMENT_WORDS.items() if element in elements)
+def _shows(elements: tuple[str, ...] | set[str], words: Mapping[str, str]) -> str:
+    """The elements in words (``words``: :func:`element_words`), in their order (the bone first)."""
+    return "; ".join(text for element, text in words.items() if element in elements)
 
 
-def _shared_then_own(panels: list[tuple[str, tuple[str, ...]]]) -> str:
+def _shared_then_own(panels: list[tuple[str, tuple[str, ...]]], data_dir: str | Path | None) -> str:
     """Describe side-by-side drawings: what every panel shows once, then what each adds."""
+    words = _element_words(*data_key(data_dir))
     shared = set.intersection(*(set(elements) for _, elements in panels))
-    parts = [f"Every drawing shows {_shows(shared)}."] if shared else []
+    parts = (
+        [ui_text("alt.every_drawing", data_dir=data_dir, shows=_shows(shared, words))]
+        if shared
+        else []
+    )
+    own = _template("alt.panel_shows", ("heading", "shows"), data_dir)
+    nothing = ui_text("alt.nothing_more", data_dir=data_dir)
     parts += [
-        f"{heading}: {_shows(set(elements) - shared) or 'nothing more'}."
+        own.format(heading=heading, shows=_shows(set(elements) - shared, words) or nothing)
         for heading, elements in panels
     ]
     return " ".join(parts)
 
 
-def _step_text(steps: pd.DataFrame, row: pd.Series) -> ChartText:
+def _step_text(steps: pd.DataFrame, row: pd.Series, data_dir: str | Path | None) -> ChartText:
     """Alt text and long description of the drawing of one row of ``steps``."""
-    name = steps.attrs["option_label"].lower()
-    alt = f"Drawing of step {row['step_number']} of {len(steps)} of {name}: {row['label'].lower()}."
-    return ChartText(alt, f"The drawing shows {_shows(row['elements'])}. {row['description']}")
+    alt = ui_text(
+        "alt.step_drawing",
+        data_dir=data_dir,
+        step=row["step_number"],
+        total=len(steps),
+        option=steps.attrs["option_label"].lower(),
+        label=row["label"].lower(),
+    )
+    shows = _shows(row["elements"], _element_words(*data_key(data_dir)))
+    long = ui_text(
+        "alt.step_drawing_long", data_dir=data_dir, shows=shows, description=row["description"]
+    )
+    return ChartText(alt, long)
 
 
 def drawing_text(
@@ -176,18 +218,21 @@ def drawing_text(
     """
     steps = procedure_steps(option, data_dir=data_dir)
     if step is not None:
-        return _step_text(steps, _pick(steps, step))
-    alt = (
-        f"Drawings of the {len(steps)} steps of {steps.attrs['option_label'].lower()}, side "
-        "by side, each a side view of the spine with the front of the body on the left."
+        return _step_text(steps, _pick(steps, step), data_dir)
+    alt = ui_text(
+        "alt.strip",
+        data_dir=data_dir,
+        count=len(steps),
+        option=steps.attrs["option_label"].lower(),
     )
+    heading = _template("alt.strip_panel", ("step", "label"), data_dir)
     panels = [
-        (f"Step {number}, {str(label).lower()}", elements)
+        (heading.format(step=number, label=str(label).lower()), elements)
         for number, label, elements in zip(
             steps["step_number"], steps["label"], steps["elements"], strict=True
         )
     ]
-    return ChartText(alt, _shared_then_own(panels))
+    return ChartText(alt, _shared_then_own(panels, data_dir))
 
 
 @dataclass(frozen=True)
@@ -203,11 +248,13 @@ class StepView:
     elements: tuple[str, ...]
     text: ChartText
     sources: pd.DataFrame
+    #: The knowledge-base folder of the words (``element.*`` in ``ui_text.csv``).
+    data_dir: str | Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def shows(self) -> str:
         """What the drawing shows, in words."""
-        return _shows(self.elements)
+        return _shows(self.elements, _element_words(*data_key(self.data_dir)))
 
     @property
     def html(self) -> str:
@@ -230,8 +277,9 @@ def step_view(option: str, step: int, *, data_dir: str | Path | None = None) -> 
         label=str(row["label"]),
         description=str(row["description"]),
         elements=tuple(row["elements"]),
-        text=_step_text(steps, row),
+        text=_step_text(steps, row, data_dir),
         sources=bibliography(str(row["source_ids"]).split(";"), data_dir=data_dir),
+        data_dir=data_dir,
     )
 
 
@@ -242,7 +290,12 @@ def step_comparison_text(
     views = [step_view(option, step, data_dir=data_dir) for option, step in steps]
     if not views:
         raise KyphoAidError("give at least one (option, step) pair to describe")
-    names = "; ".join(f"{v.option_label.lower()}, step {v.step} ({v.label.lower()})" for v in views)
-    alt = f"Drawings of {len(views)} steps side by side: {names}."
-    panels = [(f"{v.option_label}, step {v.step}", v.elements) for v in views]
-    return ChartText(alt, _shared_then_own(panels))
+    name = _template("alt.compare_step", ("option", "step", "label"), data_dir)
+    names = "; ".join(
+        name.format(option=v.option_label.lower(), step=v.step, label=v.label.lower())
+        for v in views
+    )
+    alt = ui_text("alt.compare_steps", data_dir=data_dir, count=len(views), steps=names)
+    heading = _template("alt.compare_panel", ("option", "step"), data_dir)
+    panels = [(heading.format(option=v.option_label, step=v.step), v.elements) for v in views]
+    return ChartText(alt, _shared_then_own(panels, data_dir))

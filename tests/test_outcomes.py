@@ -526,3 +526,33 @@ def test_the_figures_stay_least_biased_first_and_a_less_fair_picture_says_so() -
     assert view.figures.iloc[0]["design"] == "sham_controlled_rct"
     assert view.finding is not None and view.finding["design"] == "open_rct"
     assert note not in risk_view_html(kypho_aid.risk_view("new_fracture", view="numbers"))
+
+
+# --- the words come from data/ui_text.csv ------------------------------------------------------
+
+
+def test_design_words_name_every_design_and_the_old_constant_still_answers() -> None:
+    from kypho_aid.outcomes import DESIGN_WORDS, design_words
+
+    assert design_words() == DESIGN_WORDS
+    assert set(DESIGN_ORDER) <= set(DESIGN_WORDS)
+    assert DESIGN_WORDS["none"] == "no study"
+    with pytest.raises(AttributeError, match="DESIGN_NAMES"):
+        _ = kypho_aid.outcomes.DESIGN_NAMES
+
+
+def test_chart_words_follow_a_data_copy(data_copy: Path) -> None:
+    path = data_copy / "ui_text.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "design.none,patient,sentence,no study,", "design.none,patient,sentence,nothing,"
+    )
+    text = text.replace("Timeline of {count} steps", "Timeline of all {count} steps")
+    text = text.replace("Two pictures of {count}", "Two grids of {count}")
+    path.write_text(text, encoding="utf-8")
+    assert kypho_aid.outcomes.design_words(data_dir=data_copy)["none"] == "nothing"
+    items = kypho_aid.load_dataset("preparation_recovery")
+    alt = kypho_aid.timeline_text(items, data_dir=data_copy).alt
+    assert alt.startswith("Timeline of all ")
+    view = kypho_aid.risk_view("new_fracture", data_dir=data_copy)
+    assert view.text is not None and view.text.alt.startswith("Two grids of ")

@@ -274,3 +274,21 @@ def test_the_strip_takes_a_number_of_columns() -> None:
     assert len({round(ax.get_position().y0, 3) for ax in panels}) == 2  # two rows of six
     with pytest.raises(KyphoAidError, match="columns must be 1 or more"):
         plot_procedure_strip("kyphoplasty", columns=-1)
+
+
+def test_element_words_follow_a_data_copy(data_copy: Path) -> None:
+    from kypho_aid.procedure import element_words
+
+    assert element_words() == ELEMENT_WORDS
+    assert list(ELEMENT_WORDS)[:2] == ["vertebra", "fracture"]  # the bone first
+    path = data_copy / "ui_text.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("a hollow needle from the back", "a thin hollow needle from the back")
+    text = text.replace("Drawing of step {step}", "Picture of step {step}")
+    path.write_text(text, encoding="utf-8")
+    step = first_step_with("kyphoplasty", "needle")
+    described = drawing_text("kyphoplasty", step, data_dir=data_copy)
+    assert described.alt.startswith("Picture of step ")
+    assert "a thin hollow needle" in described.long
+    assert "a thin hollow needle" in step_view("kyphoplasty", step, data_dir=data_copy).shows
+    assert "a thin hollow needle" in drawing_text("kyphoplasty", data_dir=data_copy).long
