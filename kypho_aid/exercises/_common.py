@@ -25,7 +25,7 @@ from kypho_aid.findings import (
     summary_of_findings,
 )
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.outcomes import design_words
 from kypho_aid.texts import ui_text
 
 #: How far a difference may be from the exact one and still count: rounding, not a new figure.
@@ -273,7 +273,7 @@ def _about(row: pd.Series, data_dir: str | Path | None) -> str:
 
 def _design(row: pd.Series, data_dir: str | Path | None) -> str:
     """Where a finding comes from, in words, with the caveat every non-randomised one has."""
-    design = DESIGN_WORDS[str(row["design"])]
+    design = design_words(data_dir=data_dir)[str(row["design"])]
     if str(row["design"]) in DRAWABLE_DESIGNS:
         return _say("design", data_dir, design=design)
     return _say("design_not_cause", data_dir, design=design, caveat=CANNOT_SHOW_CAUSE)

@@ -30,7 +30,7 @@ from kypho_aid.findings import (
     lead_finding,
 )
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.outcomes import design_words
 
 # --- e: how sure we can be about a finding, and why -------------------------------------
 
@@ -178,7 +178,7 @@ def check_certainty(
     truth = str(row["certainty"])
     rated = _items(row["downgrades"])
     start_level = expected_certainty(str(row["design"]), 0)
-    design = DESIGN_WORDS[str(row["design"])]
+    design = design_words(data_dir=data_dir)[str(row["design"])]
     if level != truth:
         return Feedback(
             False,

@@ -24,7 +24,7 @@ from kypho_aid.exercises._common import (
 from kypho_aid.findings import (
     summary_of_findings,
 )
-from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.outcomes import design_words
 from kypho_aid.texts import sham_answer, sham_choices
 
 # --- d: why a sham-controlled trial matters ----------------------------------------------
@@ -86,7 +86,8 @@ def sham_question(
     lead = found.sham.iloc[0]
     shown = [lead] if found.open is None else [lead, found.open]
     lines = "\n".join(
-        f"  - {_about(row, data_dir)}: {DESIGN_WORDS[str(row['design'])]}." for row in shown
+        f"  - {_about(row, data_dir)}: {design_words(data_dir=data_dir)[str(row['design'])]}."
+        for row in shown
     )
     offered = sham_choices(data_dir=data_dir)
     choices = "\n".join(f"  {letter}) {text}" for letter, (text, _) in offered.items())
@@ -156,8 +157,8 @@ def check_sham(
         _say(
             "sham_right",
             data_dir,
-            sham_design=DESIGN_WORDS["sham_controlled_rct"],
-            open_design=DESIGN_WORDS["open_rct"],
+            sham_design=design_words(data_dir=data_dir)["sham_controlled_rct"],
+            open_design=design_words(data_dir=data_dir)["open_rct"],
             tested=tested,
             studies=studies,
             outcome=str(lead["outcome_label"]).lower(),
