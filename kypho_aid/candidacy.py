@@ -22,6 +22,7 @@ import pandas as pd
 
 from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
 from kypho_aid.exceptions import DataValidationError
+from kypho_aid.intake import field_questions
 from kypho_aid.model import Option, Problem
 from kypho_aid.profile import (
     CAUSES,
@@ -209,7 +210,8 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 def _find_out(name: str, data_dir: str | Path | None) -> str:
     """The reason shown for a field that is not known yet."""
-    return ui_text("screening.not_known", question=PROFILE_FIELDS[name].question, data_dir=data_dir)
+    question = field_questions(data_dir=data_dir)[name]
+    return ui_text("screening.not_known", question=question, data_dir=data_dir)
 
 
 def screen(profile: PatientProfile, *, data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -343,6 +345,7 @@ def screening_sentences(result: pd.DataFrame, *, data_dir: str | Path | None = N
         return ui_text(f"screening.{text_id}", data_dir=data_dir, **fills)
 
     sentences = []
+    asked = field_questions(data_dir=data_dir)
     for record in result.to_dict("records"):
         label = _lower_first(str(record["option_label"]))
         by_status: dict[str, list[str]] = {status: [] for status in STATUSES}
@@ -362,7 +365,7 @@ def screening_sentences(result: pd.DataFrame, *, data_dir: str | Path | None = N
                 if parts
                 else text("caution", label=label, reasons=reasons)
             )
-        questions = [PROFILE_FIELDS[name].question for name in record["to_find_out"]]
+        questions = [asked[name] for name in record["to_find_out"]]
         if questions:
             lead = text("to_find_out_also") if parts else text("to_find_out", label=label)
             # one short sentence per open question keeps the paragraph easy to read

@@ -12,6 +12,7 @@ reports what the sourced rules found.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from kypho_aid.datasets import load_dataset
+from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.profile import EXAMPLE_PROFILE, PROFILE_FIELDS, PatientProfile, ProfileError
 from kypho_aid.texts import ui_text
 
@@ -28,6 +29,7 @@ __all__ = [
     "Badge",
     "FormGroup",
     "FormReading",
+    "field_questions",
     "form_layout",
     "parse_answer",
     "read_form",
@@ -201,6 +203,28 @@ class FormGroup:
     closed: bool
 
 
+def field_questions(*, data_dir: str | Path | None = None) -> dict[str, str]:
+    """What to find out about each profile field, in plain words and lower case, by field
+    (``question`` in ``profile_questions.csv``).
+
+    Examples
+    --------
+    >>> field_questions()["fracture_age_weeks"]
+    'how many weeks ago the bone broke'
+    """
+    return dict(_field_questions(*data_key(data_dir)))
+
+
+@functools.lru_cache(maxsize=8)
+def _field_questions(data_dir: str | None, stamp: Stamp) -> Mapping[str, str]:
+    """:func:`field_questions`, read once per version of the data (``stamp``): screening names
+    each field not known yet."""
+    table = load_dataset("profile_questions", data_dir=data_dir)
+    return MappingProxyType(
+        dict(zip(table["field"].astype(str), table["question"].astype(str), strict=True))
+    )
+
+
 def form_layout(*, data_dir: str | Path | None = None) -> list[FormGroup]:
     """The candidacy form's groups in order (``profile_questions.csv``): warning signs first,
     and last, closed, the questions for the clinician in the clinician's own words."""
@@ -210,7 +234,7 @@ def form_layout(*, data_dir: str | Path | None = None) -> list[FormGroup]:
         questions = []
         for row in rows.to_dict("records"):
             field = str(row["field"])
-            own = PROFILE_FIELDS[field].question
+            own = str(row["question"])
             asked = row["clinician_question"]
             question = str(asked) if isinstance(asked, str) and asked else own[0].upper() + own[1:]
             questions.append((field, question))

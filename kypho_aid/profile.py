@@ -1,7 +1,7 @@
 """The patient profile and the grammar of screening rules: the one gate both pass.
 
 A :class:`PatientProfile` holds what is known about one person, each field declared once with
-its question, kind and limits. :func:`parse_rule` reads one row of ``screening_rules.csv``
+its kind and limits (the words that ask about it are in ``data/profile_questions.csv``). :func:`parse_rule` reads one row of ``screening_rules.csv``
 against those fields; the validator (:func:`screening_rule_problems`) and
 :func:`kypho_aid.candidacy.screen` both use it, so they accept and reject the same rules.
 This module belongs to the knowledge base: it reads no data set and draws no conclusion.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
@@ -79,20 +80,35 @@ class _NotAMappingError(ProfileError, TypeError):
 
 @dataclass(frozen=True)
 class ProfileField:
-    """What one :class:`PatientProfile` field may hold, and how to ask about it.
+    """What one :class:`PatientProfile` field may hold.
 
     ``kind`` is ``number`` (a real number), ``integer`` (a whole number), ``boolean`` or
-    ``choice`` (one of ``choices``). ``question`` names, in plain words, what to find out
-    when the value is not known yet.
+    ``choice`` (one of ``choices``). The words that ask about it are in
+    ``data/profile_questions.csv`` (:func:`kypho_aid.intake.field_questions`).
     """
 
     name: str
     kind: Literal["number", "integer", "boolean", "choice"]
-    question: str
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     unit_factors: Mapping[str, float] | None = None
+
+    @property
+    def question(self) -> str:
+        """Deprecated: what to find out about the field, now read from
+        ``data/profile_questions.csv`` (:func:`kypho_aid.intake.field_questions`)."""
+        warnings.warn(
+            "ProfileField.question is deprecated; use kypho_aid.intake.field_questions(), "
+            "which reads data/profile_questions.csv",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # late: the data layer loads through the checks, which import this module
+        from kypho_aid.datasets import load_dataset
+
+        table = load_dataset("profile_questions").set_index("field")
+        return str(table.loc[self.name, "question"])
 
     @property
     def allowed(self) -> str:
@@ -108,7 +124,6 @@ class ProfileField:
 
 def _ask(
     kind: Literal["number", "integer", "boolean", "choice"],
-    question: str,
     example: object,
     *,
     minimum: float | None = None,
@@ -117,8 +132,8 @@ def _ask(
     unit_factors: Mapping[str, float] | None = None,
 ) -> Any:
     """One :class:`PatientProfile` field, not known (None) by default, that carries what it
-    may hold, the question to ask about it and its value in :data:`EXAMPLE_PROFILE`."""
-    spec = ProfileField("", kind, question, minimum, maximum, choices, unit_factors)
+    may hold and its value in :data:`EXAMPLE_PROFILE`."""
+    spec = ProfileField("", kind, minimum, maximum, choices, unit_factors)
     return dataclasses.field(default=None, metadata={"spec": spec, "example": example})
 
 
@@ -223,7 +238,6 @@ class PatientProfile:
 
     fracture_age_weeks: float | None = _ask(
         "number",
-        "how many weeks ago the bone broke",
         3.0,
         minimum=0,
         maximum=520,
@@ -231,67 +245,33 @@ class PatientProfile:
     )
     pain_score: int | None = _ask(
         "integer",
-        "the pain score from 0 (no pain) to 10 (worst pain)",
         7,
         minimum=0,
         maximum=10,
         unit_factors={"points": 1.0},
     )
-    cause: str | None = _ask(
-        "choice",
-        "what caused the break (thin bones, cancer, an injury or something else)",
-        "osteoporosis",
-        choices=CAUSES,
-    )
-    mri_oedema: bool | None = _ask("boolean", "whether an MRI scan shows the break is recent", True)
+    cause: str | None = _ask("choice", "osteoporosis", choices=CAUSES)
+    mri_oedema: bool | None = _ask("boolean", True)
     levels: int | None = _ask(
         "integer",
-        "how many broken bones would be treated at once",
         1,
         minimum=1,
         maximum=10,
         unit_factors={"fractures": 1.0},
     )
-    neurological_deficit: bool | None = _ask(
-        "boolean",
-        "whether there is new weakness or numbness, or a change in bladder or bowel control",
-        False,
-    )
-    retropulsion_or_posterior_wall: bool | None = _ask(
-        "boolean",
-        "whether the back wall of the bone is broken or bits of bone are pushed back",
-        False,
-    )
-    infection: bool | None = _ask(
-        "boolean", "whether there may be germs in the spine or body (an infection)", False
-    )
-    blood_thinners: bool | None = _ask(
-        "boolean", "whether you take medicine that thins the blood", False
-    )
-    uncorrectable_bleeding: bool | None = _ask(
-        "boolean", "whether the blood clots poorly in a way that cannot be fixed first", False
-    )
-    cement_or_contrast_allergy: bool | None = _ask(
-        "boolean", "whether there was ever a bad reaction to cement or X-ray dye", False
-    )
-    pregnant: bool | None = _ask("boolean", "whether you are or may be pregnant", False)
-    conservative_care: str | None = _ask(
-        "choice",
-        "how care without cement (rest, pain medicine, a brace) is going",
-        "not_improving",
-        choices=CONSERVATIVE_CARE,
-    )
-    hospitalised: bool | None = _ask("boolean", "whether you are in the hospital", False)
-    pain_matches_fracture: bool | None = _ask(
-        "boolean", "whether an exam and scans show the pain comes from the break", True
-    )
-    vertebra_plana: bool | None = _ask("boolean", "whether the bone is crushed flat", False)
-    upper_spine_level: bool | None = _ask(
-        "boolean", "whether the break is in the neck or the top of the back", False
-    )
-    life_expectancy_under_3_months: bool | None = _ask(
-        "boolean", "whether life is expected to be shorter than 3 months", False
-    )
+    neurological_deficit: bool | None = _ask("boolean", False)
+    retropulsion_or_posterior_wall: bool | None = _ask("boolean", False)
+    infection: bool | None = _ask("boolean", False)
+    blood_thinners: bool | None = _ask("boolean", False)
+    uncorrectable_bleeding: bool | None = _ask("boolean", False)
+    cement_or_contrast_allergy: bool | None = _ask("boolean", False)
+    pregnant: bool | None = _ask("boolean", False)
+    conservative_care: str | None = _ask("choice", "not_improving", choices=CONSERVATIVE_CARE)
+    hospitalised: bool | None = _ask("boolean", False)
+    pain_matches_fracture: bool | None = _ask("boolean", True)
+    vertebra_plana: bool | None = _ask("boolean", False)
+    upper_spine_level: bool | None = _ask("boolean", False)
+    life_expectancy_under_3_months: bool | None = _ask("boolean", False)
 
     def __post_init__(self) -> None:
         for spec in PROFILE_FIELDS.values():
@@ -335,8 +315,8 @@ class PatientProfile:
         return tuple(f.name for f in fields(self) if getattr(self, f.name) is None)
 
 
-#: Every profile field in order, with its allowed values and the question to ask about it
-#: (made from the fields of :class:`PatientProfile`, which carry them).
+#: Every profile field in order, with its allowed values (made from the fields of
+#: :class:`PatientProfile`, which carry them).
 PROFILE_FIELDS: Mapping[str, ProfileField] = MappingProxyType(
     {f.name: replace(f.metadata["spec"], name=f.name) for f in fields(PatientProfile)}
 )

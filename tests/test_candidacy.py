@@ -28,6 +28,7 @@ from kypho_aid.candidacy import (
     screening_context,
     screening_sentences,
 )
+from kypho_aid.intake import field_questions
 from kypho_aid.model import Option
 
 RULES = kypho_aid.load_dataset("screening_rules")
@@ -280,7 +281,7 @@ def test_an_empty_profile_asks_for_everything_the_rules_use() -> None:
 @pytest.mark.parametrize("field", TESTED_FIELDS)
 def test_one_unknown_field_gives_more_information_needed(field: str) -> None:
     profile = PatientProfile(**{**CLEAN, field: None})
-    question = PROFILE_FIELDS[field].question
+    question = field_questions()[field]
     result = _by_option(profile)
     users = RULES[RULES["field"] == field]
     options = {o for value in users["applies_to"] for o in _items(value)}
@@ -575,7 +576,9 @@ def _smog(texts: list[str]) -> float:
 
 def test_reasons_are_plain_language() -> None:
     reasons = RULES["reason"].tolist()
-    questions = [f"Not known yet: {spec.question}." for spec in PROFILE_FIELDS.values()]
+    asked = field_questions()
+    assert set(asked) == set(PROFILE_FIELDS)
+    questions = [f"Not known yet: {asked[name]}." for name in PROFILE_FIELDS]
     assert _smog(reasons) <= 8, _smog(reasons)
     assert _smog(questions) <= 8, _smog(questions)
     sentences = [s for r in reasons for s in re.split(r"(?<=[.!?])\s+", r)]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kypho_aid.candidacy import STATUSES, screen
 from kypho_aid.intake import parse_answer, read_form, status_badges
-from kypho_aid.profile import WEEKS_PER_MONTH, PatientProfile, ProfileError
+from kypho_aid.profile import EXAMPLE_PROFILE, WEEKS_PER_MONTH, PatientProfile, ProfileError
 from kypho_aid.texts import ui_text
 
 
@@ -131,3 +133,22 @@ def test_every_status_has_its_own_distinct_badge_words() -> None:
     words = [ui_text(f"status.{status}") for status in STATUSES]
     assert len(set(words)) == len(STATUSES)
     assert all(len(w.split()) <= 6 for w in words)
+
+
+def test_the_questions_come_from_data_and_the_old_attribute_warns(data_copy: Path) -> None:
+    from kypho_aid.candidacy import screen, screening_sentences
+    from kypho_aid.intake import field_questions, form_layout
+    from kypho_aid.profile import PROFILE_FIELDS, PatientProfile
+
+    path = data_copy / "profile_questions.csv"
+    text = path.read_text(encoding="utf-8")
+    old = "how many weeks ago the bone broke"
+    path.write_text(text.replace(old, "when the bone broke"), encoding="utf-8")
+    assert field_questions(data_dir=data_copy)["fracture_age_weeks"] == "when the bone broke"
+    asked = {f: q for group in form_layout(data_dir=data_copy) for f, q in group.questions}
+    assert asked["fracture_age_weeks"] == "When the bone broke"
+    unknown = PatientProfile(**{**EXAMPLE_PROFILE, "fracture_age_weeks": None})
+    said = " ".join(screening_sentences(screen(unknown, data_dir=data_copy), data_dir=data_copy))
+    assert "When the bone broke." in said and old not in said.lower()
+    with pytest.warns(DeprecationWarning, match=r"field_questions\(\)"):
+        assert PROFILE_FIELDS["fracture_age_weeks"].question == old
