@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,10 +28,18 @@ __all__ = [
     "short_title",
 ]
 
-NOT_STATED = "Not stated in our sources."
+#: What a cell of the comparison says where the sources say nothing: the text
+#: ``compare.not_stated`` of data/ui_text.csv, read when asked for.
+NOT_STATED: str
 
 
-def format_citation(source: Mapping[str, Any]) -> str:
+def __getattr__(name: str) -> str:
+    if name == "NOT_STATED":
+        return ui_text("compare.not_stated")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def format_citation(source: Mapping[str, Any], *, data_dir: str | Path | None = None) -> str:
     """Format one record of the ``sources`` dataset as a reference line."""
 
     def text(name: str) -> str:
@@ -38,11 +47,20 @@ def format_citation(source: Mapping[str, Any]) -> str:
         return str(value) if present(value) else ""
 
     if text("kind") == "seed_page":
-        publisher = f" {text('journal')}." if text("journal") else ""
-        return f"{text('title')}. Patient information page.{publisher} Seed file {text('file')}."
-    parts = [
-        f"{text('authors') or 'Authors not shown'} ({text('year') or 'n.d.'}). {text('title')}."
-    ]
+        if text("journal"):
+            return ui_text(
+                "sources.seed_page_publisher",
+                title=text("title"),
+                publisher=text("journal"),
+                file=text("file"),
+                data_dir=data_dir,
+            )
+        return ui_text(
+            "sources.seed_page", title=text("title"), file=text("file"), data_dir=data_dir
+        )
+    authors = text("authors") or ui_text("sources.no_authors", data_dir=data_dir)
+    year = text("year") or ui_text("sources.no_year", data_dir=data_dir)
+    parts = [f"{authors} ({year}). {text('title')}."]
     if text("journal"):
         parts.append(f"{text('journal')}.")
     if text("doi"):
@@ -282,9 +300,10 @@ def compare(
         line = f"{value} [{mark}]"
         column = cells[option]
         column[attribute] = f"{column[attribute]}\n{line}" if attribute in column else line
+    not_stated = ui_text("compare.not_stated", data_dir=data_dir)
     data = pd.DataFrame(
         {
-            option: [cells[option].get(a, NOT_STATED) for a in attributes["attribute_id"]]
+            option: [cells[option].get(a, not_stated) for a in attributes["attribute_id"]]
             for option in chosen_options
         },
         index=pd.Index(attributes["attribute_id"].tolist(), name="attribute_id"),
@@ -340,6 +359,8 @@ def bibliography(
     unknown = [s for s in ordered if s not in records]
     if unknown:
         raise UnknownTopicError(f"unknown source id(s) {unknown!r}; see the sources dataset")
+    if cite is format_citation:  # its words from the same data folder
+        cite = functools.partial(format_citation, data_dir=data_dir)
     return pd.DataFrame(
         {
             "number": range(1, len(ordered) + 1),

@@ -26,7 +26,7 @@ from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import summary_of_findings
 from kypho_aid.model import LIST_SEPARATOR
-from kypho_aid.texts import ui_text
+from kypho_aid.texts import ui_text, ui_texts
 
 __all__ = [
     "RATING_LABELS",
@@ -45,14 +45,23 @@ __all__ = [
     "values_table",
 ]
 
-#: The rating scale of the values step: 0 (does not matter) to 4 (matters a great deal).
-RATING_LABELS = (
-    "does not matter",
-    "matters a little",
-    "matters somewhat",
-    "matters a lot",
-    "matters a great deal",
-)
+#: The rating scale of the values step in words, 0 (does not matter) to 4 (matters a great
+#: deal): the texts ``importance.<name>`` of data/ui_text.csv, read when asked for.
+RATING_LABELS: tuple[str, ...]
+
+#: The names of the ratings 0 to 4 in ui_text.csv (``importance.<name>``).
+_RATINGS = ("none", "little", "somewhat", "lot", "great_deal")
+
+
+def _rating_labels(data_dir: str | Path | None) -> tuple[str, ...]:
+    """The ratings 0 to 4 in words (``importance.*`` of ui_text.csv), looked up once."""
+    return tuple(ui_texts("importance", _RATINGS, data_dir=data_dir).values())
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    if name == "RATING_LABELS":
+        return _rating_labels(None)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: The five points of a trade-off's scale, left to right, and the ratings (0 to 4) each gives
@@ -104,14 +113,10 @@ def _check_ratings(ratings: Mapping[str, object], known: list[str]) -> dict[str,
     checked: dict[str, int] = {}
     for key, value in ratings.items():
         _check_key(key, known, "a consideration")
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not 0 <= value < len(RATING_LABELS)
-        ):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < len(_RATINGS):
             raise InputError(
                 key,
-                f"a rating is a whole number from 0 to {len(RATING_LABELS) - 1}, "
+                f"a rating is a whole number from 0 to {len(_RATINGS) - 1}, "
                 f"got {display_value(value)}",
             )
         checked[key] = value
@@ -153,11 +158,11 @@ def values_table(
         {} if ratings is None else ratings, list(dict.fromkeys(lineup["consideration_id"]))
     )
     ratings_column = lineup["consideration_id"].map(checked)
+    labels = _rating_labels(data_dir)
+    not_rated = ui_text("importance.not_rated", data_dir=data_dir)
     frame = lineup.assign(
         rating=ratings_column.astype("Int64"),
-        rating_label=[
-            RATING_LABELS[int(r)] if pd.notna(r) else "not rated" for r in ratings_column
-        ],
+        rating_label=[labels[int(r)] if pd.notna(r) else not_rated for r in ratings_column],
     )
     frame = frame.sort_values(
         ["rating", "_order"], ascending=[False, True], na_position="last", kind="stable"

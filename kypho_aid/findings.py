@@ -7,19 +7,25 @@ outcome, source and time point, ranked so the least biased evidence comes first
 breaks ties). Every row says in words which arm did better, by how much and how sure we can
 be. Only randomised rows may be drawn (:data:`DRAWABLE_DESIGNS`); observational figures always
 carry :data:`CANNOT_SHOW_CAUSE`. Plain pandas; nothing here draws.
+
+The words come from ``data/ui_text.csv``: ``finding.*`` (the statements, figures and
+"which did better" sentences, each a whole template with its fills) and ``certainty.*`` (how
+sure we can be), read once per version of the data and filled per finding.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
 from kypho_aid._values import choose_ids, format_number, present
 from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
-from kypho_aid.exceptions import UnknownTopicError
+from kypho_aid.exceptions import TextFillError, UnknownTextError, UnknownTopicError
+from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.validation import GRADE_LEVELS, GRADE_START
 
 __all__ = [
@@ -44,19 +50,72 @@ __all__ = [
 #: Designs whose two arms may be drawn side by side (icon arrays, charts): randomised only.
 DRAWABLE_DESIGNS = frozenset({"sham_controlled_rct", "pooled_rcts", "open_rct"})
 
-#: Said of every figure from a design where chance did not decide who got which care.
-CANNOT_SHOW_CAUSE = (
-    "In this kind of study, chance did not decide who got which care, so it cannot show "
-    "that the care caused the result."
-)
+#: Said of every figure from a design where chance did not decide who got which care:
+#: ui_text("finding.cannot_show_cause"), read from data/ui_text.csv when asked for.
+CANNOT_SHOW_CAUSE: str
 
-#: How sure we can be, per GRADE certainty level, in plain words.
-CERTAINTY_WORDS = {
-    "high": "high. We can trust this",
-    "moderate": "moderate. This is likely close to the truth",
-    "low": "low. The truth may be quite far from this",
-    "very_low": "very low. The truth is likely to be quite far from this",
-}
+#: How sure we can be, per GRADE certainty level, in plain words: the texts
+#: ``certainty.<level>`` of data/ui_text.csv, read when asked for.
+CERTAINTY_WORDS: dict[str, str]
+
+#: The certainty levels that have words (``certainty.<level>``), best first.
+_CERTAINTY_LEVELS = ("high", "moderate", "low", "very_low")
+
+#: The rows of ui_text.csv this module tells findings with.
+_PREFIXES = ("finding.", "certainty.")
+
+#: A text of ui_text.csv and the names of its fills.
+_Text = tuple[str, frozenset[str]]
+
+
+@functools.lru_cache(maxsize=8)
+def _read_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, _Text]:
+    """The ``finding.*`` and ``certainty.*`` texts of ui_text.csv by id, with their fills
+    left in: read once per version of the data, filled for each finding by :func:`_say`."""
+    table = load_dataset("ui_text", data_dir=data_dir)
+    return MappingProxyType(
+        {
+            str(row.text_id): (
+                str(row.text),
+                frozenset(str(row.fills).split(LIST_SEPARATOR))
+                if isinstance(row.fills, str)
+                else frozenset(),
+            )
+            for row in table.itertuples(index=False)
+            if str(row.text_id).startswith(_PREFIXES)
+        }
+    )
+
+
+def _words(data_dir: str | Path | None) -> Mapping[str, _Text]:
+    """:func:`_read_words` for a data folder as a caller gives it (one look at the folder)."""
+    return _read_words(*data_key(data_dir))
+
+
+def _say(words: Mapping[str, _Text], text_id: str, /, **fills: object) -> str:
+    """One text of ``words`` with its fills put in, checked as :func:`kypho_aid.texts.ui_text`
+    checks them."""
+    if text_id not in words:
+        raise UnknownTextError(f"no text {text_id!r} in ui_text.csv; add a row for it")
+    text, expected = words[text_id]
+    if expected != set(fills):
+        missing, unknown = expected - set(fills), set(fills) - expected
+        parts = [f"needs {', '.join(sorted(missing))}" if missing else ""]
+        parts.append(f"does not use {', '.join(sorted(unknown))}" if unknown else "")
+        raise TextFillError(f"text {text_id!r} {' and '.join(p for p in parts if p)}")
+    return text.format_map({name: str(value) for name, value in fills.items()})
+
+
+def _certainty_words(words: Mapping[str, _Text]) -> dict[str, str]:
+    return {level: _say(words, f"certainty.{level}") for level in _CERTAINTY_LEVELS}
+
+
+def __getattr__(name: str) -> object:
+    if name == "CANNOT_SHOW_CAUSE":
+        return _say(_words(None), "finding.cannot_show_cause")
+    if name == "CERTAINTY_WORDS":
+        return _certainty_words(_words(None))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def expected_certainty(design: str, downgrades: int) -> str:
@@ -78,9 +137,15 @@ def _arm_labels(data_dir: str | None, stamp: Stamp) -> tuple[tuple[str, str], ..
     return tuple(labels.items())
 
 
-def comparison_label(first: str, second: str) -> str:
+def comparison_label(first: str, second: str, *, data_dir: str | Path | None = None) -> str:
     """A comparison named by its arms: "Vertebroplasty vs a sham (fake) procedure"."""
-    return f"{first} vs {second[:1].lower() + second[1:]}" if second else f"{first}, one group"
+    return _comparison_label(_words(data_dir), first, second)
+
+
+def _comparison_label(words: Mapping[str, _Text], first: str, second: str) -> str:
+    if not second:
+        return _say(words, "finding.one_group", first=first)
+    return _say(words, "finding.versus", first=first, second=second[:1].lower() + second[1:])
 
 
 def which_did_better(row: pd.Series) -> str:
@@ -104,40 +169,70 @@ def which_did_better(row: pd.Series) -> str:
     return "intervention" if (gap < 0) == lower_better else "comparator"
 
 
-def _who(row: pd.Series) -> str:
-    return "treated bones" if row.get("counted") == "treated_bones" else "people"
+def _who(row: pd.Series, words: Mapping[str, _Text]) -> str:
+    """Who or what a rate counts: treated bones or people."""
+    counted = "treated_bones" if row.get("counted") == "treated_bones" else "people"
+    return _say(words, f"finding.{counted}")
 
 
-def finding_figure(row: pd.Series) -> str:
+def finding_figure(row: pd.Series, *, data_dir: str | Path | None = None) -> str:
     """The figures in a few words: "16 vs 25 out of 100 people", "−0.7 points (−1.7 to 0.3)"."""
+    return _figure(row, _words(data_dir))
+
+
+def _figure(row: pd.Series, words: Mapping[str, _Text]) -> str:
     kind = str(row["kind"])
     if kind == "risk":
-        return (
-            f"{format_number(row['intervention_per'])} vs {format_number(row['comparator_per'])}"
-            f" out of {int(row['denominator'])} {_who(row)}"
+        return _say(
+            words,
+            "finding.figure_risk",
+            first=format_number(row["intervention_per"]),
+            second=format_number(row["comparator_per"]),
+            denominator=int(row["denominator"]),
+            counted=_who(row, words),
         )
     if kind == "counts":
-        return (
-            f"{int(row['intervention_events'])} of {int(row['intervention_total'])} vs "
-            f"{int(row['comparator_events'])} of {int(row['comparator_total'])}"
+        return _say(
+            words,
+            "finding.figure_counts",
+            first_events=int(row["intervention_events"]),
+            first_total=int(row["intervention_total"]),
+            second_events=int(row["comparator_events"]),
+            second_total=int(row["comparator_total"]),
         )
     if kind == "means":
-        return (
-            f"{format_number(row['intervention_value'])} vs "
-            f"{with_unit(float(row['comparator_value']), str(row['unit']))}"
+        return _say(
+            words,
+            "finding.figure_means",
+            first=format_number(row["intervention_value"]),
+            second=with_unit(float(row["comparator_value"]), str(row["unit"])),
         )
     if kind == "difference":
-        text = f"{format_number(row['effect'])} {row['unit']}"
         if present(row["low"]):
-            text += f" ({format_number(row['low'])} to {format_number(row['high'])})"
-        return text
+            return _say(
+                words,
+                "finding.figure_gap_interval",
+                gap=format_number(row["effect"]),
+                unit=row["unit"],
+                low=format_number(row["low"]),
+                high=format_number(row["high"]),
+            )
+        return _say(words, "finding.figure_gap", gap=format_number(row["effect"]), unit=row["unit"])
     if present(row["intervention_per"]):
-        return (
-            f"{format_number(row['intervention_per'])} out of {int(row['denominator'])} {_who(row)}"
+        return _say(
+            words,
+            "finding.figure_one",
+            count=format_number(row["intervention_per"]),
+            denominator=int(row["denominator"]),
+            counted=_who(row, words),
         )
-    return (
-        f"{format_number(row['per_low'])} to {format_number(row['per_high'])} "
-        f"out of {int(row['denominator'])} {_who(row)}"
+    return _say(
+        words,
+        "finding.figure_range",
+        low=format_number(row["per_low"]),
+        high=format_number(row["per_high"]),
+        denominator=int(row["denominator"]),
+        counted=_who(row, words),
     )
 
 
@@ -146,43 +241,54 @@ def with_unit(value: float, unit: str) -> str:
     return f"{format_number(value)}%" if unit == "%" else f"{format_number(value)} {unit}"
 
 
-def _gap_unit(unit: str) -> str:
+def _gap_unit(unit: str, words: Mapping[str, _Text]) -> str:
     """The unit of a gap between two values: percentages differ by percentage points."""
-    return "percentage points" if unit == "%" else unit
+    return _say(words, "finding.percentage_points") if unit == "%" else unit
 
 
-def _gap_words(value: float, row: pd.Series) -> str:
+def _gap_words(value: float, row: pd.Series, words: Mapping[str, _Text]) -> str:
     """A signed gap on the measure's scale as "0.7 points less" or "5.2 points more"."""
-    return f"{format_number(abs(value))} {row['unit']} {'less' if value < 0 else 'more'}"
+    text_id = "finding.gap_less" if value < 0 else "finding.gap_more"
+    return _say(words, text_id, gap=format_number(abs(value)), unit=row["unit"])
 
 
-def better_words(row: pd.Series) -> str:
+def better_words(row: pd.Series, *, data_dir: str | Path | None = None) -> str:
     """Which arm did better, in words, with whether chance could explain the gap: the cell a
     table of figures shows beside the numbers (``better`` as :func:`which_did_better` says)."""
+    words = _words(data_dir)
     better = str(row["better"])
     if str(row["kind"]) == "counts":
         # as its statement says: counts too small for a rate name no winner (e.g. SF021)
-        return "Too few events to tell which did better."
+        return _say(words, "finding.too_few")
     if better == "unknown":
-        return "Our source does not say."
+        return _say(words, "finding.not_said")
     if better == "neither":
-        return "Neither did better."
+        return _say(words, "finding.neither")
     winner = str(row["intervention_label" if better == "intervention" else "comparator_label"])
-    return f"{winner} did better.{_chance_words(row)}"
+    return " ".join([_say(words, "finding.did_better", option=winner), *_chance_words(row, words)])
 
 
-def _chance_words(row: pd.Series) -> str:
-    chance = str(row.get("chance"))
-    if chance == "could_be_chance":
-        return " The gap could be due to chance."
-    if chance == "unlikely_chance":
-        return " The study's test says the gap is not likely to be chance alone."
-    if chance == "not_tested":
-        return " Our source gives no test of whether the gap could be due to chance."
-    return ""
+#: The text that says whether chance could explain a gap, per value of ``chance``.
+_CHANCE_TEXTS = {
+    "could_be_chance": "finding.chance_could",
+    "unlikely_chance": "finding.chance_unlikely",
+    "not_tested": "finding.chance_not_tested",
+}
 
 
-def finding_statement(row: pd.Series, *, brief: bool = False, certainty: bool = True) -> str:
+def _chance_words(row: pd.Series, words: Mapping[str, _Text]) -> list[str]:
+    """Whether chance could explain the gap, as a sentence (none where the data does not say)."""
+    text_id = _CHANCE_TEXTS.get(str(row.get("chance")))
+    return [] if text_id is None else [_say(words, text_id)]
+
+
+def finding_statement(
+    row: pd.Series,
+    *,
+    brief: bool = False,
+    certainty: bool = True,
+    data_dir: str | Path | None = None,
+) -> str:
     """One finding in plain words: both arms, which did better and by how much, certainty.
 
     ``brief`` leaves out the interval, the threshold and the caveat note (for print), never
@@ -190,94 +296,160 @@ def finding_statement(row: pd.Series, *, brief: bool = False, certainty: bool = 
     leaves out the closing "How sure we can be" sentence, for a view that shows the certainty
     beside the words (an outcome tile's badge).
     """
+    return _statement(row, _words(data_dir), brief=brief, certainty=certainty)
+
+
+def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certainty: bool) -> str:
     kind = str(row["kind"])
     first, second = str(row["intervention_label"]), str(row["comparator_label"])
     measure, when = str(row["measure"]), str(row["timepoint"])
+    opening = measure[0].upper() + measure[1:]
     better = str(row["better"])
     winner = {"intervention": first, "comparator": second}.get(better)
+    parts: list[str]
     if kind == "single_group":
-        body = f"{first}: {finding_figure(row)} had {measure}, {when}."
+        figure = _figure(row, words)
+        parts = [
+            _say(
+                words,
+                "finding.single_group",
+                option=first,
+                figure=figure,
+                measure=measure,
+                when=when,
+            )
+        ]
     elif kind == "risk":
         per = int(row["denominator"])
         a, b = float(row["intervention_per"]), float(row["comparator_per"])
-        body = (
-            f"{measure[0].upper() + measure[1:]}, {when}: about {format_number(a)} out of {per} "
-            f"{_who(row)} with {first.lower()} and about {format_number(b)} out of {per} with "
-            f"{second.lower()}."
-        )
+        parts = [
+            _say(
+                words,
+                "finding.risk",
+                measure=opening,
+                when=when,
+                first_count=format_number(a),
+                denominator=per,
+                counted=_who(row, words),
+                first=first.lower(),
+                second_count=format_number(b),
+                second=second.lower(),
+            )
+        ]
         if winner:
-            body += f" {winner} did better, by about {format_number(abs(a - b))} out of {per}."
+            by = format_number(abs(a - b))
+            parts.append(_say(words, "finding.risk_better", option=winner, gap=by, denominator=per))
         else:
-            body += " The two were the same."
+            parts.append(_say(words, "finding.same"))
         if present(row["effect"]) and present(row["low"]) and not brief:
-            body += (
-                f" The true gap is likely between {format_number(row['low'])} and "
-                f"{format_number(row['high'])} out of {per}."
+            parts.append(
+                _say(
+                    words,
+                    "finding.risk_interval",
+                    low=format_number(row["low"]),
+                    high=format_number(row["high"]),
+                    denominator=per,
+                )
             )
     elif kind == "counts":
-        body = (
-            f"{measure[0].upper() + measure[1:]}, {when}: {int(row['intervention_events'])} among "
-            f"{int(row['intervention_total'])} people with {first.lower()} and "
-            f"{int(row['comparator_events'])} among {int(row['comparator_total'])} with "
-            f"{second.lower()}. These counts are too small to form a rate."
-        )
+        parts = [
+            _say(
+                words,
+                "finding.counts",
+                measure=opening,
+                when=when,
+                first_events=int(row["intervention_events"]),
+                first_total=int(row["intervention_total"]),
+                first=first.lower(),
+                second_events=int(row["comparator_events"]),
+                second_total=int(row["comparator_total"]),
+                second=second.lower(),
+            )
+        ]
     elif kind == "means":
         unit = str(row["unit"])
-        body = (
-            f"{measure[0].upper() + measure[1:]}, {when}: "
-            f"{with_unit(float(row['intervention_value']), unit)} with {first.lower()} and "
-            f"{with_unit(float(row['comparator_value']), unit)} with {second.lower()}."
-        )
+        parts = [
+            _say(
+                words,
+                "finding.means",
+                measure=opening,
+                when=when,
+                first_value=with_unit(float(row["intervention_value"]), unit),
+                first=first.lower(),
+                second_value=with_unit(float(row["comparator_value"]), unit),
+                second=second.lower(),
+            )
+        ]
         gap = float(row["intervention_value"]) - float(row["comparator_value"])
-        body += (
-            f" {winner} did better, by {format_number(abs(gap))} {_gap_unit(unit)}."
+        parts.append(
+            _say(
+                words,
+                "finding.means_better",
+                option=winner,
+                gap=format_number(abs(gap)),
+                unit=_gap_unit(unit, words),
+            )
             if winner
-            else " The two were the same."
+            else _say(words, "finding.same")
         )
     else:  # difference
         effect = float(row["effect"])
         if better == "unknown":
-            body = (
-                f"{measure[0].upper() + measure[1:]}, {when}: the two groups differed by "
-                f"{format_number(abs(effect))} {row['unit']}. The report we hold does not say "
-                "which group did better."
-            )
+            parts = [
+                _say(
+                    words,
+                    "finding.gap_unknown",
+                    measure=opening,
+                    when=when,
+                    gap=format_number(abs(effect)),
+                    unit=row["unit"],
+                )
+            ]
         else:
-            body = (
-                f"{measure[0].upper() + measure[1:]}, {when}: {_gap_words(effect, row)} with "
-                f"{first.lower()} than with {second.lower()}, so {winner.lower() if winner else 'neither'}"
-                " did better."
-            )
+            arms = {
+                "measure": opening,
+                "when": when,
+                "gap": _gap_words(effect, row, words),
+                "first": first.lower(),
+                "second": second.lower(),
+            }
+            parts = [
+                _say(words, "finding.gap", option=winner.lower(), **arms)
+                if winner
+                else _say(words, "finding.gap_neither", **arms)
+            ]
         if present(row["low"]) and not brief:
-            body += (
-                f" The true gap is likely between {_gap_words(float(row['low']), row)} and "
-                f"{_gap_words(float(row['high']), row)}."
+            parts.append(
+                _say(
+                    words,
+                    "finding.gap_interval",
+                    low=_gap_words(float(row["low"]), row, words),
+                    high=_gap_words(float(row["high"]), row, words),
+                )
             )
     if kind != "single_group" and kind != "counts":
-        body += _chance_words(row)
+        parts += _chance_words(row, words)
     if present(row["threshold"]) and not brief:
-        if row["threshold_kind"] == "within_patient":
-            body += (
-                f" For one person, a change of {format_number(row['threshold'])} {row['unit']}"
-                " was counted as one they notice. A gap between groups is judged another way."
+        within = row["threshold_kind"] == "within_patient"
+        parts.append(
+            _say(
+                words,
+                "finding.threshold_within" if within else "finding.threshold_between",
+                threshold=format_number(row["threshold"]),
+                unit=row["unit"],
             )
-        else:
-            body += (
-                f" A gap between groups smaller than {format_number(row['threshold'])} "
-                f"{row['unit']} is too small for most people to notice."
-            )
+        )
     if str(row["design"]) not in DRAWABLE_DESIGNS:
-        body += " " + CANNOT_SHOW_CAUSE
-    text = body
+        parts.append(_say(words, "finding.cannot_show_cause"))
     # counts too small for a rate name no winner; their note says what they show, so a brief
     # telling keeps it (a tile or the handout would otherwise end on the counts alone)
     if present(row["note"]) and str(row["note"]) and (not brief or kind == "counts"):
-        text += " " + str(row["note"])
-    if not certainty:
-        return text
-    if brief:
-        return text + f" How sure we can be: {str(row['certainty']).replace('_', ' ')}."
-    return text + f" How sure we can be: {CERTAINTY_WORDS[str(row['certainty'])]}."
+        parts.append(str(row["note"]))
+    if certainty:
+        level = str(row["certainty"])
+        sure = level.replace("_", " ") if brief else _say(words, f"certainty.{level}")
+        parts.append(_say(words, "certainty.how_sure", certainty=sure))
+    return " ".join(parts)
 
 
 @functools.lru_cache(maxsize=8)
@@ -287,6 +459,7 @@ def _full_table(data_dir: str | None, stamp: Stamp) -> pd.DataFrame:
     comparisons = load_dataset("comparisons", data_dir=data_dir)
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
     labels = arm_labels(data_dir=data_dir)
+    words = _read_words(data_dir, stamp)
     table = findings.merge(
         comparisons,
         on="comparison",
@@ -303,7 +476,7 @@ def _full_table(data_dir: str | None, stamp: Stamp) -> pd.DataFrame:
     table["intervention_label"] = table["intervention"].map(labels).astype("str")
     table["comparator_label"] = table["comparator"].map(labels).fillna("").astype("str")
     table["comparison_label"] = [
-        comparison_label(first, second)
+        _comparison_label(words, first, second)
         for first, second in zip(
             table["intervention_label"], table["comparator_label"], strict=True
         )
@@ -323,14 +496,16 @@ def _full_table(data_dir: str | None, stamp: Stamp) -> pd.DataFrame:
         drop=True
     )
     table["better"] = pd.Series([which_did_better(r) for _, r in table.iterrows()], dtype="str")
-    table["figure"] = pd.Series([finding_figure(r) for _, r in table.iterrows()], dtype="str")
-    table["statement"] = pd.Series([finding_statement(r) for _, r in table.iterrows()], dtype="str")
+    rows = [r for _, r in table.iterrows()]
+    table["figure"] = pd.Series([_figure(r, words) for r in rows], dtype="str")
+    table["statement"] = pd.Series(
+        [_statement(r, words, brief=False, certainty=True) for r in rows], dtype="str"
+    )
     table["brief"] = pd.Series(
-        [finding_statement(r, brief=True) for _, r in table.iterrows()], dtype="str"
+        [_statement(r, words, brief=True, certainty=True) for r in rows], dtype="str"
     )
     table["glance"] = pd.Series(  # brief, its certainty told by a badge beside it
-        [finding_statement(r, brief=True, certainty=False) for _, r in table.iterrows()],
-        dtype="str",
+        [_statement(r, words, brief=True, certainty=False) for r in rows], dtype="str"
     )
     return table
 
@@ -449,6 +624,7 @@ def _cached_panels(outcome: str, data_dir: str | None, stamp: Stamp) -> pd.DataF
 def _pairwise_panels(outcome: str, data_dir: str | None) -> pd.DataFrame:
     comparisons = load_dataset("comparisons", data_dir=data_dir)
     labels = arm_labels(data_dir=data_dir)
+    words = _words(data_dir)
     wide = summary_of_findings(outcome, data_dir=data_dir)
     # only the columns the rule and the panel read: filtering the wide table is the cost here
     rows = wide[["comparison", "finding_id", "design", "drawable", "better"]]
@@ -458,8 +634,10 @@ def _pairwise_panels(outcome: str, data_dir: str | None) -> pd.DataFrame:
         panels.append(
             {
                 "comparison": str(comparison["comparison"]),
-                "comparison_label": comparison_label(
-                    labels[str(comparison["intervention"])], labels[str(comparison["comparator"])]
+                "comparison_label": _comparison_label(
+                    words,
+                    labels[str(comparison["intervention"])],
+                    labels[str(comparison["comparator"])],
                 ),
                 "finding_id": "" if first is None else str(first["finding_id"]),
                 "randomised": bool(first is not None and first["design"] in DRAWABLE_DESIGNS),
@@ -487,9 +665,10 @@ def one_finding(finding: pd.Series | pd.DataFrame) -> pd.Series:
     return finding
 
 
-def finding_arms(finding: pd.Series) -> pd.DataFrame:
+def finding_arms(finding: pd.Series, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The arms of one finding as rows (``arm``, ``arm_label``, ``per``, ``per_low``,
     ``per_high``, ``denominator``, ``counted``, ``value``): what one picture of it shows."""
+    counted = _who(finding, _words(data_dir))
     arms = [("intervention", str(finding["intervention"]), str(finding["intervention_label"]))]
     if str(finding["comparator"]) != "none":
         arms.append(("comparator", str(finding["comparator"]), str(finding["comparator_label"])))
@@ -505,9 +684,7 @@ def finding_arms(finding: pd.Series) -> pd.DataFrame:
                 "per_low": finding["per_low"] if single else float("nan"),
                 "per_high": finding["per_high"] if single else float("nan"),
                 "denominator": finding["denominator"],
-                "counted": "treated bones"
-                if finding.get("counted") == "treated_bones"
-                else "people",
+                "counted": counted,
                 "value": finding[f"{side}_value"],
             }
         )
