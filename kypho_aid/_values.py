@@ -1,6 +1,6 @@
 """Small helpers on single values, each idea written once: is a value there, how a number
-is printed, how a value is shown in a message, which names a text fills in braces, and
-which of the known ids were asked for.
+is printed, how a value is shown in a message, which names a text fills in braces, which
+of the known ids were asked for, and how an old name says what replaced it.
 
 This module imports nothing of the package, so that every other module may use it.
 """
@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import math
 import string
+import warnings
 from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["choose_ids", "display_value", "fill_names", "format_number", "present", "shorten"]
+__all__ = [
+    "choose_ids",
+    "display_value",
+    "fill_names",
+    "format_number",
+    "present",
+    "shorten",
+    "warn_deprecated",
+]
 
 
 def present(value: object) -> bool:
@@ -142,3 +151,10 @@ def fill_names(text: str) -> tuple[str, ...]:
             raise ValueError(f"{{{name}}} is not a plain name in braces")
         names[name] = None
     return tuple(names)
+
+
+def warn_deprecated(old: str, new: str, *, depth: int = 1) -> None:
+    """Warn that ``old`` is deprecated and ``new`` replaces it, at the line that asked for
+    ``old``: ``depth`` frames above the function that calls this (a module's ``__getattr__``
+    is one; a helper that ``__getattr__`` calls is two)."""
+    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=2 + depth)

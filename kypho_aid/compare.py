@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from kypho_aid._values import display_value, present
+from kypho_aid._values import display_value, present, warn_deprecated
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo
@@ -28,13 +28,13 @@ __all__ = [
     "short_title",
 ]
 
-#: What a cell of the comparison says where the sources say nothing: the text
-#: ``compare.not_stated`` of data/ui_text.csv, read when asked for.
-NOT_STATED: str
-
 
 def __getattr__(name: str) -> str:
+    # NOT_STATED, now read from data/ui_text.csv, answers with a DeprecationWarning
     if name == "NOT_STATED":
+        warn_deprecated(
+            "compare.NOT_STATED", "ui_text('compare.not_stated'), which reads data/ui_text.csv"
+        )
         return ui_text("compare.not_stated")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid._values import display_value
+from kypho_aid._values import display_value, warn_deprecated
 from kypho_aid.compare import compare
 from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.exceptions import KyphoAidError
@@ -29,7 +29,6 @@ from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.texts import ui_text, ui_texts
 
 __all__ = [
-    "RATING_LABELS",
     "SHORT_WORDS",
     "SKIP",
     "TRADEOFF_SCALE",
@@ -38,6 +37,7 @@ __all__ = [
     "SureResult",
     "check_answer",
     "rated_rows",
+    "rating_labels",
     "short_line",
     "sure_result",
     "tradeoff_lineup",
@@ -45,22 +45,21 @@ __all__ = [
     "values_table",
 ]
 
-#: The rating scale of the values step in words, 0 (does not matter) to 4 (matters a great
-#: deal): the texts ``importance.<name>`` of data/ui_text.csv, read when asked for.
-RATING_LABELS: tuple[str, ...]
-
 #: The names of the ratings 0 to 4 in ui_text.csv (``importance.<name>``).
 _RATINGS = ("none", "little", "somewhat", "lot", "great_deal")
 
 
-def _rating_labels(data_dir: str | Path | None) -> tuple[str, ...]:
-    """The ratings 0 to 4 in words (``importance.*`` of ui_text.csv), looked up once."""
+def rating_labels(*, data_dir: str | Path | None = None) -> tuple[str, ...]:
+    """The ratings 0 to 4 in words, from "does not matter" to "matters a great deal"
+    (``importance.*`` of ui_text.csv), looked up once."""
     return tuple(ui_texts("importance", _RATINGS, data_dir=data_dir).values())
 
 
 def __getattr__(name: str) -> tuple[str, ...]:
+    # RATING_LABELS, now read from data/ui_text.csv, answers with a DeprecationWarning
     if name == "RATING_LABELS":
-        return _rating_labels(None)
+        warn_deprecated("decision.RATING_LABELS", "rating_labels(), which reads data/ui_text.csv")
+        return rating_labels()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -158,7 +157,7 @@ def values_table(
         {} if ratings is None else ratings, list(dict.fromkeys(lineup["consideration_id"]))
     )
     ratings_column = lineup["consideration_id"].map(checked)
-    labels = _rating_labels(data_dir)
+    labels = rating_labels(data_dir=data_dir)
     not_rated = ui_text("importance.not_rated", data_dir=data_dir)
     frame = lineup.assign(
         rating=ratings_column.astype("Int64"),

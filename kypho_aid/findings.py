@@ -16,23 +16,21 @@ sure we can be), read once per version of the data and filled per finding.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
-from types import MappingProxyType
 
 import pandas as pd
 
-from kypho_aid._values import choose_ids, format_number, present
+from kypho_aid._values import choose_ids, format_number, present, warn_deprecated
 from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
-from kypho_aid.exceptions import TextFillError, UnknownTextError, UnknownTopicError
-from kypho_aid.model import LIST_SEPARATOR
+from kypho_aid.exceptions import UnknownTopicError
+from kypho_aid.texts import TextTable, fill, text_table
 from kypho_aid.validation import GRADE_LEVELS, GRADE_START
 
 __all__ = [
-    "CANNOT_SHOW_CAUSE",
-    "CERTAINTY_WORDS",
     "DRAWABLE_DESIGNS",
     "arm_labels",
+    "certainty_words",
     "comparison_label",
     "expected_certainty",
     "finding_arms",
@@ -50,70 +48,44 @@ __all__ = [
 #: Designs whose two arms may be drawn side by side (icon arrays, charts): randomised only.
 DRAWABLE_DESIGNS = frozenset({"sham_controlled_rct", "pooled_rcts", "open_rct"})
 
-#: Said of every figure from a design where chance did not decide who got which care:
-#: ui_text("finding.cannot_show_cause"), read from data/ui_text.csv when asked for.
-CANNOT_SHOW_CAUSE: str
-
-#: How sure we can be, per GRADE certainty level, in plain words: the texts
-#: ``certainty.<level>`` of data/ui_text.csv, read when asked for.
-CERTAINTY_WORDS: dict[str, str]
-
 #: The certainty levels that have words (``certainty.<level>``), best first.
 _CERTAINTY_LEVELS = ("high", "moderate", "low", "very_low")
 
-#: The rows of ui_text.csv this module tells findings with.
-_PREFIXES = ("finding.", "certainty.")
 
-#: A text of ui_text.csv and the names of its fills.
-_Text = tuple[str, frozenset[str]]
-
-
-@functools.lru_cache(maxsize=8)
-def _read_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, _Text]:
-    """The ``finding.*`` and ``certainty.*`` texts of ui_text.csv by id, with their fills
-    left in: read once per version of the data, filled for each finding by :func:`_say`."""
-    table = load_dataset("ui_text", data_dir=data_dir)
-    return MappingProxyType(
-        {
-            str(row.text_id): (
-                str(row.text),
-                frozenset(str(row.fills).split(LIST_SEPARATOR))
-                if isinstance(row.fills, str)
-                else frozenset(),
-            )
-            for row in table.itertuples(index=False)
-            if str(row.text_id).startswith(_PREFIXES)
-        }
-    )
+def _words(data_dir: str | Path | None) -> TextTable:
+    """The texts this module tells findings with (``finding.*`` and ``certainty.*`` of
+    ui_text.csv), at one version of the data: one look at the folder per call."""
+    return text_table(data_dir=data_dir)
 
 
-def _words(data_dir: str | Path | None) -> Mapping[str, _Text]:
-    """:func:`_read_words` for a data folder as a caller gives it (one look at the folder)."""
-    return _read_words(*data_key(data_dir))
+def certainty_words(*, data_dir: str | Path | None = None) -> dict[str, str]:
+    """How sure we can be, per GRADE certainty level (high to very low), in plain words:
+    the texts ``certainty.<level>`` of ui_text.csv.
+
+    Examples
+    --------
+    >>> certainty_words()["moderate"]
+    'moderate. This is likely close to the truth'
+    """
+    return _certainty_words(_words(data_dir))
 
 
-def _say(words: Mapping[str, _Text], text_id: str, /, **fills: object) -> str:
-    """One text of ``words`` with its fills put in, checked as :func:`kypho_aid.texts.ui_text`
-    checks them."""
-    if text_id not in words:
-        raise UnknownTextError(f"no text {text_id!r} in ui_text.csv; add a row for it")
-    text, expected = words[text_id]
-    if expected != set(fills):
-        missing, unknown = expected - set(fills), set(fills) - expected
-        parts = [f"needs {', '.join(sorted(missing))}" if missing else ""]
-        parts.append(f"does not use {', '.join(sorted(unknown))}" if unknown else "")
-        raise TextFillError(f"text {text_id!r} {' and '.join(p for p in parts if p)}")
-    return text.format_map({name: str(value) for name, value in fills.items()})
-
-
-def _certainty_words(words: Mapping[str, _Text]) -> dict[str, str]:
-    return {level: _say(words, f"certainty.{level}") for level in _CERTAINTY_LEVELS}
+def _certainty_words(words: TextTable) -> dict[str, str]:
+    return {level: fill(words, f"certainty.{level}") for level in _CERTAINTY_LEVELS}
 
 
 def __getattr__(name: str) -> object:
+    # the old constants, now read from data/ui_text.csv, answer with a DeprecationWarning
     if name == "CANNOT_SHOW_CAUSE":
-        return _say(_words(None), "finding.cannot_show_cause")
+        warn_deprecated(
+            "findings.CANNOT_SHOW_CAUSE",
+            "ui_text('finding.cannot_show_cause'), which reads data/ui_text.csv",
+        )
+        return fill(_words(None), "finding.cannot_show_cause")
     if name == "CERTAINTY_WORDS":
+        warn_deprecated(
+            "findings.CERTAINTY_WORDS", "certainty_words(), which reads data/ui_text.csv"
+        )
         return _certainty_words(_words(None))
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -142,10 +114,10 @@ def comparison_label(first: str, second: str, *, data_dir: str | Path | None = N
     return _comparison_label(_words(data_dir), first, second)
 
 
-def _comparison_label(words: Mapping[str, _Text], first: str, second: str) -> str:
+def _comparison_label(words: TextTable, first: str, second: str) -> str:
     if not second:
-        return _say(words, "finding.one_group", first=first)
-    return _say(words, "finding.versus", first=first, second=second[:1].lower() + second[1:])
+        return fill(words, "finding.one_group", first=first)
+    return fill(words, "finding.versus", first=first, second=second[:1].lower() + second[1:])
 
 
 def which_did_better(row: pd.Series) -> str:
@@ -169,10 +141,10 @@ def which_did_better(row: pd.Series) -> str:
     return "intervention" if (gap < 0) == lower_better else "comparator"
 
 
-def _who(row: pd.Series, words: Mapping[str, _Text]) -> str:
+def _who(row: pd.Series, words: TextTable) -> str:
     """Who or what a rate counts: treated bones or people."""
     counted = "treated_bones" if row.get("counted") == "treated_bones" else "people"
-    return _say(words, f"finding.{counted}")
+    return fill(words, f"finding.{counted}")
 
 
 def finding_figure(row: pd.Series, *, data_dir: str | Path | None = None) -> str:
@@ -180,10 +152,10 @@ def finding_figure(row: pd.Series, *, data_dir: str | Path | None = None) -> str
     return _figure(row, _words(data_dir))
 
 
-def _figure(row: pd.Series, words: Mapping[str, _Text]) -> str:
+def _figure(row: pd.Series, words: TextTable) -> str:
     kind = str(row["kind"])
     if kind == "risk":
-        return _say(
+        return fill(
             words,
             "finding.figure_risk",
             first=format_number(row["intervention_per"]),
@@ -192,7 +164,7 @@ def _figure(row: pd.Series, words: Mapping[str, _Text]) -> str:
             counted=_who(row, words),
         )
     if kind == "counts":
-        return _say(
+        return fill(
             words,
             "finding.figure_counts",
             first_events=int(row["intervention_events"]),
@@ -201,7 +173,7 @@ def _figure(row: pd.Series, words: Mapping[str, _Text]) -> str:
             second_total=int(row["comparator_total"]),
         )
     if kind == "means":
-        return _say(
+        return fill(
             words,
             "finding.figure_means",
             first=format_number(row["intervention_value"]),
@@ -209,7 +181,7 @@ def _figure(row: pd.Series, words: Mapping[str, _Text]) -> str:
         )
     if kind == "difference":
         if present(row["low"]):
-            return _say(
+            return fill(
                 words,
                 "finding.figure_gap_interval",
                 gap=format_number(row["effect"]),
@@ -217,16 +189,16 @@ def _figure(row: pd.Series, words: Mapping[str, _Text]) -> str:
                 low=format_number(row["low"]),
                 high=format_number(row["high"]),
             )
-        return _say(words, "finding.figure_gap", gap=format_number(row["effect"]), unit=row["unit"])
+        return fill(words, "finding.figure_gap", gap=format_number(row["effect"]), unit=row["unit"])
     if present(row["intervention_per"]):
-        return _say(
+        return fill(
             words,
             "finding.figure_one",
             count=format_number(row["intervention_per"]),
             denominator=int(row["denominator"]),
             counted=_who(row, words),
         )
-    return _say(
+    return fill(
         words,
         "finding.figure_range",
         low=format_number(row["per_low"]),
@@ -241,15 +213,15 @@ def with_unit(value: float, unit: str) -> str:
     return f"{format_number(value)}%" if unit == "%" else f"{format_number(value)} {unit}"
 
 
-def _gap_unit(unit: str, words: Mapping[str, _Text]) -> str:
+def _gap_unit(unit: str, words: TextTable) -> str:
     """The unit of a gap between two values: percentages differ by percentage points."""
-    return _say(words, "finding.percentage_points") if unit == "%" else unit
+    return fill(words, "finding.percentage_points") if unit == "%" else unit
 
 
-def _gap_words(value: float, row: pd.Series, words: Mapping[str, _Text]) -> str:
+def _gap_words(value: float, row: pd.Series, words: TextTable) -> str:
     """A signed gap on the measure's scale as "0.7 points less" or "5.2 points more"."""
     text_id = "finding.gap_less" if value < 0 else "finding.gap_more"
-    return _say(words, text_id, gap=format_number(abs(value)), unit=row["unit"])
+    return fill(words, text_id, gap=format_number(abs(value)), unit=row["unit"])
 
 
 def better_words(row: pd.Series, *, data_dir: str | Path | None = None) -> str:
@@ -259,13 +231,13 @@ def better_words(row: pd.Series, *, data_dir: str | Path | None = None) -> str:
     better = str(row["better"])
     if str(row["kind"]) == "counts":
         # as its statement says: counts too small for a rate name no winner (e.g. SF021)
-        return _say(words, "finding.too_few")
+        return fill(words, "finding.too_few")
     if better == "unknown":
-        return _say(words, "finding.not_said")
+        return fill(words, "finding.not_said")
     if better == "neither":
-        return _say(words, "finding.neither")
+        return fill(words, "finding.neither")
     winner = str(row["intervention_label" if better == "intervention" else "comparator_label"])
-    return " ".join([_say(words, "finding.did_better", option=winner), *_chance_words(row, words)])
+    return " ".join([fill(words, "finding.did_better", option=winner), *_chance_words(row, words)])
 
 
 #: The text that says whether chance could explain a gap, per value of ``chance``.
@@ -276,10 +248,10 @@ _CHANCE_TEXTS = {
 }
 
 
-def _chance_words(row: pd.Series, words: Mapping[str, _Text]) -> list[str]:
+def _chance_words(row: pd.Series, words: TextTable) -> list[str]:
     """Whether chance could explain the gap, as a sentence (none where the data does not say)."""
     text_id = _CHANCE_TEXTS.get(str(row.get("chance")))
-    return [] if text_id is None else [_say(words, text_id)]
+    return [] if text_id is None else [fill(words, text_id)]
 
 
 def finding_statement(
@@ -299,7 +271,7 @@ def finding_statement(
     return _statement(row, _words(data_dir), brief=brief, certainty=certainty)
 
 
-def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certainty: bool) -> str:
+def _statement(row: pd.Series, words: TextTable, *, brief: bool, certainty: bool) -> str:
     kind = str(row["kind"])
     first, second = str(row["intervention_label"]), str(row["comparator_label"])
     measure, when = str(row["measure"]), str(row["timepoint"])
@@ -310,7 +282,7 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
     if kind == "single_group":
         figure = _figure(row, words)
         parts = [
-            _say(
+            fill(
                 words,
                 "finding.single_group",
                 option=first,
@@ -323,7 +295,7 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
         per = int(row["denominator"])
         a, b = float(row["intervention_per"]), float(row["comparator_per"])
         parts = [
-            _say(
+            fill(
                 words,
                 "finding.risk",
                 measure=opening,
@@ -338,12 +310,12 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
         ]
         if winner:
             by = format_number(abs(a - b))
-            parts.append(_say(words, "finding.risk_better", option=winner, gap=by, denominator=per))
+            parts.append(fill(words, "finding.risk_better", option=winner, gap=by, denominator=per))
         else:
-            parts.append(_say(words, "finding.same"))
+            parts.append(fill(words, "finding.same"))
         if present(row["effect"]) and present(row["low"]) and not brief:
             parts.append(
-                _say(
+                fill(
                     words,
                     "finding.risk_interval",
                     low=format_number(row["low"]),
@@ -353,7 +325,7 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
             )
     elif kind == "counts":
         parts = [
-            _say(
+            fill(
                 words,
                 "finding.counts",
                 measure=opening,
@@ -369,7 +341,7 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
     elif kind == "means":
         unit = str(row["unit"])
         parts = [
-            _say(
+            fill(
                 words,
                 "finding.means",
                 measure=opening,
@@ -382,7 +354,7 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
         ]
         gap = float(row["intervention_value"]) - float(row["comparator_value"])
         parts.append(
-            _say(
+            fill(
                 words,
                 "finding.means_better",
                 option=winner,
@@ -390,13 +362,13 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
                 unit=_gap_unit(unit, words),
             )
             if winner
-            else _say(words, "finding.same")
+            else fill(words, "finding.same")
         )
     else:  # difference
         effect = float(row["effect"])
         if better == "unknown":
             parts = [
-                _say(
+                fill(
                     words,
                     "finding.gap_unknown",
                     measure=opening,
@@ -414,13 +386,13 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
                 "second": second.lower(),
             }
             parts = [
-                _say(words, "finding.gap", option=winner.lower(), **arms)
+                fill(words, "finding.gap", option=winner.lower(), **arms)
                 if winner
-                else _say(words, "finding.gap_neither", **arms)
+                else fill(words, "finding.gap_neither", **arms)
             ]
         if present(row["low"]) and not brief:
             parts.append(
-                _say(
+                fill(
                     words,
                     "finding.gap_interval",
                     low=_gap_words(float(row["low"]), row, words),
@@ -432,7 +404,7 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
     if present(row["threshold"]) and not brief:
         within = row["threshold_kind"] == "within_patient"
         parts.append(
-            _say(
+            fill(
                 words,
                 "finding.threshold_within" if within else "finding.threshold_between",
                 threshold=format_number(row["threshold"]),
@@ -440,15 +412,15 @@ def _statement(row: pd.Series, words: Mapping[str, _Text], *, brief: bool, certa
             )
         )
     if str(row["design"]) not in DRAWABLE_DESIGNS:
-        parts.append(_say(words, "finding.cannot_show_cause"))
+        parts.append(fill(words, "finding.cannot_show_cause"))
     # counts too small for a rate name no winner; their note says what they show, so a brief
     # telling keeps it (a tile or the handout would otherwise end on the counts alone)
     if present(row["note"]) and str(row["note"]) and (not brief or kind == "counts"):
         parts.append(str(row["note"]))
     if certainty:
         level = str(row["certainty"])
-        sure = level.replace("_", " ") if brief else _say(words, f"certainty.{level}")
-        parts.append(_say(words, "certainty.how_sure", certainty=sure))
+        sure = level.replace("_", " ") if brief else fill(words, f"certainty.{level}")
+        parts.append(fill(words, "certainty.how_sure", certainty=sure))
     return " ".join(parts)
 
 
@@ -459,7 +431,7 @@ def _full_table(data_dir: str | None, stamp: Stamp) -> pd.DataFrame:
     comparisons = load_dataset("comparisons", data_dir=data_dir)
     definitions = load_dataset("outcome_definitions", data_dir=data_dir)
     labels = arm_labels(data_dir=data_dir)
-    words = _read_words(data_dir, stamp)
+    words = text_table(data_dir=data_dir)
     table = findings.merge(
         comparisons,
         on="comparison",

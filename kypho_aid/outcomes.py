@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from kypho_aid._values import choose_ids, display_value, present
+from kypho_aid._values import choose_ids, display_value, present, warn_deprecated
 from kypho_aid.compare import bibliography
 from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
@@ -84,9 +84,10 @@ def _design_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, str]:
 
 
 def __getattr__(name: str) -> dict[str, str]:
-    # DESIGN_WORDS: how each study design is named to patients, read from data/ui_text.csv
-    # (design.*) when asked for; kept for the notebooks and exercises that import it.
+    # DESIGN_WORDS, how each study design is named to patients, now read from
+    # data/ui_text.csv (design.*); the old name answers with a DeprecationWarning
     if name == "DESIGN_WORDS":
+        warn_deprecated("outcomes.DESIGN_WORDS", "design_words(), which reads data/ui_text.csv")
         return design_words()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -17,6 +17,7 @@ from typing import Final
 
 import pandas as pd
 
+from kypho_aid._values import warn_deprecated
 from kypho_aid.compare import bibliography
 from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.exceptions import KyphoAidError, UnknownOptionError
@@ -75,9 +76,10 @@ def _element_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, str]:
 
 
 def __getattr__(name: str) -> dict[str, str]:
-    # ELEMENT_WORDS: what each drawing element shows, read from data/ui_text.csv (element.*)
-    # when asked for; kept for the code and tests that import it.
+    # ELEMENT_WORDS, what each drawing element shows, now read from data/ui_text.csv
+    # (element.*); the old name answers with a DeprecationWarning
     if name == "ELEMENT_WORDS":
+        warn_deprecated("procedure.ELEMENT_WORDS", "element_words(), which reads data/ui_text.csv")
         return element_words()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

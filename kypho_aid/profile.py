@@ -12,13 +12,12 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
-from kypho_aid._values import display_value
+from kypho_aid._values import display_value, warn_deprecated
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.model import LIST_SEPARATOR, Problem
 
@@ -98,11 +97,9 @@ class ProfileField:
     def question(self) -> str:
         """Deprecated: what to find out about the field, now read from
         ``data/profile_questions.csv`` (:func:`kypho_aid.intake.field_questions`)."""
-        warnings.warn(
-            "ProfileField.question is deprecated; use kypho_aid.intake.field_questions(), "
-            "which reads data/profile_questions.csv",
-            DeprecationWarning,
-            stacklevel=2,
+        warn_deprecated(
+            "ProfileField.question",
+            "kypho_aid.intake.field_questions(), which reads data/profile_questions.csv",
         )
         # late: the data layer loads through the checks, which import this module
         from kypho_aid.datasets import load_dataset

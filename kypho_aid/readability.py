@@ -33,7 +33,7 @@ from kypho_aid._values import format_number
 from kypho_aid.candidacy import EXAMPLE_PROFILE, PatientProfile, screen, screening_sentences
 from kypho_aid.compare import compare
 from kypho_aid.datasets import describe_dataset, list_datasets, load_dataset, one_reading
-from kypho_aid.decision import RATING_LABELS, sure_result, values_table
+from kypho_aid.decision import rating_labels, sure_result, values_table
 from kypho_aid.export import overview_html, risk_view_html
 from kypho_aid.findings import summary_of_findings
 from kypho_aid.grading import (
@@ -284,7 +284,7 @@ def _risk_text(data_dir: str | Path | None) -> str:
 
 def _values_text(data_dir: str | Path | None) -> str:
 
-    return _join([*RATING_LABELS, *values_table(data_dir=data_dir)["facts"]])
+    return _join([*rating_labels(data_dir=data_dir), *values_table(data_dir=data_dir)["facts"]])
 
 
 def _ready_text(data_dir: str | Path | None) -> str:

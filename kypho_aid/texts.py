@@ -34,11 +34,13 @@ from kypho_aid.model import LIST_SEPARATOR
 
 __all__ = [
     "HANDOUT_SECTIONS",
+    "fill",
     "fill_names",
     "handout_items",
     "session_steps",
     "sham_answer",
     "sham_choices",
+    "text_table",
     "ui_text",
     "ui_texts",
 ]
@@ -47,8 +49,12 @@ __all__ = [
 HANDOUT_SECTIONS = ("attribute", "grid", "outcome", "question")
 
 
+#: Every text of ``ui_text.csv`` by id, with the names it fills.
+TextTable = Mapping[str, tuple[str, frozenset[str]]]
+
+
 @functools.lru_cache(maxsize=8)
-def _texts(data_dir: str | None, stamp: Stamp) -> Mapping[str, tuple[str, frozenset[str]]]:
+def _texts(data_dir: str | None, stamp: Stamp) -> TextTable:
     """Every text of ``ui_text.csv`` by id, with the names it fills; read once per version
     of the data (``stamp``), as the app asks for texts on every step it builds."""
     table = load_dataset("ui_text", data_dir=data_dir)
@@ -63,6 +69,33 @@ def _texts(data_dir: str | None, stamp: Stamp) -> Mapping[str, tuple[str, frozen
             for row in table.itertuples(index=False)
         }
     )
+
+
+def text_table(*, data_dir: str | Path | None = None) -> TextTable:
+    """Every text of ``ui_text.csv`` at this version of the data, for a caller that fills
+    many of them (a table of findings) and looks at the data folder once; fill them with
+    :func:`fill`."""
+    return _texts(*data_key(data_dir))
+
+
+def fill(texts: TextTable, text_id: str, /, **fills: object) -> str:
+    """The text ``text_id`` of ``texts`` (:func:`text_table`) with its fills put in, checked
+    as :func:`ui_text` checks them.
+
+    Examples
+    --------
+    >>> fill(text_table(), "sure.score", score=3)
+    'SURE score: 3 of 4.'
+    """
+    if text_id not in texts:
+        raise UnknownTextError(f"no text {text_id!r} in ui_text.csv; add a row for it")
+    text, expected = texts[text_id]
+    missing, unknown = expected - set(fills), set(fills) - expected
+    if missing or unknown:
+        parts = [f"needs {', '.join(sorted(missing))}" if missing else ""]
+        parts.append(f"does not use {', '.join(sorted(unknown))}" if unknown else "")
+        raise TextFillError(f"text {text_id!r} {' and '.join(p for p in parts if p)}")
+    return text.format_map({name: str(value) for name, value in fills.items()})
 
 
 def ui_text(text_id: str, /, *, data_dir: str | Path | None = None, **fills: object) -> str:
@@ -94,16 +127,7 @@ def ui_text(text_id: str, /, *, data_dir: str | Path | None = None, **fills: obj
     >>> ui_text("quiz.wrong", answer="Vertebroplasty")
     'Not quite: the answer is Vertebroplasty.'
     """
-    texts = _texts(*data_key(data_dir))
-    if text_id not in texts:
-        raise UnknownTextError(f"no text {text_id!r} in ui_text.csv; add a row for it")
-    text, expected = texts[text_id]
-    missing, unknown = expected - set(fills), set(fills) - expected
-    if missing or unknown:
-        parts = [f"needs {', '.join(sorted(missing))}" if missing else ""]
-        parts.append(f"does not use {', '.join(sorted(unknown))}" if unknown else "")
-        raise TextFillError(f"text {text_id!r} {' and '.join(p for p in parts if p)}")
-    return text.format_map({name: str(value) for name, value in fills.items()})
+    return fill(_texts(*data_key(data_dir)), text_id, **fills)
 
 
 def ui_texts(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kypho_aid
-from kypho_aid.decision import RATING_LABELS, InputError, check_answer, sure_result, values_table
+from kypho_aid.decision import InputError, check_answer, rating_labels, sure_result, values_table
 from kypho_aid.model import Option
 
 CONSIDERATIONS = kypho_aid.load_dataset("considerations")["consideration_id"].tolist()
@@ -16,7 +16,7 @@ def test_values_table_lines_up_every_option_for_every_consideration() -> None:
     assert len(table) == len(CONSIDERATIONS) * len(Option)
     assert (
         table.iloc[0]["consideration_id"] == "avoid_leakage"
-        and table.iloc[0]["rating_label"] == RATING_LABELS[4]
+        and table.iloc[0]["rating_label"] == rating_labels()[4]
     )
     assert list(table["option_id"][:3]) == [o.value for o in Option]
     assert (table["facts"].str.len() > 10).all()

@@ -39,7 +39,7 @@ from kypho_aid.candidacy import (
     ProfileField,
     screen,
 )
-from kypho_aid.decision import RATING_LABELS, InputError, check_answer, sure_result, values_table
+from kypho_aid.decision import InputError, check_answer, rating_labels, sure_result, values_table
 from kypho_aid.exceptions import (
     DataValidationError,
     KyphoAidError,
@@ -429,7 +429,7 @@ def test_values_table_shows_good_ratings_or_names_the_bad_one(ratings: object) -
     for row in table.itertuples(index=False):
         if row.consideration_id in rated:
             assert row.rating == rated[row.consideration_id]
-            assert row.rating_label == RATING_LABELS[rated[row.consideration_id]]
+            assert row.rating_label == rating_labels()[rated[row.consideration_id]]
         else:
             assert pd.isna(row.rating) and row.rating_label == "not rated"
 

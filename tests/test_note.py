@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import kypho_aid
-from kypho_aid.decision import RATING_LABELS, InputError
+from kypho_aid.decision import InputError, rating_labels
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import DRAWABLE_DESIGNS, lead_finding
 from kypho_aid.handout import MAX_NOTES_CHARS, clean_notes
@@ -91,9 +91,9 @@ def test_the_figures_are_the_librarys_with_their_certainty(note: str) -> None:
 
 
 def test_only_rated_priorities_are_listed_with_the_rating(note: str) -> None:
-    assert f"- Avoiding another break: 4 of 4, {RATING_LABELS[4]}" in note
-    assert f"- Quick pain relief: 2 of 4, {RATING_LABELS[2]}" in note
-    assert f"- Cost: 0 of 4, {RATING_LABELS[0]}" in note  # rated, even if it does not matter
+    assert f"- Avoiding another break: 4 of 4, {rating_labels()[4]}" in note
+    assert f"- Quick pain relief: 2 of 4, {rating_labels()[2]}" in note
+    assert f"- Cost: 0 of 4, {rating_labels()[0]}" in note  # rated, even if it does not matter
     assert "Bone height and posture" not in note and "not rated" not in note
     assert note.index("Avoiding another break") < note.index("Quick pain relief")
     assert "- None rated." in build_note(authored=WHEN)

@@ -24,8 +24,8 @@ from kypho_aid.plotting import (
 )
 from kypho_aid.procedure import (
     DRAWN_OPTIONS,
-    ELEMENT_WORDS,
     drawing_text,
+    element_words,
     first_step_with,
     procedure_steps,
     step_comparison_text,
@@ -42,7 +42,8 @@ def _rows() -> list[dict[str, str]]:
 
 
 ROWS = [r for r in _rows() if r["option_id"] in DRAWN_OPTIONS]
-ELEMENTS = set(ELEMENT_WORDS)
+ELEMENT_TEXT = element_words()
+ELEMENTS = set(ELEMENT_TEXT)
 
 
 pytestmark = pytest.mark.usefixtures("charts")
@@ -178,7 +179,7 @@ def test_the_drawing_text_names_every_element_shown() -> None:
         text = drawing_text(row["option_id"], int(row["step_number"]))
         assert f"step {row['step_number']} of" in text.alt
         for element in row["elements"].split(";"):
-            assert ELEMENT_WORDS[element] in text.long
+            assert ELEMENT_TEXT[element] in text.long
         assert row["description"] in text.long
     strip = drawing_text("vertebroplasty")
     count = sum(r["option_id"] == "vertebroplasty" for r in ROWS)
@@ -263,7 +264,7 @@ def test_the_step_comparison_draws_the_chosen_steps_in_order() -> None:
     ]
     text = step_comparison_text(chosen)
     assert "2 steps side by side" in text.alt
-    assert ELEMENT_WORDS["balloon"] in text.long and ELEMENT_WORDS["high_pressure"] in text.long
+    assert ELEMENT_TEXT["balloon"] in text.long and ELEMENT_TEXT["high_pressure"] in text.long
     with pytest.raises(KyphoAidError, match="at least one"):
         plot_step_comparison([])
 
@@ -277,10 +278,8 @@ def test_the_strip_takes_a_number_of_columns() -> None:
 
 
 def test_element_words_follow_a_data_copy(data_copy: Path) -> None:
-    from kypho_aid.procedure import element_words
-
-    assert element_words() == ELEMENT_WORDS
-    assert list(ELEMENT_WORDS)[:2] == ["vertebra", "fracture"]  # the bone first
+    assert element_words() == ELEMENT_TEXT
+    assert list(ELEMENT_TEXT)[:2] == ["vertebra", "fracture"]  # the bone first
     path = data_copy / "ui_text.csv"
     text = path.read_text(encoding="utf-8")
     text = text.replace("a hollow needle from the back", "a thin hollow needle from the back")

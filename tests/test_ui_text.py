@@ -4,6 +4,7 @@ items and the sham exercise's choices; their checks; and the deprecated constant
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import warnings
 from pathlib import Path
@@ -13,7 +14,15 @@ import pytest
 from markupsafe import escape
 
 import kypho_aid
-from kypho_aid import exercises, handout, readability
+from kypho_aid import (
+    decision,
+    exercises,
+    findings,
+    handout,
+    outcomes,
+    procedure,
+    readability,
+)
 from kypho_aid.exceptions import KyphoAidError, TextFillError, UnknownTextError, UnknownTopicError
 from kypho_aid.texts import (
     fill_names,
@@ -27,6 +36,8 @@ from kypho_aid.texts import (
 from .conftest import ROOT
 
 UI_TEXT = kypho_aid.load_dataset("ui_text")
+#: The module: the package's own name compare is the function of that name.
+compare = importlib.import_module("kypho_aid.compare")
 
 
 def _problems(folder: Path, name: str) -> list[str]:
@@ -192,6 +203,17 @@ def test_the_handout_shows_the_questions_from_data(data_copy: Path) -> None:
         (exercises, "SHAM_ANSWER", "sham_answer()", "b"),
         (handout, "TITLE", "ui_text('handout.title')", ui_text("handout.title")),
         (handout.document, "TITLE", "ui_text('handout.title')", ui_text("handout.title")),
+        (outcomes, "DESIGN_WORDS", "design_words()", outcomes.design_words()),
+        (procedure, "ELEMENT_WORDS", "element_words()", procedure.element_words()),
+        (findings, "CERTAINTY_WORDS", "certainty_words()", findings.certainty_words()),
+        (
+            findings,
+            "CANNOT_SHOW_CAUSE",
+            "ui_text('finding.cannot_show_cause')",
+            ui_text("finding.cannot_show_cause"),
+        ),
+        (decision, "RATING_LABELS", "rating_labels()", decision.rating_labels()),
+        (compare, "NOT_STATED", "ui_text('compare.not_stated')", ui_text("compare.not_stated")),
     ],
 )
 def test_old_constants_warn_and_name_their_replacement(
@@ -223,17 +245,30 @@ def test_unknown_names_still_raise_attribute_error() -> None:
 
 
 def test_the_old_names_are_no_longer_used_in_the_project() -> None:
-    old = re.compile(r"\b(HANDOUT_(ATTRIBUTES|OUTCOMES|QUESTIONS)|SHAM_(CHOICES|ANSWER))\b")
-    places = [*ROOT.glob("kypho_aid/*.py"), *ROOT.glob("notebooks/src/*.py"), ROOT / "README.md"]
+    old = re.compile(
+        r"\b(HANDOUT_(ATTRIBUTES|OUTCOMES|QUESTIONS)|SHAM_(CHOICES|ANSWER)|DESIGN_WORDS"
+        r"|ELEMENT_WORDS|CERTAINTY_WORDS|CANNOT_SHOW_CAUSE|RATING_LABELS|NOT_STATED)\b"
+    )
+    places = [*ROOT.glob("kypho_aid/**/*.py"), *ROOT.glob("notebooks/src/*.py")]
     places += [p for p in ROOT.glob("tests/*.py") if p.name != "test_ui_text.py"]
-    users = [
-        str(p.relative_to(ROOT))
-        for p in places
-        if any(
-            old.search(line) and "_DEPRECATED" not in line and '": ' not in line
-            for line in p.read_text(encoding="utf-8").splitlines()
-        )
-    ]
+    users = []
+    for path in places:
+        # a use is code that names the old constant (imports it, reads it), not the string
+        # its module's __getattr__ compares a name with, nor a comment
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            named = (
+                node.id
+                if isinstance(node, ast.Name)
+                else node.attr
+                if isinstance(node, ast.Attribute)
+                else node.name
+                if isinstance(node, ast.alias)
+                else None
+            )
+            if named is not None and old.fullmatch(named):
+                users.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}: {named}")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    users += [f"README.md: {found.group(0)}" for found in old.finditer(readme)]
     assert users == []
 
 
@@ -355,7 +390,8 @@ def test_a_hard_app_sentence_fails_the_gate(data_copy: Path) -> None:
 
 # --- no words people read in the rendering code --------------------------------------------
 
-#: The modules that build what a person sees; what they show comes from data/ (ui_text.csv).
+#: The modules that build what a person sees or reads (the facts told in words, the screens,
+#: the pictures, the exercises); what they show comes from data/ (ui_text.csv and the tables).
 _RENDERING = sorted(
     [
         *(ROOT / "kypho_aid").glob("export.py"),
@@ -365,6 +401,19 @@ _RENDERING = sorted(
         *(ROOT / "kypho_aid" / "note").glob("*.py"),
         *(ROOT / "kypho_aid" / "plotting").glob("*.py"),
         *(ROOT / "kypho_aid" / "exercises").glob("*.py"),
+        *(
+            ROOT / "kypho_aid" / f"{name}.py"
+            for name in (
+                "findings",
+                "outcomes",
+                "procedure",
+                "decision",
+                "compare",
+                "candidacy",
+                "intake",
+                "profile",
+            )
+        ),
     ]
 )
 
@@ -388,6 +437,22 @@ _ALLOWED_PHRASES = {
     ("fhir", "in the group "): "the same",
     ("templating", '{} <span class="kypho-aid-cite">[{}</span>'): "the cite-mark filter's "
     "markup: a tag and its class, no words",
+    ("decision", "consideration to rating"): "what a wrong argument should have been, for the "
+    "programmer who passed it (InputError)",
+    ("decision", "trade-off to answer"): "the same",
+    ("decision", "S, U, R, E to yes or no"): "the same",
+    ("decision", "a SURE item"): "the same",
+    ("compare", "^([A-Za-z][\\w'’ -]*?) [A-Z]{1,3}(?: et al\\.?)?$"): "a regular expression "
+    "that finds an author's name in a source's authors",
+    ("compare", "et al"): "the citation convention the short citation searches for",
+    ("compare", " et al."): "and adds, as every reference list does",
+    ("intake", "out of 10"): "words a person may type after a pain score, read, not shown",
+    ("profile", "True or False"): "the allowed values in a ProfileError, which names the field "
+    "by its id for the programmer who passed it",
+    ("profile", "one of "): "the same",
+    ("profile", " must be "): "the same",
+    ("profile", "a number of weeks from "): "the same",
+    ("profile", "a whole number from "): "the same",
 }
 
 
@@ -405,7 +470,10 @@ def _phrases(source: str) -> list[tuple[int, str]]:
             and isinstance(body[0].value, ast.Constant)
         ):
             skip.add(id(body[0].value))
-        called = isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "warn"
+        called = isinstance(node, ast.Call) and (
+            getattr(node.func, "attr", None) == "warn"
+            or getattr(node.func, "id", None) == "warn_deprecated"
+        )
         if isinstance(node, ast.Raise) or called:
             skip.update(id(inner) for inner in ast.walk(node))
     return [

@@ -33,9 +33,9 @@ Not yet: no answer yet. ...
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 
+from kypho_aid._values import warn_deprecated
 from kypho_aid.exercises._common import DIFFERENCE_TOLERANCE, Feedback, Question, lead_risk_finding
 from kypho_aid.exercises.certainty import certainty_question, check_certainty
 from kypho_aid.exercises.comparison import check_comparison, comparison_question
@@ -76,9 +76,5 @@ def __getattr__(name: str) -> object:
     if name not in _DEPRECATED:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     replacement, read = _DEPRECATED[name]
-    warnings.warn(
-        f"exercises.{name} is deprecated; use {replacement}(), which reads data/sham_choices.csv",
-        DeprecationWarning,
-        stacklevel=2,
-    )
+    warn_deprecated(f"exercises.{name}", f"{replacement}(), which reads data/sham_choices.csv")
     return read()

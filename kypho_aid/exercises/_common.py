@@ -18,9 +18,8 @@ import pandas as pd
 from kypho_aid._values import display_value, present, shorten
 from kypho_aid.exceptions import UnknownTopicError
 from kypho_aid.findings import (
-    CANNOT_SHOW_CAUSE,
-    CERTAINTY_WORDS,
     DRAWABLE_DESIGNS,
+    certainty_words,
     format_number,
     summary_of_findings,
 )
@@ -276,11 +275,13 @@ def _design(row: pd.Series, data_dir: str | Path | None) -> str:
     design = design_words(data_dir=data_dir)[str(row["design"])]
     if str(row["design"]) in DRAWABLE_DESIGNS:
         return _say("design", data_dir, design=design)
-    return _say("design_not_cause", data_dir, design=design, caveat=CANNOT_SHOW_CAUSE)
+    caveat = ui_text("finding.cannot_show_cause", data_dir=data_dir)
+    return _say("design_not_cause", data_dir, design=design, caveat=caveat)
 
 
 def _sure(row: pd.Series, data_dir: str | Path | None) -> str:
-    return _say("sure", data_dir, certainty=CERTAINTY_WORDS[str(row["certainty"])])
+    certainty = certainty_words(data_dir=data_dir)[str(row["certainty"])]
+    return _say("sure", data_dir, certainty=certainty)
 
 
 def _unpack_pair(

@@ -25,7 +25,7 @@ from kypho_aid.exercises._common import (
     _unpack_pair,
 )
 from kypho_aid.findings import (
-    CERTAINTY_WORDS,
+    certainty_words,
     expected_certainty,
     lead_finding,
 )
@@ -268,7 +268,7 @@ def check_certainty(
         _say(
             "certainty_right",
             data_dir,
-            certainty=CERTAINTY_WORDS[truth],
+            certainty=certainty_words(data_dir=data_dir)[truth],
             finding=this,
             design=design,
             steps=steps,

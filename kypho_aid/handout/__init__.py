@@ -24,8 +24,7 @@ Three modules: ``inputs`` (the answers checked, every text made safe to print), 
 
 from __future__ import annotations
 
-import warnings
-
+from kypho_aid._values import warn_deprecated
 from kypho_aid.handout.document import build_handout, deprecated_title
 from kypho_aid.handout.inputs import MAX_NOTES_CHARS, UNSURE, clean_notes
 from kypho_aid.handout.output import (
@@ -67,10 +66,7 @@ def __getattr__(name: str) -> tuple[str, ...] | str:
     section = _DEPRECATED_ITEMS.get(name)
     if section is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(
-        f"handout.{name} is deprecated; use handout_items({section!r}), which reads "
-        "data/handout_items.csv",
-        DeprecationWarning,
-        stacklevel=2,
+    warn_deprecated(
+        f"handout.{name}", f"handout_items({section!r}), which reads data/handout_items.csv"
     )
     return handout_items(section)

@@ -4,7 +4,6 @@ person's answers, then written by ``templates/handout.html.j2`` (which escapes t
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +12,9 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from kypho_aid._values import present
+from kypho_aid._values import present, warn_deprecated
 from kypho_aid.candidacy import STATUSES
 from kypho_aid.compare import (
-    NOT_STATED,
     SourceNumbering,
     bibliography,
     compare,
@@ -24,7 +22,7 @@ from kypho_aid.compare import (
     short_citation,
 )
 from kypho_aid.datasets import content_info, load_dataset, one_reading, option_labels
-from kypho_aid.decision import RATING_LABELS, rated_rows, sure_result, values_table
+from kypho_aid.decision import rated_rows, rating_labels, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
 from kypho_aid.findings import lead_finding
 from kypho_aid.handout.inputs import (
@@ -147,13 +145,14 @@ def _options_section(
         for r in facts.itertuples(index=False)
     }
     options = list(labels)
+    not_stated = ui_text("compare.not_stated", data_dir=data_dir)
     rows = []
     for attribute in shown:
         if attribute not in table.attribute_labels:
             continue
         cells = []
         for option in options:
-            value, source_ids = first.get((attribute, option), (NOT_STATED, None))
+            value, source_ids = first.get((attribute, option), (not_stated, None))
             cells.append((_plain(_no_web(value)), sources.mark(source_ids)))
         rows.append((_plain(table.attribute_labels[attribute]), cells))
     # harms beside benefits: option-grid rows (such as the main risks), each option's short answer
@@ -169,7 +168,7 @@ def _options_section(
                 sources.mark(LIST_SEPARATOR.join(by_option[o]["source_ids"])),
             )
             if o in by_option
-            else (NOT_STATED, sources.mark(None))
+            else (not_stated, sources.mark(None))
             for o in options
         ]
         rows.append((_plain(str(rows_of[0]["question"])), cells))
@@ -211,8 +210,9 @@ def _values_section(
     by_rating: dict[int, list[str]] = {}
     for rating, label in zip(rated["rating"].tolist(), rated["label"].tolist(), strict=True):
         by_rating.setdefault(int(rating), []).append(_plain(label))
+    labels = rating_labels(data_dir=data_dir)
     groups = [
-        (_plain(RATING_LABELS[rating].capitalize()), by_rating[rating])
+        (_plain(labels[rating].capitalize()), by_rating[rating])
         for rating in sorted(by_rating, reverse=True)
     ]
     skipped = int(table["consideration_id"].nunique()) - len(rated)
@@ -444,10 +444,8 @@ def build_handout(
 def deprecated_title() -> str:
     """The old constant ``TITLE`` (of this module and of :mod:`kypho_aid.handout`), with a
     DeprecationWarning at the line that asked for it; the title is ui_text("handout.title")."""
-    warnings.warn(
-        "handout.TITLE is deprecated; use ui_text('handout.title'), which reads data/ui_text.csv",
-        DeprecationWarning,
-        stacklevel=3,  # past this function and the module's __getattr__
+    warn_deprecated(
+        "handout.TITLE", "ui_text('handout.title'), which reads data/ui_text.csv", depth=2
     )
     return ui_text("handout.title")
 

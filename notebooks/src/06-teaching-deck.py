@@ -40,7 +40,7 @@ from IPython.display import Markdown
 
 import kypho_aid
 from kypho_aid import style
-from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.outcomes import design_words
 from kypho_aid.plotting import (
     plot_outcome_comparison,
     plot_procedure_strip,
@@ -191,7 +191,7 @@ print(kypho_aid.comparison_text(pain))
 # %%
 later = kypho_aid.summary_of_findings(["pain_relief_early", "pain_relief_later"])
 later = later[later["design"] != "sham_controlled_rct"]
-later = later.assign(evidence=later["design"].astype(str).map(DESIGN_WORDS))
+later = later.assign(evidence=later["design"].astype(str).map(design_words()))
 later.set_index("comparison_label")[["figure", "timepoint", "evidence", "certainty"]].rename_axis(
     None
 )
@@ -243,9 +243,8 @@ bullets(care_risks["risk"])
 # %%
 design = kypho_aid.summary_of_findings(["pain_relief_early", "pain_relief_later"])
 kinds = design.groupby("comparison_label", observed=True, sort=False)["design"].unique()
-bullets(
-    f"**{label}:** " + "; ".join(DESIGN_WORDS[d] for d in found) for label, found in kinds.items()
-)
+named = design_words()
+bullets(f"**{label}:** " + "; ".join(named[d] for d in found) for label, found in kinds.items())
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How certain: the benefits

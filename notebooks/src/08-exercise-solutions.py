@@ -35,7 +35,7 @@ import pandas as pd
 import kypho_aid
 from kypho_aid import exercises
 from kypho_aid.findings import expected_certainty, summary_of_findings
-from kypho_aid.outcomes import DESIGN_WORDS
+from kypho_aid.outcomes import design_words
 
 # %% [markdown]
 # ## A difference out of 100
@@ -108,9 +108,10 @@ print(sham)
 # as the aid words them:
 
 # %%
+named = design_words()
 for finding_id in sham.ids:
     design = str(findings.loc[finding_id, "design"])
-    print(f"{finding_id}, {findings.loc[finding_id, 'comparison_label']}: {DESIGN_WORDS[design]}")
+    print(f"{finding_id}, {findings.loc[finding_id, 'comparison_label']}: {named[design]}")
 
 # %% [markdown]
 # Only in the first do people not know which procedure they had, so choice b is the reason.
