@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from kypho_aid.compare import ComparisonTable, SourceNumbering, bibliography, short_citation
 from kypho_aid.datasets import content_info, load_dataset
-from kypho_aid.findings import better_words
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import RiskView, Tile, design_words
 from kypho_aid.procedure import StepView
@@ -25,6 +24,7 @@ from kypho_aid.style import (
 from kypho_aid.templating import render
 from kypho_aid.texts import ui_text, ui_texts
 from kypho_aid.validation import GRADE_LEVELS
+from kypho_aid.wording import better_words
 
 __all__ = [
     "about_html",

@@ -38,6 +38,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "facts": frozenset(
         {
             "findings",
+            "wording",
             "compare",
             "outcomes",
             "candidacy",

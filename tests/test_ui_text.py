@@ -405,6 +405,7 @@ _RENDERING = sorted(
             ROOT / "kypho_aid" / f"{name}.py"
             for name in (
                 "findings",
+                "wording",
                 "outcomes",
                 "procedure",
                 "decision",

@@ -17,15 +17,11 @@ import pandas as pd
 
 from kypho_aid._values import display_value, present, shorten
 from kypho_aid.exceptions import UnknownTopicError
-from kypho_aid.findings import (
-    DRAWABLE_DESIGNS,
-    certainty_words,
-    format_number,
-    summary_of_findings,
-)
+from kypho_aid.findings import format_number, summary_of_findings
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import design_words
 from kypho_aid.texts import ui_text
+from kypho_aid.wording import DRAWABLE_DESIGNS, certainty_words
 
 #: How far a difference may be from the exact one and still count: rounding, not a new figure.
 DIFFERENCE_TOLERANCE = 0.5

@@ -24,13 +24,10 @@ from kypho_aid.exercises._common import (
     _sources_of,
     _unpack_pair,
 )
-from kypho_aid.findings import (
-    certainty_words,
-    expected_certainty,
-    lead_finding,
-)
+from kypho_aid.findings import expected_certainty, lead_finding
 from kypho_aid.model import LIST_SEPARATOR
 from kypho_aid.outcomes import design_words
+from kypho_aid.wording import certainty_words
 
 # --- e: how sure we can be about a finding, and why -------------------------------------
 

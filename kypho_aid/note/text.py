@@ -19,11 +19,12 @@ import pandas as pd
 from kypho_aid.datasets import load_dataset
 from kypho_aid.decision import rated_rows, sure_result, values_table
 from kypho_aid.exceptions import KyphoAidError
-from kypho_aid.findings import DRAWABLE_DESIGNS, lead_finding
+from kypho_aid.findings import lead_finding
 from kypho_aid.handout.inputs import UNSURE, clean_notes
 from kypho_aid.note.inputs import SessionAnswers, session_context
 from kypho_aid.templating import TEXT_WIDTH, render_text
 from kypho_aid.texts import handout_items, ui_text
+from kypho_aid.wording import DRAWABLE_DESIGNS
 
 __all__ = ["build_note"]
 
