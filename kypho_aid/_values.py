@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import string
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
 __all__ = [
     "choose_ids",
+    "deprecated_names",
     "display_value",
     "fill_names",
     "format_number",
@@ -153,8 +154,37 @@ def fill_names(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def warn_deprecated(old: str, new: str, *, depth: int = 1) -> None:
+def warn_deprecated(old: str, new: str) -> None:
     """Warn that ``old`` is deprecated and ``new`` replaces it, at the line that asked for
-    ``old``: ``depth`` frames above the function that calls this (a module's ``__getattr__``
-    is one; a helper that ``__getattr__`` calls is two)."""
-    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=2 + depth)
+    ``old``: the caller of the function (a property, a module ``__getattr__``) that calls this."""
+    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)
+
+
+def deprecated_names(
+    module: str, old: Mapping[str, tuple[str, Callable[[], object]]]
+) -> Callable[[str], object]:
+    """A module ``__getattr__`` for names that moved: each old name answers with what its
+    reader returns and a DeprecationWarning naming what replaced it.
+
+    ``old`` maps each old name to (its replacement in words, a function that reads its value).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> getter = deprecated_names("kypho_aid.demo", {"OLD": ("new(), which reads data/", list)})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     value = getter("OLD")
+    >>> value, str(caught[0].message)
+    ([], 'demo.OLD is deprecated; use new(), which reads data/')
+    """
+    short = module.removeprefix("kypho_aid.")
+
+    def answer(name: str) -> object:
+        if name not in old:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        replacement, read = old[name]
+        warn_deprecated(f"{short}.{name}", replacement)
+        return read()
+
+    return answer

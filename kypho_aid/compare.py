@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from kypho_aid._values import display_value, present, warn_deprecated
+from kypho_aid._values import deprecated_names, display_value, present
 from kypho_aid.datasets import content_info, load_dataset
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
 from kypho_aid.model import LIST_SEPARATOR, ContentInfo
@@ -29,14 +29,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
-    # NOT_STATED, now read from data/ui_text.csv, answers with a DeprecationWarning
-    if name == "NOT_STATED":
-        warn_deprecated(
-            "compare.NOT_STATED", "ui_text('compare.not_stated'), which reads data/ui_text.csv"
+# the old constant, now read from data/ui_text.csv, answers with a DeprecationWarning
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "NOT_STATED": (
+            "ui_text('compare.not_stated'), which reads data/ui_text.csv",
+            lambda: ui_text("compare.not_stated"),
         )
-        return ui_text("compare.not_stated")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    },
+)
 
 
 def format_citation(source: Mapping[str, Any], *, data_dir: str | Path | None = None) -> str:

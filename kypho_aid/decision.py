@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid._values import display_value, warn_deprecated
+from kypho_aid._values import deprecated_names, display_value
 from kypho_aid.compare import compare
 from kypho_aid.datasets import Stamp, data_key, load_dataset
 from kypho_aid.exceptions import KyphoAidError
@@ -55,12 +55,10 @@ def rating_labels(*, data_dir: str | Path | None = None) -> tuple[str, ...]:
     return tuple(ui_texts("importance", _RATINGS, data_dir=data_dir).values())
 
 
-def __getattr__(name: str) -> tuple[str, ...]:
-    # RATING_LABELS, now read from data/ui_text.csv, answers with a DeprecationWarning
-    if name == "RATING_LABELS":
-        warn_deprecated("decision.RATING_LABELS", "rating_labels(), which reads data/ui_text.csv")
-        return rating_labels()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the old constant, now read from data/ui_text.csv, answers with a DeprecationWarning
+__getattr__ = deprecated_names(
+    __name__, {"RATING_LABELS": ("rating_labels(), which reads data/ui_text.csv", rating_labels)}
+)
 
 
 #: The five points of a trade-off's scale, left to right, and the ratings (0 to 4) each gives

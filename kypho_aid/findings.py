@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kypho_aid._values import choose_ids, format_number, warn_deprecated
+from kypho_aid._values import choose_ids, deprecated_names, format_number
 from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownTopicError
 from kypho_aid.texts import text_table, ui_text
@@ -56,20 +56,17 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    # the old constants, now read from data/ui_text.csv, answer with a DeprecationWarning
-    if name == "CANNOT_SHOW_CAUSE":
-        warn_deprecated(
-            "findings.CANNOT_SHOW_CAUSE",
+# the old constants, now read from data/ui_text.csv, answer with a DeprecationWarning
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "CANNOT_SHOW_CAUSE": (
             "ui_text('finding.cannot_show_cause'), which reads data/ui_text.csv",
-        )
-        return ui_text("finding.cannot_show_cause")
-    if name == "CERTAINTY_WORDS":
-        warn_deprecated(
-            "findings.CERTAINTY_WORDS", "certainty_words(), which reads data/ui_text.csv"
-        )
-        return certainty_words()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            lambda: ui_text("finding.cannot_show_cause"),
+        ),
+        "CERTAINTY_WORDS": ("certainty_words(), which reads data/ui_text.csv", certainty_words),
+    },
+)
 
 
 def expected_certainty(design: str, downgrades: int) -> str:

@@ -10,15 +10,14 @@ comparison. Observational figures are told in words, never drawn. Nothing here m
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import NamedTuple
 
 import pandas as pd
 
-from kypho_aid._values import choose_ids, display_value, present, warn_deprecated
+from kypho_aid._values import choose_ids, deprecated_names, display_value, present
 from kypho_aid.compare import bibliography
 from kypho_aid.datasets import Stamp, data_key, load_dataset, option_labels
 from kypho_aid.exceptions import UnknownOptionError, UnknownTopicError
@@ -73,23 +72,13 @@ _DESIGNS = (
 def design_words(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """How each study design is named to patients (``design.*`` in ``ui_text.csv``), by
     design: sham-controlled and unblinded trials differ."""
-    return dict(_design_words(*data_key(data_dir)))
+    return ui_texts("design", _DESIGNS, data_dir=data_dir)
 
 
-@functools.lru_cache(maxsize=8)
-def _design_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, str]:
-    """:func:`design_words`, looked up once per version of the data (``stamp``): tables name
-    the design of every row."""
-    return MappingProxyType(ui_texts("design", _DESIGNS, data_dir=data_dir))
-
-
-def __getattr__(name: str) -> dict[str, str]:
-    # DESIGN_WORDS, how each study design is named to patients, now read from
-    # data/ui_text.csv (design.*); the old name answers with a DeprecationWarning
-    if name == "DESIGN_WORDS":
-        warn_deprecated("outcomes.DESIGN_WORDS", "design_words(), which reads data/ui_text.csv")
-        return design_words()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the old constant, now read from data/ui_text.csv (design.*), answers with a DeprecationWarning
+__getattr__ = deprecated_names(
+    __name__, {"DESIGN_WORDS": ("design_words(), which reads data/ui_text.csv", design_words)}
+)
 
 
 def _template(text_id: str, names: Iterable[str], data_dir: str | Path | None) -> str:

@@ -8,18 +8,16 @@ else; :func:`drawing_text` says in words what each drawing shows.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Final
 
 import pandas as pd
 
-from kypho_aid._values import warn_deprecated
+from kypho_aid._values import deprecated_names
 from kypho_aid.compare import bibliography
-from kypho_aid.datasets import Stamp, data_key, load_dataset
+from kypho_aid.datasets import load_dataset
 from kypho_aid.exceptions import KyphoAidError, UnknownOptionError
 from kypho_aid.outcomes import ChartText, _template
 from kypho_aid.texts import ui_text, ui_texts
@@ -65,23 +63,13 @@ _ELEMENTS: Final = (
 def element_words(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """What each drawing element shows, in plain words (``element.*`` in ``ui_text.csv``),
     in the order a description names them: the alt texts of the drawings are built from them."""
-    return dict(_element_words(*data_key(data_dir)))
+    return ui_texts("element", _ELEMENTS, data_dir=data_dir)
 
 
-@functools.lru_cache(maxsize=8)
-def _element_words(data_dir: str | None, stamp: Stamp) -> Mapping[str, str]:
-    """:func:`element_words`, looked up once per version of the data (``stamp``): every
-    drawing's text names its elements."""
-    return MappingProxyType(ui_texts("element", _ELEMENTS, data_dir=data_dir))
-
-
-def __getattr__(name: str) -> dict[str, str]:
-    # ELEMENT_WORDS, what each drawing element shows, now read from data/ui_text.csv
-    # (element.*); the old name answers with a DeprecationWarning
-    if name == "ELEMENT_WORDS":
-        warn_deprecated("procedure.ELEMENT_WORDS", "element_words(), which reads data/ui_text.csv")
-        return element_words()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the old constant, now read from data/ui_text.csv (element.*), answers with a DeprecationWarning
+__getattr__ = deprecated_names(
+    __name__, {"ELEMENT_WORDS": ("element_words(), which reads data/ui_text.csv", element_words)}
+)
 
 
 def procedure_steps(option: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -174,7 +162,7 @@ def _shows(elements: tuple[str, ...] | set[str], words: Mapping[str, str]) -> st
 
 def _shared_then_own(panels: list[tuple[str, tuple[str, ...]]], data_dir: str | Path | None) -> str:
     """Describe side-by-side drawings: what every panel shows once, then what each adds."""
-    words = _element_words(*data_key(data_dir))
+    words = element_words(data_dir=data_dir)
     shared = set.intersection(*(set(elements) for _, elements in panels))
     parts = (
         [ui_text("alt.every_drawing", data_dir=data_dir, shows=_shows(shared, words))]
@@ -200,7 +188,7 @@ def _step_text(steps: pd.DataFrame, row: pd.Series, data_dir: str | Path | None)
         option=steps.attrs["option_label"].lower(),
         label=row["label"].lower(),
     )
-    shows = _shows(row["elements"], _element_words(*data_key(data_dir)))
+    shows = _shows(row["elements"], element_words(data_dir=data_dir))
     long = ui_text(
         "alt.step_drawing_long", data_dir=data_dir, shows=shows, description=row["description"]
     )
@@ -256,7 +244,7 @@ class StepView:
     @property
     def shows(self) -> str:
         """What the drawing shows, in words."""
-        return _shows(self.elements, _element_words(*data_key(self.data_dir)))
+        return _shows(self.elements, element_words(data_dir=self.data_dir))
 
     @property
     def html(self) -> str:

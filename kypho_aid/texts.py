@@ -136,12 +136,12 @@ def ui_texts(
     """The texts ``prefix.name`` of ``ui_text.csv`` by ``name``: a template's or a picture's
     fixed words, looked up once. Without ``names``, every text of ``prefix`` that has no
     fills (``ui_texts("drawing")``: the labels drawn in the procedure pictures)."""
+    texts = _texts(*data_key(data_dir))  # one look at the data folder for the whole group
     if names is None:
         start = f"{prefix}."
-        texts = _texts(*data_key(data_dir))
         names = [k.removeprefix(start) for k, (_, fills) in texts.items() if k.startswith(start)]
         names = [name for name in names if not texts[start + name][1]]
-    return {name: ui_text(f"{prefix}.{name}", data_dir=data_dir) for name in names}
+    return {name: fill(texts, f"{prefix}.{name}") for name in names}
 
 
 def session_steps(*, data_dir: str | Path | None = None) -> tuple[str, ...]:

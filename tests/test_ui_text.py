@@ -473,7 +473,7 @@ def _phrases(source: str) -> list[tuple[int, str]]:
             skip.add(id(body[0].value))
         called = isinstance(node, ast.Call) and (
             getattr(node.func, "attr", None) == "warn"
-            or getattr(node.func, "id", None) == "warn_deprecated"
+            or getattr(node.func, "id", None) in {"warn_deprecated", "deprecated_names"}
         )
         if isinstance(node, ast.Raise) or called:
             skip.update(id(inner) for inner in ast.walk(node))

@@ -33,9 +33,7 @@ Not yet: no answer yet. ...
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
-from kypho_aid._values import warn_deprecated
+from kypho_aid._values import deprecated_names
 from kypho_aid.exercises._common import DIFFERENCE_TOLERANCE, Feedback, Question, lead_risk_finding
 from kypho_aid.exercises.certainty import certainty_question, check_certainty
 from kypho_aid.exercises.comparison import check_comparison, comparison_question
@@ -66,15 +64,10 @@ __all__ = [
 # The sham exercise's choices live in data/sham_choices.csv: see
 # :func:`kypho_aid.texts.sham_choices` and :func:`kypho_aid.texts.sham_answer`. The old
 # constants still work with a DeprecationWarning.
-_DEPRECATED: Mapping[str, tuple[str, Callable[[], object]]] = {
-    "SHAM_CHOICES": ("sham_choices", sham_choices),
-    "SHAM_ANSWER": ("sham_answer", sham_answer),
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _DEPRECATED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    replacement, read = _DEPRECATED[name]
-    warn_deprecated(f"exercises.{name}", f"{replacement}(), which reads data/sham_choices.csv")
-    return read()
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "SHAM_CHOICES": ("sham_choices(), which reads data/sham_choices.csv", sham_choices),
+        "SHAM_ANSWER": ("sham_answer(), which reads data/sham_choices.csv", sham_answer),
+    },
+)

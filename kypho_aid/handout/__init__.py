@@ -24,8 +24,10 @@ Three modules: ``inputs`` (the answers checked, every text made safe to print), 
 
 from __future__ import annotations
 
-from kypho_aid._values import warn_deprecated
-from kypho_aid.handout.document import build_handout, deprecated_title
+import functools
+
+from kypho_aid._values import deprecated_names
+from kypho_aid.handout.document import build_handout
 from kypho_aid.handout.inputs import MAX_NOTES_CHARS, UNSURE, clean_notes
 from kypho_aid.handout.output import (
     CHROMIUM_ARGS,
@@ -34,7 +36,7 @@ from kypho_aid.handout.output import (
     handout_pdf,
     write_handout,
 )
-from kypho_aid.texts import handout_items
+from kypho_aid.texts import handout_items, ui_text
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -60,13 +62,19 @@ _DEPRECATED_ITEMS = {
 }
 
 
-def __getattr__(name: str) -> tuple[str, ...] | str:
-    if name == "TITLE":
-        return deprecated_title()
-    section = _DEPRECATED_ITEMS.get(name)
-    if section is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warn_deprecated(
-        f"handout.{name}", f"handout_items({section!r}), which reads data/handout_items.csv"
-    )
-    return handout_items(section)
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "TITLE": (
+            "ui_text('handout.title'), which reads data/ui_text.csv",
+            lambda: ui_text("handout.title"),
+        ),
+        **{
+            name: (
+                f"handout_items({section!r}), which reads data/handout_items.csv",
+                functools.partial(handout_items, section),
+            )
+            for name, section in _DEPRECATED_ITEMS.items()
+        },
+    },
+)

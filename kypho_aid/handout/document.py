@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from kypho_aid._values import present, warn_deprecated
+from kypho_aid._values import deprecated_names, present
 from kypho_aid.candidacy import STATUSES
 from kypho_aid.compare import (
     SourceNumbering,
@@ -441,16 +441,13 @@ def build_handout(
     return document
 
 
-def deprecated_title() -> str:
-    """The old constant ``TITLE`` (of this module and of :mod:`kypho_aid.handout`), with a
-    DeprecationWarning at the line that asked for it; the title is ui_text("handout.title")."""
-    warn_deprecated(
-        "handout.TITLE", "ui_text('handout.title'), which reads data/ui_text.csv", depth=2
-    )
-    return ui_text("handout.title")
-
-
-def __getattr__(name: str) -> str:
-    if name != "TITLE":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return deprecated_title()
+# the old constant, now read from data/ui_text.csv, answers with a DeprecationWarning
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "TITLE": (
+            "ui_text('handout.title'), which reads data/ui_text.csv",
+            lambda: ui_text("handout.title"),
+        )
+    },
+)
