@@ -93,10 +93,12 @@ class ChartText:
 
     alt: str
     long: str
+    #: The knowledge-base folder of the labels ``str()`` puts before each text.
+    data_dir: str | Path | None = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         """Both texts, labelled, as a notebook prints them beside the chart."""
-        return ui_text("alt.chart_text", alt=self.alt, long=self.long)
+        return ui_text("alt.chart_text", alt=self.alt, long=self.long, data_dir=self.data_dir)
 
 
 def icon_array_text(
@@ -133,7 +135,7 @@ def icon_array_text(
         measure=row["measure"],
         study=row["study"],
     )
-    return ChartText(alt, long)
+    return ChartText(alt, long, data_dir)
 
 
 def comparison_text(findings: pd.DataFrame, *, data_dir: str | Path | None = None) -> ChartText:
@@ -153,7 +155,7 @@ def comparison_text(findings: pd.DataFrame, *, data_dir: str | Path | None = Non
             comparator_value=format_number(first["comparator_value"]),
             unit=first["unit"],
         )
-        return ChartText(alt, str(first["statement"]))
+        return ChartText(alt, str(first["statement"]), data_dir)
     mark = _template("alt.gap_mark", ("study", "timepoint", "figure"), data_dir)
     marks = "; ".join(
         mark.format(study=row.study, timepoint=row.timepoint, figure=row.figure)
@@ -168,7 +170,7 @@ def comparison_text(findings: pd.DataFrame, *, data_dir: str | Path | None = Non
         intervention=str(first["intervention_label"]).lower(),
         comparator=str(first["comparator_label"]).lower(),
     )
-    return ChartText(alt, " ".join(str(s) for s in findings["statement"]))
+    return ChartText(alt, " ".join(str(s) for s in findings["statement"]), data_dir)
 
 
 def timeline_text(items: pd.DataFrame, *, data_dir: str | Path | None = None) -> ChartText:
@@ -191,7 +193,7 @@ def timeline_text(items: pd.DataFrame, *, data_dir: str | Path | None = None) ->
             words[when].format(span=span, unit=row["time_unit"], statement=row["statement"])
         )
     alt = ui_text("alt.timeline", data_dir=data_dir, count=len(steps))
-    return ChartText(alt, " ".join(f"{s}" for s in steps))
+    return ChartText(alt, " ".join(f"{s}" for s in steps), data_dir)
 
 
 #: The three ways the risk explorer can show an outcome.

@@ -192,7 +192,7 @@ def _step_text(steps: pd.DataFrame, row: pd.Series, data_dir: str | Path | None)
     long = ui_text(
         "alt.step_drawing_long", data_dir=data_dir, shows=shows, description=row["description"]
     )
-    return ChartText(alt, long)
+    return ChartText(alt, long, data_dir)
 
 
 def drawing_text(
@@ -222,7 +222,7 @@ def drawing_text(
             steps["step_number"], steps["label"], steps["elements"], strict=True
         )
     ]
-    return ChartText(alt, _shared_then_own(panels, data_dir))
+    return ChartText(alt, _shared_then_own(panels, data_dir), data_dir)
 
 
 @dataclass(frozen=True)
@@ -288,4 +288,4 @@ def step_comparison_text(
     alt = ui_text("alt.compare_steps", data_dir=data_dir, count=len(views), steps=names)
     heading = _template("alt.compare_panel", ("option", "step"), data_dir)
     panels = [(heading.format(option=v.option_label, step=v.step), v.elements) for v in views]
-    return ChartText(alt, _shared_then_own(panels, data_dir))
+    return ChartText(alt, _shared_then_own(panels, data_dir), data_dir)

@@ -331,6 +331,16 @@ def test_difference_follows_the_data(data_copy: Path) -> None:
     assert not exercises.check_difference(a - b - 5, data_dir=data_copy).correct
 
 
+def test_a_mark_prints_its_words_from_its_data_folder(data_copy: Path) -> None:
+    path = data_copy / "ui_text.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "Right: {message}" in text
+    path.write_text(text.replace("Right: {message}", "Yes! {message}"), encoding="utf-8")
+    a, b = arms(finding(default_difference()["finding_id"]))
+    assert str(exercises.check_difference(a - b, data_dir=data_copy)).startswith("Yes! ")
+    assert str(exercises.check_difference(a - b)).startswith("Right: ")
+
+
 def test_difference_setup_errors_name_the_argument_and_raise() -> None:
     not_risk = next(r["finding_id"] for r in read_csv("findings") if r["kind"] == "difference")
     cases: list[tuple[dict[str, object], str]] = [

@@ -556,3 +556,13 @@ def test_chart_words_follow_a_data_copy(data_copy: Path) -> None:
     assert alt.startswith("Timeline of all ")
     view = kypho_aid.risk_view("new_fracture", data_dir=data_copy)
     assert view.text is not None and view.text.alt.startswith("Two grids of ")
+
+
+def test_a_chart_text_prints_its_labels_from_its_data_folder(data_copy: Path) -> None:
+    path = data_copy / "ui_text.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "Alt text: {alt}" in text
+    path.write_text(text.replace("Alt text: {alt}", "Short text: {alt}"), encoding="utf-8")
+    items = kypho_aid.load_dataset("preparation_recovery")
+    assert str(kypho_aid.timeline_text(items, data_dir=data_copy)).startswith("Short text: ")
+    assert str(kypho_aid.timeline_text(items)).startswith("Alt text: ")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,11 +54,13 @@ class Feedback:
 
     correct: bool
     message: str
+    #: The knowledge-base folder of the ``Right:`` or ``Not yet:`` that ``str()`` puts first.
+    data_dir: str | Path | None = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         """The mark as a student reads it: ``Right: ...`` or ``Not yet: ...`` (the texts
-        ``exercise.right`` and ``exercise.not_yet`` of the default data folder)."""
-        return _say("right" if self.correct else "not_yet", None, message=self.message)
+        ``exercise.right`` and ``exercise.not_yet``)."""
+        return _say("right" if self.correct else "not_yet", self.data_dir, message=self.message)
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def check_certainty(
             start = _say("certainty_not_level", data_dir, answer=_shown(given_level))
         named = ", ".join(_words(x) for x in levels)
         expected = _say("certainty_expected", data_dir, levels=named)
-        return Feedback(False, f"{start} {expected} {where}")
+        return Feedback(False, f"{start} {expected} {where}", data_dir=data_dir)
     truth = str(row["certainty"])
     rated = _items(row["downgrades"])
     start_level = expected_certainty(str(row["design"]), 0)
@@ -187,6 +187,7 @@ def check_certainty(
                 start=_words(start_level),
                 where=where,
             ),
+            data_dir=data_dir,
         )
     if pair is None:
         return Feedback(
@@ -198,6 +199,7 @@ def check_certainty(
                 quoted=repr(_words(level)),
                 where=where,
             ),
+            data_dir=data_dir,
         )
     reasons = _reasons(given_reasons)
     if reasons is None:
@@ -206,6 +208,7 @@ def check_certainty(
             _say(
                 "certainty_reasons_not_texts", data_dir, answer=_shown(given_reasons), where=where
             ),
+            data_dir=data_dir,
         )
     unknown = [r for r in reasons if r not in known_reasons]
     if unknown:
@@ -218,6 +221,7 @@ def check_certainty(
                 reasons=", ".join(_words(x) for x in known_reasons),
                 where=where,
             ),
+            data_dir=data_dir,
         )
     missing = [r for r in dict.fromkeys(rated) if r not in reasons]
     extra = [r for r in dict.fromkeys(reasons) if r not in rated]
@@ -242,7 +246,7 @@ def check_certainty(
             )
         else:
             message = _say("certainty_wrong_reasons", data_dir, problem=parts[0], where=where)
-        return Feedback(False, message)
+        return Feedback(False, message, data_dir=data_dir)
     if rated:
         counted = ", ".join(
             _say("certainty_reason_levels", data_dir, reason=_words(r), count=rated.count(r))
@@ -271,4 +275,5 @@ def check_certainty(
             steps=steps,
             statement=row["statement"],
         ),
+        data_dir=data_dir,
     )

@@ -114,7 +114,7 @@ def check_comparison(
             if answer is None
             else _say("comparison_not_table", data_dir, kind=_kind(answer, data_dir))
         )
-        return Feedback(False, f"{start} {expected}")
+        return Feedback(False, f"{start} {expected}", data_dir=data_dir)
     option_ids = {**{v: k for k, v in labels.items()}, **{k: k for k in labels}}
     all_attributes = load_dataset("attributes", data_dir=data_dir)
     attribute_ids = {
@@ -134,6 +134,7 @@ def check_comparison(
                 data_dir,
                 options=names,
             ),
+            data_dir=data_dir,
         )
     extra_columns = [c for c in columns if c not in labels]
     if extra_columns:
@@ -145,6 +146,7 @@ def check_comparison(
                 columns=_listed(extra_columns),
                 expected=expected,
             ),
+            data_dir=data_dir,
         )
     wanted = attributes["attribute_id"].tolist()
     label_of = dict(zip(all_attributes["attribute_id"], all_attributes["label"], strict=True))
@@ -165,6 +167,7 @@ def check_comparison(
                 topics=repr(list(chosen)),
                 expected=expected,
             ),
+            data_dir=data_dir,
         )
     return Feedback(
         True,
@@ -176,4 +179,5 @@ def check_comparison(
             count=len(labels),
             options=", ".join(labels.values()),
         ),
+        data_dir=data_dir,
     )

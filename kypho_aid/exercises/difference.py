@@ -160,6 +160,7 @@ def check_difference(
         return Feedback(
             False,
             _say("difference_not_number", data_dir, problem=problem, denominator=den, where=where),
+            data_dir=data_dir,
         )
 
     def near(target: float, tolerance: float = DIFFERENCE_TOLERANCE) -> bool:
@@ -208,18 +209,23 @@ def check_difference(
                 finding=this,
                 notes=" ".join(notes),
             ),
+            data_dir=data_dir,
         )
     if expected != 0 and near(-expected):
-        return Feedback(False, _say("difference_sign", data_dir, mine=mine, theirs=theirs))
+        return Feedback(
+            False, _say("difference_sign", data_dir, mine=mine, theirs=theirs), data_dir=data_dir
+        )
     shown = _number(value)
     if expected != 0 and (near(expected / den, 0.005) or near(-expected / den, 0.005)):
         return Feedback(
-            False, _say("difference_proportion", data_dir, answer=shown, denominator=den)
+            False,
+            _say("difference_proportion", data_dir, answer=shown, denominator=den),
+            data_dir=data_dir,
         )
     pers = (arms.per, arms.other)
     ratios = [a / b for a, b in (pers, pers[::-1]) if b]
     if any(near(r, 0.05) for r in ratios):
-        return Feedback(False, _say("difference_ratio", data_dir, answer=shown))
+        return Feedback(False, _say("difference_ratio", data_dir, answer=shown), data_dir=data_dir)
     events = (row["intervention_events"], row["comparator_events"])
     totals = (row["intervention_total"], row["comparator_total"])
     if all(pd.notna(x) for x in (*events, *totals)):
@@ -238,9 +244,14 @@ def check_difference(
                     denominator=den,
                     where=where,
                 ),
+                data_dir=data_dir,
             )
     if any(near(p) for p in pers):
-        return Feedback(False, _say("difference_one_figure", data_dir, answer=shown, where=where))
+        return Feedback(
+            False,
+            _say("difference_one_figure", data_dir, answer=shown, where=where),
+            data_dir=data_dir,
+        )
     crossed = [other for gap, other in _mixed_rows(arms, data_dir) if near(gap)]
     if crossed:
         return Feedback(
@@ -253,7 +264,10 @@ def check_difference(
                 finding=this,
                 where=where,
             ),
+            data_dir=data_dir,
         )
     return Feedback(
-        False, _say("difference_wrong", data_dir, answer=shown, denominator=den, where=where)
+        False,
+        _say("difference_wrong", data_dir, answer=shown, denominator=den, where=where),
+        data_dir=data_dir,
     )

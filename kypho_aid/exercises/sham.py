@@ -143,9 +143,17 @@ def check_sham(
             if answer is None
             else _say("sham_not_choice", data_dir, answer=_shown(answer))
         )
-        return Feedback(False, _say("sham_expected", data_dir, problem=start, letters=letters))
+        return Feedback(
+            False,
+            _say("sham_expected", data_dir, problem=start, letters=letters),
+            data_dir=data_dir,
+        )
     if letter != sham_answer(data_dir=data_dir):
-        return Feedback(False, _say("sham_wrong", data_dir, letter=letter, why=offered[letter][1]))
+        return Feedback(
+            False,
+            _say("sham_wrong", data_dir, letter=letter, why=offered[letter][1]),
+            data_dir=data_dir,
+        )
     tested = ", ".join(dict.fromkeys(found.tested["intervention_label"].astype(str)))
     studies = ", ".join(dict.fromkeys(found.tested["source_ids"].map(_items).explode()))
     sham = found.sham
@@ -168,4 +176,5 @@ def check_sham(
             statement=lead["statement"],
             explanation=quiz.loc[_SHAM_QUIZ_ID, "explanation"],
         ),
+        data_dir=data_dir,
     )

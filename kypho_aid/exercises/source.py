@@ -102,7 +102,7 @@ def _source_found(
     if evidence:
         fills["evidence"] = ", ".join(evidence)
     name = "source_right_worked" if evidence else "source_right"
-    return Feedback(True, _say(name, data_dir, **fills))
+    return Feedback(True, _say(name, data_dir, **fills), data_dir=data_dir)
 
 
 def check_source(
@@ -136,7 +136,9 @@ def check_source(
             start = _say("no_answer", data_dir)
         else:
             start = _say("not_a_pair", data_dir, answer=_shown(answer))
-        return Feedback(False, _say("source_not_pair", data_dir, problem=start, where=where))
+        return Feedback(
+            False, _say("source_not_pair", data_dir, problem=start, where=where), data_dir=data_dir
+        )
     source, locator = _as_text(given[0]), _as_text(given[1])
     if source is None or locator is None:
         return Feedback(
@@ -148,6 +150,7 @@ def check_source(
                 locator=_shown(given[1]),
                 where=where,
             ),
+            data_dir=data_dir,
         )
     whole = [(_as_text(s), _as_text(p)) for s, p in pairs]
     if LIST_SEPARATOR in source or LIST_SEPARATOR in locator:
@@ -161,7 +164,7 @@ def check_source(
         )
         if source.count(LIST_SEPARATOR) == locator.count(LIST_SEPARATOR) and listed == whole:
             return _source_found(row_id, row, pairs, data_dir)
-        return Feedback(False, _say("source_lists", data_dir, where=where))
+        return Feedback(False, _say("source_lists", data_dir, where=where), data_dir=data_dir)
     for pair, key in zip(pairs, whole, strict=True):
         if key == (source, locator):
             return _source_found(row_id, row, [pair], data_dir)
@@ -171,10 +174,13 @@ def check_source(
         return Feedback(
             False,
             _say("source_wrong_locator", data_dir, source=ids[source], locator=_shown(given[1])),
+            data_dir=data_dir,
         )
     if locator in places:
         return Feedback(
-            False, _say("source_wrong_source", data_dir, source=_shown(given[0]), where=where)
+            False,
+            _say("source_wrong_source", data_dir, source=_shown(given[0]), where=where),
+            data_dir=data_dir,
         )
     sources = load_dataset("sources", data_dir=data_dir)
     titles = {_as_text(t): s for s, t in zip(sources["source_id"], sources["title"], strict=True)}
@@ -185,4 +191,4 @@ def check_source(
         hint = _say("source_other", data_dir, source=_shown(given[0]))
     else:
         hint = _say("source_unknown", data_dir, source=_shown(given[0]))
-    return Feedback(False, f"{hint} {where}")
+    return Feedback(False, f"{hint} {where}", data_dir=data_dir)
