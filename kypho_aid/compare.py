@@ -331,7 +331,7 @@ def bibliography(
     source_ids: Iterable[str],
     *,
     data_dir: str | Path | None = None,
-    cite: Callable[[Mapping[str, Any]], str] = format_citation,
+    cite: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> pd.DataFrame:
     """Number the given sources in order of first mention (:class:`SourceNumbering`) and
     format their citations.
@@ -341,7 +341,8 @@ def bibliography(
     source_ids : iterable of str
         Source ids, possibly repeated or semicolon-joined (as in a ``source_ids`` column).
     cite : callable, optional
-        Formats one record of the ``sources`` dataset; defaults to :func:`format_citation`.
+        Formats one record of the ``sources`` dataset; defaults to :func:`format_citation`
+        with the words of ``data_dir``.
 
     Returns
     -------
@@ -361,7 +362,7 @@ def bibliography(
     unknown = [s for s in ordered if s not in records]
     if unknown:
         raise UnknownTopicError(f"unknown source id(s) {unknown!r}; see the sources dataset")
-    if cite is format_citation:  # its words from the same data folder
+    if cite is None:
         cite = functools.partial(format_citation, data_dir=data_dir)
     return pd.DataFrame(
         {

@@ -30,7 +30,7 @@ from kypho_aid.findings import (
     pick_lead,
     summary_of_findings,
 )
-from kypho_aid.texts import ui_text, ui_texts
+from kypho_aid.texts import fill, text_table, ui_text, ui_texts
 
 __all__ = [
     "VIEWS",
@@ -81,12 +81,6 @@ __getattr__ = deprecated_names(
 )
 
 
-def _template(text_id: str, names: Iterable[str], data_dir: str | Path | None) -> str:
-    """The text ``text_id`` of ``ui_text.csv`` with its fills ``names`` left in braces: looked
-    up once, then filled per item with ``str.format``."""
-    return ui_text(text_id, data_dir=data_dir, **{name: f"{{{name}}}" for name in names})
-
-
 @dataclass(frozen=True)
 class ChartText:
     """What a chart shows, in words: a short alt text and a long description with the numbers."""
@@ -110,9 +104,16 @@ def icon_array_text(
     arms = finding_arms(row)
     who = str(arms["counted"].iloc[0])
     per = int(row["denominator"])
-    arm = _template("alt.icon_arm", ("arm", "count", "denominator", "counted"), data_dir)
+    texts = text_table(data_dir=data_dir)  # one look at the data folder for every arm
     parts = "; ".join(
-        arm.format(arm=label, count=format_number(float(value)), denominator=per, counted=who)
+        fill(
+            texts,
+            "alt.icon_arm",
+            arm=label,
+            count=format_number(float(value)),
+            denominator=per,
+            counted=who,
+        )
         for label, value in zip(arms["arm_label"], arms["per"], strict=True)
     )
     count = int(arms["denominator"].iloc[0])
@@ -156,9 +157,9 @@ def comparison_text(findings: pd.DataFrame, *, data_dir: str | Path | None = Non
             unit=first["unit"],
         )
         return ChartText(alt, str(first["statement"]), data_dir)
-    mark = _template("alt.gap_mark", ("study", "timepoint", "figure"), data_dir)
+    texts = text_table(data_dir=data_dir)  # one look at the data folder for every mark
     marks = "; ".join(
-        mark.format(study=row.study, timepoint=row.timepoint, figure=row.figure)
+        fill(texts, "alt.gap_mark", study=row.study, timepoint=row.timepoint, figure=row.figure)
         for row in findings.itertuples()
     )
     alt = ui_text(
@@ -177,20 +178,22 @@ def timeline_text(items: pd.DataFrame, *, data_dir: str | Path | None = None) ->
     """Alt text and long description of :func:`kypho_aid.plotting.plot_timeline`
     (``alt.timeline*`` in ``ui_text.csv``; ``data_dir`` is their folder)."""
     timed = items[items["time_low"].notna()]
-    fills = ("span", "unit", "statement")
-    words = {
-        "range": _template("alt.timeline_range", ("low", "high"), data_dir),
-        "before": _template("alt.timeline_before", fills, data_dir),
-        "after": _template("alt.timeline_after", fills, data_dir),
-    }
+    texts = text_table(data_dir=data_dir)  # one look at the data folder for every step
     steps = []
     for _, row in timed.iterrows():
         span = format_number(float(row["time_low"]))
         if pd.notna(row["time_high"]):
-            span = words["range"].format(low=span, high=format_number(float(row["time_high"])))
+            high = format_number(float(row["time_high"]))
+            span = fill(texts, "alt.timeline_range", low=span, high=high)
         when = "before" if row["time_reference"] == "before_procedure" else "after"
         steps.append(
-            words[when].format(span=span, unit=row["time_unit"], statement=row["statement"])
+            fill(
+                texts,
+                f"alt.timeline_{when}",
+                span=span,
+                unit=row["time_unit"],
+                statement=row["statement"],
+            )
         )
     alt = ui_text("alt.timeline", data_dir=data_dir, count=len(steps))
     return ChartText(alt, " ".join(f"{s}" for s in steps), data_dir)

@@ -19,8 +19,8 @@ from kypho_aid._values import deprecated_names
 from kypho_aid.compare import bibliography
 from kypho_aid.datasets import load_dataset
 from kypho_aid.exceptions import KyphoAidError, UnknownOptionError
-from kypho_aid.outcomes import ChartText, _template
-from kypho_aid.texts import ui_text, ui_texts
+from kypho_aid.outcomes import ChartText
+from kypho_aid.texts import fill, text_table, ui_text, ui_texts
 
 __all__ = [
     "DRAWN_OPTIONS",
@@ -169,10 +169,15 @@ def _shared_then_own(panels: list[tuple[str, tuple[str, ...]]], data_dir: str | 
         if shared
         else []
     )
-    own = _template("alt.panel_shows", ("heading", "shows"), data_dir)
-    nothing = ui_text("alt.nothing_more", data_dir=data_dir)
+    texts = text_table(data_dir=data_dir)  # one look at the data folder for every panel
+    nothing = fill(texts, "alt.nothing_more")
     parts += [
-        own.format(heading=heading, shows=_shows(set(elements) - shared, words) or nothing)
+        fill(
+            texts,
+            "alt.panel_shows",
+            heading=heading,
+            shows=_shows(set(elements) - shared, words) or nothing,
+        )
         for heading, elements in panels
     ]
     return " ".join(parts)
@@ -215,9 +220,9 @@ def drawing_text(
         count=len(steps),
         option=steps.attrs["option_label"].lower(),
     )
-    heading = _template("alt.strip_panel", ("step", "label"), data_dir)
+    texts = text_table(data_dir=data_dir)
     panels = [
-        (heading.format(step=number, label=str(label).lower()), elements)
+        (fill(texts, "alt.strip_panel", step=number, label=str(label).lower()), elements)
         for number, label, elements in zip(
             steps["step_number"], steps["label"], steps["elements"], strict=True
         )
@@ -280,12 +285,20 @@ def step_comparison_text(
     views = [step_view(option, step, data_dir=data_dir) for option, step in steps]
     if not views:
         raise KyphoAidError("give at least one (option, step) pair to describe")
-    name = _template("alt.compare_step", ("option", "step", "label"), data_dir)
+    texts = text_table(data_dir=data_dir)
     names = "; ".join(
-        name.format(option=v.option_label.lower(), step=v.step, label=v.label.lower())
+        fill(
+            texts,
+            "alt.compare_step",
+            option=v.option_label.lower(),
+            step=v.step,
+            label=v.label.lower(),
+        )
         for v in views
     )
     alt = ui_text("alt.compare_steps", data_dir=data_dir, count=len(views), steps=names)
-    heading = _template("alt.compare_panel", ("option", "step"), data_dir)
-    panels = [(heading.format(option=v.option_label, step=v.step), v.elements) for v in views]
+    panels = [
+        (fill(texts, "alt.compare_panel", option=v.option_label, step=v.step), v.elements)
+        for v in views
+    ]
     return ChartText(alt, _shared_then_own(panels, data_dir), data_dir)
