@@ -21,6 +21,7 @@ __all__ = [
     "DRAWABLE_DESIGNS",
     "better_words",
     "certainty_words",
+    "chance_words",
     "comparison_label",
     "counted_label",
     "finding_figure",
@@ -212,6 +213,14 @@ _CHANCE_TEXTS = {
     "unlikely_chance": "finding.chance_unlikely",
     "not_tested": "finding.chance_not_tested",
 }
+
+
+def chance_words(
+    row: pd.Series, *, data_dir: str | Path | None = None, texts: TextTable | None = None
+) -> list[str]:
+    """Whether chance could explain a finding's gap, as a sentence (none where the data does
+    not say); ``texts``: as :func:`comparison_label`."""
+    return _chance_words(row, _words(data_dir, texts))
 
 
 def _chance_words(row: pd.Series, words: TextTable) -> list[str]:

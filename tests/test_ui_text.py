@@ -509,3 +509,18 @@ def test_the_phrase_finder_sees_words_and_skips_messages_for_programmers() -> No
         'title = f"Step {n}: {label} of the procedure"\n'
     )
     assert {text for _, text in _phrases(source)} == {"Your summary is ready", " of the procedure"}
+
+
+#: Texts that read the same on purpose: the same words in two places that may part ways.
+_SAME_WORDS_ON_PURPOSE = {
+    frozenset({"app.notes_heading", "handout.notes_heading"}): "a heading on screen and in print",
+    frozenset({"design.open_rct", "design.unblinded_rct"}): "two codes for the same design",
+    frozenset({"finding.versus", "finding.figure_means"}): "a comparison's name and a figure",
+}
+
+
+def test_no_text_is_written_twice() -> None:
+    """One idea, one row: the exercises and the findings once held the same sentences twice."""
+    twice = UI_TEXT[UI_TEXT["text"].duplicated(keep=False)]
+    groups = {frozenset(g["text_id"]) for _, g in twice.groupby("text", sort=True)}
+    assert groups == set(_SAME_WORDS_ON_PURPOSE)

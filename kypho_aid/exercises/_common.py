@@ -279,7 +279,7 @@ def _design(row: pd.Series, data_dir: str | Path | None) -> str:
 
 def _sure(row: pd.Series, data_dir: str | Path | None) -> str:
     certainty = certainty_words(data_dir=data_dir)[str(row["certainty"])]
-    return _say("sure", data_dir, certainty=certainty)
+    return ui_text("certainty.how_sure", data_dir=data_dir, certainty=certainty)
 
 
 def _unpack_pair(

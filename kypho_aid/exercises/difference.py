@@ -25,6 +25,8 @@ from kypho_aid.findings import (
     format_number,
     summary_of_findings,
 )
+from kypho_aid.texts import ui_text
+from kypho_aid.wording import chance_words, counted_label
 
 # --- a: a difference out of 100 between the two arms of one finding ---------------------
 
@@ -87,7 +89,6 @@ def difference_question(
     """
     arms = _arms(finding_id, outcome, data_dir)
     row, den = arms.row, arms.denominator
-    counted = "treated_bones" if str(row["counted"]) == "treated_bones" else "people"
     text = _say(
         "difference_question",
         data_dir,
@@ -96,7 +97,7 @@ def difference_question(
         mine=arms.mine,
         theirs=arms.theirs,
         sources=", ".join(_sources_of(row)),
-        who=_say(f"counted_{counted}", data_dir),
+        who=counted_label(row, data_dir=data_dir),
         measure=row["measure"],
         timepoint=row["timepoint"],
     )
@@ -182,16 +183,16 @@ def check_difference(
         notes = []
         if pd.notna(row["low"]) and pd.notna(row["high"]):
             notes.append(
-                _say(
-                    "difference_interval",
-                    data_dir,
+                ui_text(
+                    "finding.risk_interval",
+                    data_dir=data_dir,
                     low=format_number(row["low"]),
                     high=format_number(row["high"]),
                     denominator=den,
                 )
             )
-        if str(row["chance"]) in ("could_be_chance", "unlikely_chance"):
-            notes.append(_say(f"difference_{row['chance']}", data_dir))
+        if str(row["chance"]) in ("could_be_chance", "unlikely_chance"):  # not "not tested"
+            notes += chance_words(row, data_dir=data_dir)
         notes += [_design(row, data_dir), _sure(row, data_dir)]
         return Feedback(
             True,

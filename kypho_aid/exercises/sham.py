@@ -85,9 +85,9 @@ def sham_question(
     found = _sham_findings(outcome, data_dir)
     lead = found.sham.iloc[0]
     shown = [lead] if found.open is None else [lead, found.open]
+    designs = design_words(data_dir=data_dir)
     lines = "\n".join(
-        f"  - {_about(row, data_dir)}: {design_words(data_dir=data_dir)[str(row['design'])]}."
-        for row in shown
+        f"  - {_about(row, data_dir)}: {designs[str(row['design'])]}." for row in shown
     )
     offered = sham_choices(data_dir=data_dir)
     choices = "\n".join(f"  {letter}) {text}" for letter, (text, _) in offered.items())
@@ -160,13 +160,14 @@ def check_sham(
     chance = int((sham["chance"] == "could_be_chance").sum())
     lead = sham.iloc[0]
     quiz = load_dataset("quiz", data_dir=data_dir).set_index("question_id")
+    designs = design_words(data_dir=data_dir)
     return Feedback(
         True,
         _say(
             "sham_right",
             data_dir,
-            sham_design=design_words(data_dir=data_dir)["sham_controlled_rct"],
-            open_design=design_words(data_dir=data_dir)["open_rct"],
+            sham_design=designs["sham_controlled_rct"],
+            open_design=designs["open_rct"],
             tested=tested,
             studies=studies,
             outcome=str(lead["outcome_label"]).lower(),
