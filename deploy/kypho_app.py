@@ -30,6 +30,10 @@ changes only what a visitor could abuse:
 - **Nothing written.** Kernels run with IPython history off and an IPython folder inside
   the private (0700) temporary folder that also holds the connection files; the folder is
   removed on exit.
+- **Kernels off the network.** Server and kernel talk over IPC sockets in that private
+  folder, not TCP ports on 127.0.0.1: any account on the machine can find a loopback port
+  (``/proc/net/tcp``) and subscribe to a kernel's output channel, which carries what the
+  patient types (signed, not encrypted); a socket in a 0700 folder reaches only its owner.
 - **Preheated kernels.** Two kernels run the notebook ahead of time and the pool refills
   after each visitor, so the first widget appears sooner than a cold empty notebook's.
 """
@@ -46,6 +50,7 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -69,6 +74,8 @@ KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 #: The cookie that binds a kernel to the browser that opened it.
 VISITOR_COOKIE = "kypho_visitor"
+#: The longest path a Unix socket may have (``sun_path`` holds 108 bytes, the last a NUL).
+IPC_PATH_LIMIT = 107
 #: Arguments every kernel gets: no IPython history (history.sqlite) on disk.
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 #: Paths of the app's own files, served to anyone on loopback.
@@ -97,6 +104,7 @@ HARDENED: dict[str, dict[str, Any]] = {
         "default_pool_size": 2,
         "extension_denylist": ["jupyterlab-jupytext"],
     },
+    "KernelManager": {"transport": "ipc"},
     "MappingKernelManager": {
         "cull_idle_timeout": 300,
         "cull_interval": 30,
@@ -370,6 +378,18 @@ class KyphoApp(Voila):  # type: ignore[misc]
     def start(self) -> None:
         # Voilà.start, with a private folder that also holds IPython's, and the guard.
         self.connection_dir = tempfile.mkdtemp(prefix="kypho-app-", dir=self.connection_dir_root)
+        socket_path = Path(self.connection_dir) / f"kernel-{uuid.uuid4()}-ipc-5"
+        if self.kernel_transport == "ipc" and len(os.fsencode(socket_path)) > IPC_PATH_LIMIT:
+            shutil.rmtree(self.connection_dir, ignore_errors=True)
+            self.log.critical(
+                "The folder for the kernels' sockets, %s, is too deep: a socket's path would "
+                "take %d bytes, more than the %d a Unix socket allows. Start the app with a "
+                "shorter --Voila.connection_dir_root (or TMPDIR).",
+                self.connection_dir,
+                len(os.fsencode(socket_path)),
+                IPC_PATH_LIMIT,
+            )
+            self.exit(1)
         os.environ["IPYTHONDIR"] = str(Path(self.connection_dir) / "ipython")
         self.log.info("Storing connection files in %s.", self.connection_dir)
         settings = self.init_settings()
@@ -386,6 +406,11 @@ class KyphoApp(Voila):  # type: ignore[misc]
         reaper = tornado.ioloop.PeriodicCallback(self.reap, 5000)
         reaper.start()
         self.listen()
+
+    @property
+    def kernel_transport(self) -> str:
+        """How the server reaches its kernels: "ipc" unless the command line says otherwise."""
+        return str(self.config.get("KernelManager", {}).get("transport", "tcp"))
 
     def stop(self) -> None:
         try:

@@ -141,15 +141,42 @@ def files_containing(marker: str, since: float, skip: Path) -> list[str]:
     return found
 
 
-def kernel_running(kernel_id: str) -> bool:
-    """Whether a kernel process with this id (in its connection file's name) is running."""
+def kernel_process(kernel_id: str) -> tuple[int, Path] | None:
+    """The process id and connection file of the running kernel with this id, or None."""
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if f"kernel-{kernel_id}.json".encode() in cmdline.read_bytes():
-                return True
+            arguments = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-    return False
+        for argument in arguments:
+            if argument.endswith(f"kernel-{kernel_id}.json".encode()):
+                path = argument.split(b"=", 1)[-1]  # -f PATH or --f=PATH
+                return int(cmdline.parent.name), Path(os.fsdecode(path))
+    return None
+
+
+def kernel_running(kernel_id: str) -> bool:
+    """Whether a kernel process with this id (in its connection file's name) is running."""
+    return kernel_process(kernel_id) is not None
+
+
+def listening_tcp_ports(pid: int) -> list[int]:
+    """The TCP ports (IPv4 or IPv6) on which the process ``pid`` listens, from /proc."""
+    listening = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                listening[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
+    ports = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in listening:
+            ports.append(listening[target[8:-1]])
+    return sorted(ports)
 
 
 @contextlib.contextmanager

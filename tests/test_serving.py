@@ -1,8 +1,8 @@
 """Serving the session app safely: `make app` (deploy/kypho_app.py) probed as a visitor and as an attacker.
 
-A closed tab's kernel goes, and what was typed reaches no file; a second visitor, a
-rebinding page (Host evil.example), a kernel id read from the log and a legacy-protocol
-websocket client reach nothing and cannot stall the server; past the session cap visitors
+A closed tab's kernel goes, and what was typed reaches no file and no TCP port; a second
+visitor, a rebinding page (Host evil.example), a kernel id read from the log and a
+legacy-protocol websocket client reach nothing and cannot stall the server; past the session cap visitors
 see a calm busy page; the private folder of connection files is removed on exit.
 """
 
@@ -12,8 +12,11 @@ import asyncio
 import http.client
 import http.cookiejar
 import importlib.util
+import json
 import os
 import re
+import stat
+import subprocess
 import sys
 import time
 import urllib.error
@@ -29,7 +32,10 @@ from .conftest import (
     CHROMIUM_ARGS,
     ROOT,
     files_containing,
+    free_port,
+    kernel_process,
     kernel_running,
+    listening_tcp_ports,
     serve_app,
 )
 
@@ -196,6 +202,81 @@ def test_a_kernel_id_from_the_log_reaches_nothing(app: tuple[str, Path]) -> None
     with pytest.raises(urllib.error.HTTPError, match="404"):
         urllib.request.urlopen(request, timeout=10)
     assert kernel_running(kernel_id)
+
+
+def test_the_kernel_listens_on_no_port_and_its_output_reaches_only_its_owner(
+    app: tuple[str, Path],
+) -> None:
+    """The output channel carries what the patient types. Over TCP on loopback any account on
+    the machine could subscribe to it; over an IPC socket in the 0700 folder only the owner can.
+    A subscriber on each of the kernel's TCP ports hears nothing while the page works; one on
+    its IPC output socket (the same account, as the server) hears the traffic, so there was some.
+    """
+    import zmq
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = app
+    context = zmq.Context()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            expect(page.locator(".kypho-steps")).to_be_visible(timeout=120_000)
+            found = kernel_process(_kernel_id(page.content()))
+            assert found, "the page's kernel is not running"
+            pid, connection_file = found
+            info = json.loads(connection_file.read_text())
+            folder = connection_file.parent
+            assert info["transport"] == "ipc"
+            assert Path(info["ip"]).parent == folder
+            mode = folder.stat().st_mode
+            assert mode & (stat.S_IRWXG | stat.S_IRWXO) == 0, oct(mode)  # the owner's alone
+
+            def subscriber(address: str) -> zmq.Socket[bytes]:
+                socket = context.socket(zmq.SUB)
+                socket.setsockopt(zmq.LINGER, 0)
+                socket.setsockopt(zmq.SUBSCRIBE, b"")
+                socket.connect(address)
+                return socket
+
+            ports = listening_tcp_ports(pid)
+            strangers = {port: subscriber(f"tcp://127.0.0.1:{port}") for port in ports}
+            owner = subscriber(f"ipc://{info['ip']}-{info['iopub_port']}")
+            time.sleep(1)  # subscriptions reach the publisher before anything is sent
+            for _ in range(3):
+                page.locator(".kypho-next").click()
+                page.wait_for_timeout(300)
+            assert owner.poll(5000), "the page's actions published nothing (the check is blind)"
+            assert owner.recv_multipart()
+            heard = [port for port, socket in strangers.items() if socket.poll(1000)]
+            browser.close()
+    finally:
+        context.destroy(linger=0)
+    assert heard == [], f"the kernel's output could be read on TCP port(s) {heard}"
+    assert len(ports) <= 1, ports  # at most ipykernel's receive-only pipe for subprocess output
+
+
+def test_a_socket_folder_too_deep_stops_the_app_with_a_clear_message(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "deploy/kypho_app.py",
+            "notebooks/05-shared-decision-session.ipynb",
+            f"--Voila.port={free_port()}",
+            f"--Voila.connection_dir_root={deep}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "is too deep" in result.stderr and "--Voila.connection_dir_root" in result.stderr
+    assert list(deep.iterdir()) == []  # its private folder is gone again
 
 
 def test_legacy_and_malformed_websocket_clients_cannot_stall_the_server(
