@@ -378,8 +378,10 @@ class KyphoApp(Voila):  # type: ignore[misc]
     def start(self) -> None:
         # Voilà.start, with a private folder that also holds IPython's, and the guard.
         self.connection_dir = tempfile.mkdtemp(prefix="kypho-app-", dir=self.connection_dir_root)
+        # jupyter_client names a kernel's sockets after its connection file: kernel-ID-ipc-1..5
         socket_path = Path(self.connection_dir) / f"kernel-{uuid.uuid4()}-ipc-5"
-        if self.kernel_transport == "ipc" and len(os.fsencode(socket_path)) > IPC_PATH_LIMIT:
+        transport = self.config.get("KernelManager", {}).get("transport")  # HARDENED or argv
+        if transport == "ipc" and len(os.fsencode(socket_path)) > IPC_PATH_LIMIT:
             shutil.rmtree(self.connection_dir, ignore_errors=True)
             self.log.critical(
                 "The folder for the kernels' sockets, %s, is too deep: a socket's path would "
@@ -406,11 +408,6 @@ class KyphoApp(Voila):  # type: ignore[misc]
         reaper = tornado.ioloop.PeriodicCallback(self.reap, 5000)
         reaper.start()
         self.listen()
-
-    @property
-    def kernel_transport(self) -> str:
-        """How the server reaches its kernels: "ipc" unless the command line says otherwise."""
-        return str(self.config.get("KernelManager", {}).get("transport", "tcp"))
 
     def stop(self) -> None:
         try:

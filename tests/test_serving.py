@@ -2,8 +2,8 @@
 
 A closed tab's kernel goes, and what was typed reaches no file and no TCP port; a second
 visitor, a rebinding page (Host evil.example), a kernel id read from the log and a
-legacy-protocol websocket client reach nothing and cannot stall the server; past the session cap visitors
-see a calm busy page; the private folder of connection files is removed on exit.
+legacy-protocol websocket client reach nothing and cannot stall the server; past the session
+cap visitors see a calm busy page; the private folder of connection files is removed on exit.
 """
 
 from __future__ import annotations
